@@ -1,0 +1,86 @@
+"""One settings object for the API, the workers and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-insecure-secret-change-me-0123456789"
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (and `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    ENVIRONMENT: Literal["development", "test", "production"] = "development"
+    PROJECT_NAME: str = "Reelforge"
+    API_PREFIX: str = "/api/v1"
+    PUBLIC_URL: str = "http://127.0.0.1:8000"
+
+    DATABASE_URL: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    REDIS_URL: str = "redis://127.0.0.1:6379/0"
+    DB_POOL_SIZE: int = 20
+    DB_MAX_OVERFLOW: int = 20
+
+    SECRET_KEY: str = DEV_SECRET
+    ACCESS_TOKEN_TTL_S: int = 3600
+    JWT_ALGORITHM: str = "HS256"
+
+    DATA_DIR: Path = Path(".var")
+    STORAGE_BACKEND: Literal["local"] = "local"
+    STORAGE_DIR: Path | None = None  # default: DATA_DIR / "storage"
+    SIGNED_URL_TTL_S: int = 900
+
+    # Upload caps: a 50 MB image or a 40 MP decode is far beyond any phone photo.
+    MAX_IMAGE_BYTES: int = 25 * 1024 * 1024
+    MAX_AUDIO_BYTES: int = 50 * 1024 * 1024
+    MAX_IMAGE_PIXELS: int = 40_000_000
+    MAX_AUDIO_DURATION_S: float = 1800.0
+
+    # Delivery: the visibility timeout must exceed the longest task run and countdown.
+    TASK_HARD_TIME_LIMIT_S: int = 3600
+    VISIBILITY_TIMEOUT_S: int = 7200
+    SWEEPER_GRACE_S: int = 30
+    SWEEPER_INTERVAL_S: float = 15.0
+
+    # Realtime: per-user streams keep the last N events for resume.
+    EVENT_STREAM_MAXLEN: int = 1000
+    FIREHOSE_MAXLEN: int = 10000
+    PROGRESS_DB_INTERVAL_S: float = 1.0
+    WS_MAX_LIFETIME_S: int = 3600
+
+    RENDER_TIMEOUT_S: int = 1800
+    RENDER_PRESET: str = "veryfast"
+
+    FLOWER_USER: str = "admin"
+    FLOWER_PASSWORD: str = "change-me-flower"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.ENVIRONMENT == "production" and self.SECRET_KEY == DEV_SECRET:
+            raise ValueError("SECRET_KEY must be set to a real secret in production")
+        if len(self.SECRET_KEY) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters")
+        if self.VISIBILITY_TIMEOUT_S <= self.TASK_HARD_TIME_LIMIT_S:
+            raise ValueError("VISIBILITY_TIMEOUT_S must exceed TASK_HARD_TIME_LIMIT_S")
+        return self
+
+    @property
+    def storage_dir(self) -> Path:
+        return (self.STORAGE_DIR or self.DATA_DIR / "storage").resolve()
+
+    @property
+    def temp_dir(self) -> Path:
+        return (self.DATA_DIR / "tmp").resolve()
+
+    @property
+    def sync_database_url(self) -> str:
+        """The same database through psycopg, for workers and Alembic."""
+        return self.DATABASE_URL.replace("+asyncpg", "+psycopg", 1)
+
+
+settings = Settings()

@@ -1,0 +1,75 @@
+"""One error type for the whole app and the handlers that render it as JSON."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class AppError(Exception):
+    """A failure with a stable code, a message for people and the field at fault."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.field = field
+        self.headers = headers
+
+
+class NotFound(AppError):
+    """The object does not exist or belongs to someone else (never 403 for those)."""
+
+    def __init__(self, what: str, *, field: str | None = None) -> None:
+        super().__init__("not_found", f"{what} not found", 404, field=field)
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def _field_of(loc: tuple[object, ...] | list[object]) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "form")]
+    return ".".join(parts) or None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers so every error leaves the API as `{"error": {...}}`."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, exc: AppError) -> JSONResponse:
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.field), exc.status, headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        field = _field_of(first.get("loc", ()))
+        message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
+        body = error_body("validation_error", message, field)
+        body["error"]["details"] = [  # type: ignore[index]
+            {"field": _field_of(e.get("loc", ())), "message": e.get("msg")} for e in errors
+        ]
+        return JSONResponse(body, 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, "http_error"
+        )
+        return JSONResponse(
+            error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
+        )

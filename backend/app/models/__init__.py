@@ -1,0 +1,8 @@
+"""SQLAlchemy models; importing this package registers every table on Base.metadata."""
+
+from app.models.asset import Asset
+from app.models.base import Base
+from app.models.job import Job, JobState
+from app.models.user import ApiKey, User
+
+__all__ = ["ApiKey", "Asset", "Base", "Job", "JobState", "User"]

@@ -1,0 +1,48 @@
+"""The Celery application: broker, delivery guarantees, routes and priority steps."""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue as KombuQueue
+
+from app.core.config import settings
+from app.tasks.names import TASK_QUEUES, Queue
+from app.tasks.priority import REDIS_PRIORITY_STEPS
+
+celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=["app.tasks.video",
+                                                                       "app.tasks.maintenance"])
+
+celery_app.conf.update(
+    # Job state lives in PostgreSQL; the result backend is not used for status.
+    result_backend=None,
+    task_ignore_result=True,
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    # At-least-once: ack after the task ran, requeue when a worker process dies.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_time_limit=settings.TASK_HARD_TIME_LIMIT_S,
+    task_soft_time_limit=settings.TASK_HARD_TIME_LIMIT_S - 30,
+    broker_connection_retry_on_startup=True,
+    broker_transport_options={
+        "visibility_timeout": settings.VISIBILITY_TIMEOUT_S,
+        "priority_steps": REDIS_PRIORITY_STEPS,
+        "queue_order_strategy": "priority",
+    },
+    task_queues=[KombuQueue(q.value, routing_key=q.value) for q in Queue],
+    task_default_queue=Queue.DEFAULT.value,
+    task_routes={name.value: {"queue": queue.value} for name, queue in TASK_QUEUES.items()},
+    task_default_priority=4,
+    worker_send_task_events=True,
+    task_send_sent_event=False,
+    worker_hijack_root_logger=False,
+    broker_pool_limit=20,
+    beat_schedule={
+        "sweep-unpublished": {
+            "task": "maintenance.sweep_unpublished",
+            "schedule": settings.SWEEPER_INTERVAL_S,
+        },
+    },
+)

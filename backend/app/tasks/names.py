@@ -1,0 +1,39 @@
+"""Queue topology as constants: queue names, task names and their routes, in one place."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Queue(enum.StrEnum):
+    CONTENT = "content"
+    VIDEO = "video"
+    GPU = "gpu"
+    SOCIAL = "social"
+    DEFAULT = "default"
+
+
+class TaskName(enum.StrEnum):
+    VIDEO_RENDER = "video.render"
+    MAINTENANCE_SWEEP = "maintenance.sweep_unpublished"
+    SYSTEM_PING = "system.ping"
+
+
+# Every task's queue. The API publishes with these, so a route exists for each name.
+TASK_QUEUES: dict[TaskName, Queue] = {
+    TaskName.VIDEO_RENDER: Queue.VIDEO,
+    TaskName.MAINTENANCE_SWEEP: Queue.DEFAULT,
+    TaskName.SYSTEM_PING: Queue.DEFAULT,
+}
+
+# Worker groups that `make run` and supervisord start: one process per group.
+WORKER_GROUPS: dict[str, tuple[Queue, ...]] = {
+    "content": (Queue.CONTENT, Queue.SOCIAL),
+    "video": (Queue.VIDEO,),
+    "gpu": (Queue.GPU,),
+    "default": (Queue.DEFAULT,),
+}
+
+
+def queue_for(task: TaskName) -> Queue:
+    return TASK_QUEUES[task]
