@@ -9,16 +9,19 @@ import sys
 import time
 from typing import Any
 
-_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_context", default={})
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "log_context", default=None
+)
 _RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
 
 
-def bind(**fields: Any) -> contextvars.Token[dict[str, Any]]:
+def bind(**fields: Any) -> contextvars.Token[dict[str, Any] | None]:
     """Add fields (job_id, user_id, task, queue) to every log line of this context."""
-    return _context.set({**_context.get(), **{k: v for k, v in fields.items() if v is not None}})
+    current = _context.get() or {}
+    return _context.set({**current, **{k: v for k, v in fields.items() if v is not None}})
 
 
-def unbind(token: contextvars.Token[dict[str, Any]]) -> None:
+def unbind(token: contextvars.Token[dict[str, Any] | None]) -> None:
     _context.reset(token)
 
 
@@ -32,7 +35,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": record.getMessage(),
-            **_context.get(),
+            **(_context.get() or {}),
         }
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):

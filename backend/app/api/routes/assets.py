@@ -1,0 +1,56 @@
+"""Uploads: images and audio tracks, sniffed, capped and stored under server keys."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+
+from app.api.deps import CurrentUser, SessionDep, StorageDep
+from app.schemas.asset import AssetRead
+from app.services import assets as asset_service
+
+router = APIRouter(prefix="/assets", tags=["assets"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=AssetRead,
+             summary="Upload an image (JPEG/PNG/WebP) or an audio track (WAV/MP3/OGG/FLAC/M4A)")
+async def upload_asset(
+    file: Annotated[UploadFile, File(description="The media file")],
+    user: CurrentUser,
+    session: SessionDep,
+    storage: StorageDep,
+    kind: Annotated[Literal["image", "audio"] | None,
+                    Form(description="Expected kind; the content must match")] = None,
+) -> AssetRead:
+    asset = await asset_service.create_asset(
+        session=session, storage=storage, user=user, upload=file.file,
+        filename=file.filename, declared=kind,
+    )
+    return AssetRead.model_validate(asset)
+
+
+@router.get("", response_model=list[AssetRead], summary="List your assets, newest first")
+async def list_assets(
+    user: CurrentUser,
+    session: SessionDep,
+    kind: Literal["image", "audio"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AssetRead]:
+    assets = await asset_service.list_assets(session=session, user=user, kind=kind, limit=limit)
+    return [AssetRead.model_validate(a) for a in assets]
+
+
+@router.get("/{asset_id}", response_model=AssetRead, summary="One of your assets")
+async def read_asset(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> AssetRead:
+    asset = await asset_service.get_asset(session=session, user=user, asset_id=asset_id)
+    return AssetRead.model_validate(asset)
+
+
+@router.delete("/{asset_id}", status_code=status.HTTP_204_NO_CONTENT,
+               summary="Delete one of your assets")
+async def delete_asset(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                       storage: StorageDep) -> None:
+    await asset_service.delete_asset(session=session, storage=storage, user=user,
+                                     asset_id=asset_id)

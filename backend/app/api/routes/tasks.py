@@ -1,0 +1,104 @@
+"""Jobs: submit, read, list, cancel, fetch the result and follow events over SSE."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request, status
+from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+
+from app.api.deps import CurrentUser, HubDep, RedisDep, SessionDep, StorageDep
+from app.core.config import settings
+from app.core.errors import AppError
+from app.core.signing import signed_path
+from app.models import Job, JobState
+from app.realtime.sse import job_event_stream
+from app.schemas.task import JobPage, JobRead, JobUrls, VideoSubmit
+from app.services import jobs as job_service
+from app.services.videos import submit_video
+from app.tasks.names import Queue
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+
+def job_read(job: Job) -> JobRead:
+    base = f"{settings.API_PREFIX}/tasks/{job.id}"
+    read = JobRead.model_validate(job)
+    read.urls = JobUrls(self=base, events=f"{base}/events", result=f"{base}/result",
+                        websocket=f"{settings.API_PREFIX}/ws")
+    return read
+
+
+@router.post("/submit/video", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
+             summary="Submit a slideshow video job")
+async def submit_video_job(body: VideoSubmit, user: CurrentUser, session: SessionDep,
+                           redis: RedisDep) -> JobRead:
+    job = await submit_video(session=session, redis=redis, user=user, request=body)
+    return job_read(job)
+
+
+@router.get("", response_model=JobPage, summary="List your jobs, newest first")
+async def list_jobs(
+    user: CurrentUser,
+    session: SessionDep,
+    state: JobState | None = None,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    queue: Queue | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> JobPage:
+    jobs, next_cursor = await job_service.list_jobs(
+        session=session, user=user, state=state.value if state else None, kind=kind,
+        queue=queue.value if queue else None, limit=limit, cursor=cursor,
+    )
+    return JobPage(items=[job_read(j) for j in jobs], next_cursor=next_cursor)
+
+
+@router.get("/{job_id}", response_model=JobRead, summary="One of your jobs")
+async def read_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> JobRead:
+    return job_read(await job_service.get_job(session=session, user=user, job_id=job_id))
+
+
+@router.delete("/{job_id}", response_model=JobRead,
+               summary="Cancel a queued or running job (a running render is stopped)")
+async def cancel_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                     redis: RedisDep) -> JobRead:
+    job = await job_service.cancel_job(session=session, redis=redis, user=user, job_id=job_id)
+    return job_read(job)
+
+
+@router.get("/{job_id}/result", summary="Download the result (Range requests supported)",
+            response_class=FileResponse,
+            responses={200: {"content": {"video/mp4": {}}}, 409: {"description": "Not ready"}})
+async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                      storage: StorageDep,
+                      signed: Annotated[bool, Query(description="Redirect to a signed URL")]
+                      = False) -> FileResponse | RedirectResponse:
+    job = await job_service.get_job(session=session, user=user, job_id=job_id)
+    if job.state != JobState.SUCCEEDED or not job.output_key:
+        raise AppError("not_ready", f"job is {job.state}, not succeeded", 409, field="job_id")
+    if signed:
+        return RedirectResponse(signed_path(job.output_key), status_code=307)
+    return FileResponse(storage.local_path(job.output_key), media_type="video/mp4",
+                        filename=f"reelforge-{job.id}.mp4")
+
+
+@router.get("/{job_id}/events", summary="Server-sent events for one job",
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def job_events(
+    job_id: uuid.UUID,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    redis: RedisDep,
+    hub: HubDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=40)] = None,
+) -> StreamingResponse:
+    job = await job_service.get_job(session=session, user=user, job_id=job_id)
+    snapshot = job_read(job).model_dump(mode="json")
+    stream = job_event_stream(request=request, redis=redis, hub=hub, user_id=str(user.id),
+                              job_id=str(job.id), snapshot=snapshot, last_event_id=last_event_id)
+    return StreamingResponse(stream, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

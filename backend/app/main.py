@@ -1,0 +1,58 @@
+"""The FastAPI application: create_app() and its lifespan (engine, redis, event hub)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import redis.asyncio as aioredis
+from fastapi import FastAPI
+
+from app.api.limits import BodySizeLimit
+from app.api.router import api_router
+from app.api.routes import health
+from app.core.config import settings
+from app.core.db import make_async_engine, make_sessionmaker
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.realtime.hub import EventHub
+from app.web import routes as web
+
+MULTIPART_OVERHEAD = 1 << 20
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    engine = make_async_engine()
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.redis = aioredis.Redis.from_url(settings.REDIS_URL, max_connections=200)
+    app.state.hub = EventHub(app.state.redis)
+    await app.state.hub.start()
+    try:
+        yield
+    finally:
+        await app.state.hub.stop()
+        await app.state.redis.aclose()
+        await engine.dispose()
+
+
+def create_app() -> FastAPI:
+    configure_logging()
+    app = FastAPI(
+        title=settings.PROJECT_NAME,
+        version="0.1.0",
+        summary="Turn photos, scripts and topics into short videos, on your own servers.",
+        lifespan=lifespan,
+        openapi_url=f"{settings.API_PREFIX}/openapi.json",
+    )
+    install_error_handlers(app)
+    upload_cap = max(settings.MAX_IMAGE_BYTES, settings.MAX_AUDIO_BYTES) + MULTIPART_OVERHEAD
+    app.add_middleware(BodySizeLimit, limits={f"{settings.API_PREFIX}/assets": upload_cap},
+                       default=1 << 20)
+    app.include_router(health.router)
+    app.include_router(api_router, prefix=settings.API_PREFIX)
+    app.include_router(web.router)
+    return app
+
+
+app = create_app()

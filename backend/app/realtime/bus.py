@@ -1,0 +1,64 @@
+"""Per-user event streams on Redis Streams, mirrored to one firehose the API fans out.
+
+Each event is appended to `events:user:{id}` (kept for resume by last event id) and, in
+the same Lua call, to `events:firehose`, which every API process reads with one XREAD.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import redis
+import redis.asyncio as aioredis
+
+from app.core.config import settings
+from app.realtime.events import encode, id_key
+
+FIREHOSE = "events:firehose"
+
+_PUBLISH = """
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'u', ARGV[4], 'i', id, 'd', ARGV[1])
+return id
+"""
+
+
+def user_stream(user_id: uuid.UUID | str) -> str:
+    return f"events:user:{user_id}"
+
+
+def _args(user_id: uuid.UUID | str, event: dict[str, Any]) -> tuple[list[str], list[str]]:
+    keys = [user_stream(user_id), FIREHOSE]
+    argv = [encode(event), str(settings.EVENT_STREAM_MAXLEN), str(settings.FIREHOSE_MAXLEN),
+            str(user_id)]
+    return keys, argv
+
+
+def publish_sync(client: redis.Redis, user_id: uuid.UUID | str, event: dict[str, Any]) -> str:
+    """Append an event from a worker; returns its id in the user's stream."""
+    keys, argv = _args(user_id, event)
+    event_id = client.eval(_PUBLISH, 2, *keys, *argv)
+    return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
+
+
+async def publish(
+    client: aioredis.Redis, user_id: uuid.UUID | str, event: dict[str, Any]
+) -> str:
+    """Append an event from the API; returns its id in the user's stream."""
+    keys, argv = _args(user_id, event)
+    event_id = await client.eval(_PUBLISH, 2, *keys, *argv)  # type: ignore[misc]
+    return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
+
+
+async def read_after(
+    client: aioredis.Redis, user_id: uuid.UUID | str, last_id: str, count: int = 1000
+) -> list[tuple[str, str]]:
+    """Events of one user strictly after `last_id` ("0" for all that are kept)."""
+    id_key(last_id)  # raises ValueError on a malformed id
+    rows = await client.xrange(user_stream(user_id), min=f"({last_id}", count=count)
+    return [(_s(i), _s(fields[b"d"])) for i, fields in rows]
+
+
+def _s(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,75 @@
+"""Request and response bodies for jobs: submits, reads, pages."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+Transition = Literal[
+    "none", "fade", "fadeblack", "fadewhite", "dissolve", "wipeleft", "wiperight",
+    "slideleft", "slideright", "circleopen", "radial", "pixelize",
+]
+Resolution = Literal["1080x1920", "1920x1080", "1080x1080"]
+
+
+class VideoSubmit(BaseModel):
+    """A slideshow: photos in order, each on screen for `seconds_per_image`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    asset_ids: list[uuid.UUID] = Field(min_length=1, max_length=200,
+                                       description="Image assets, in display order")
+    seconds_per_image: float = Field(3.0, ge=0.5, le=60)
+    transition: Transition = "fade"
+    transition_s: float = Field(0.5, ge=0.0, le=5.0, description="Ignored for `none`")
+    resolution: Resolution = "1080x1920"
+    fps: Literal[24, 25, 30, 60] = 30
+    audio_asset_id: uuid.UUID | None = Field(
+        None, description="Audio asset, trimmed or looped to the video length")
+    priority: int = Field(5, ge=0, le=10, description="0 lowest, 10 most urgent")
+
+    @field_validator("transition_s")
+    @classmethod
+    def _transition_fits(cls, value: float, info: ValidationInfo) -> float:
+        seconds = info.data.get("seconds_per_image")
+        if info.data.get("transition", "fade") != "none" and seconds and value >= seconds:
+            raise ValueError("must be shorter than seconds_per_image")
+        return value
+
+
+class JobUrls(BaseModel):
+    self: str
+    events: str
+    result: str
+    websocket: str
+
+
+class JobRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    task_name: str
+    queue: str
+    priority: int
+    state: str
+    progress: float
+    stage: str | None
+    params: dict[str, Any]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    attempts: int
+    history: list[dict[str, Any]]
+    created_at: datetime
+    queued_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    urls: JobUrls | None = None
+
+
+class JobPage(BaseModel):
+    items: list[JobRead]
+    next_cursor: str | None

@@ -1,0 +1,141 @@
+"""Assets: store an upload under a server-generated key, list and fetch a user's own."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import BinaryIO
+
+from anyio import to_thread
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import settings
+from app.core.errors import AppError, NotFound
+from app.core.transaction import after_commit, after_rollback
+from app.models import Asset, User
+from app.services.uploads import Checked, check_audio, normalise_image, sniff
+from app.storage import Storage
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def _cap_for(kind: str) -> int:
+    return settings.MAX_IMAGE_BYTES if kind == "image" else settings.MAX_AUDIO_BYTES
+
+
+def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checked, Path]:
+    """Copy the upload to disk with a size cap, sniff it and check it; returns the file."""
+    head = upload.read(64)
+    found = sniff(head)
+    if found is None:
+        expected = declared or "image or audio"
+        raise AppError("unsupported_media", f"file: not a supported {expected} file", 422,
+                       field="file")
+    kind, fmt = found
+    if declared and declared != kind:
+        raise AppError("kind_mismatch", f"file: declared {declared} but the content is {kind}",
+                       422, field="file")
+    raw = work / "upload"
+    cap = _cap_for(kind)
+    with raw.open("wb") as out:
+        out.write(head)
+        copied = len(head) + _copy_capped(upload, out, cap - len(head))
+    if copied > cap:
+        raise AppError("file_too_large", f"file: larger than {cap} bytes", 413, field="file")
+    if kind == "image":
+        dest = work / "image.jpg"
+        return normalise_image(raw, dest, max_pixels=settings.MAX_IMAGE_PIXELS), dest
+    return check_audio(raw, fmt, max_duration_s=settings.MAX_AUDIO_DURATION_S), raw
+
+
+def _copy_capped(source: BinaryIO, out: BinaryIO, budget: int) -> int:
+    copied = 0
+    while chunk := source.read(1 << 20):
+        copied += len(chunk)
+        if copied > budget:
+            return copied
+        out.write(chunk)
+    return copied
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
+                       upload: BinaryIO, filename: str | None, declared: str | None) -> Asset:
+    """Validate and store one upload; nothing stays behind if any step fails."""
+    settings.temp_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="upload-", dir=settings.temp_dir))
+    try:
+        checked, path = await to_thread.run_sync(_inspect, upload, declared, work)
+        asset_id = uuid.uuid4()
+        key = f"assets/{user.id}/{asset_id}.{checked.extension}"
+        sha = await to_thread.run_sync(_sha256, path)
+        await to_thread.run_sync(storage.put_file, key, path)
+        after_rollback(session, lambda: storage.delete(key))
+        asset = Asset(
+            id=asset_id, user_id=user.id, kind=checked.kind, content_type=checked.content_type,
+            filename=_SAFE_NAME.sub("_", filename or "upload")[:255], storage_key=key,
+            size_bytes=path.stat().st_size, sha256=sha, width=checked.width,
+            height=checked.height, duration_s=checked.duration_s,
+        )
+        session.add(asset)
+        await session.flush()
+        return asset
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+async def get_asset(*, session: AsyncSession, user: User, asset_id: uuid.UUID,
+                    field: str = "asset_id") -> Asset:
+    """The user's own asset; another user's reads as not found."""
+    asset = await session.get(Asset, asset_id)
+    if asset is None or asset.user_id != user.id:
+        raise NotFound("asset", field=field)
+    return asset
+
+
+async def owned_assets(*, session: AsyncSession, user: User, ids: list[uuid.UUID],
+                       kind: str, field: str, indexed: bool = True) -> list[Asset]:
+    """Resolve ids in order; the first unknown, foreign or wrong-kind id names its field."""
+    rows = await session.scalars(select(Asset).where(Asset.id.in_(ids), Asset.user_id == user.id))
+    found = {a.id: a for a in rows}
+    result = []
+    for index, asset_id in enumerate(ids):
+        asset = found.get(asset_id)
+        where = f"{field}.{index}" if indexed else field
+        if asset is None:
+            raise NotFound(f"asset {asset_id}", field=where)
+        if asset.kind != kind:
+            raise AppError("wrong_asset_kind", f"{where}: asset {asset_id} is not {kind}", 422,
+                           field=where)
+        result.append(asset)
+    return result
+
+
+async def list_assets(*, session: AsyncSession, user: User, kind: str | None,
+                      limit: int) -> list[Asset]:
+    query = select(Asset).where(Asset.user_id == user.id)
+    if kind:
+        query = query.where(Asset.kind == kind)
+    return list(await session.scalars(query.order_by(Asset.created_at.desc()).limit(limit)))
+
+
+async def delete_asset(*, session: AsyncSession, storage: Storage, user: User,
+                       asset_id: uuid.UUID) -> None:
+    """Remove the row now and the stored file once the deletion has committed."""
+    asset = await get_asset(session=session, user=user, asset_id=asset_id)
+    key = asset.storage_key
+    await session.delete(asset)
+    await session.flush()
+    after_commit(session, lambda: storage.delete(key))

@@ -1,0 +1,29 @@
+"""SQL for state transitions shared by the API and the workers: each one conditional."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam
+from sqlalchemy.dialects.postgresql import JSONB
+
+from app.models import Job, JobState
+from app.models.job import FINAL_STATES
+
+CANCELLABLE = tuple(s.value for s in JobState if s not in FINAL_STATES)
+
+
+def history_entry(state: JobState, **extra: Any) -> list[dict[str, Any]]:
+    """A one-element history list: the state and when it was entered."""
+    return [{"state": state.value, "at": datetime.now(UTC).isoformat(), **extra}]
+
+
+def history_append(state: JobState, **extra: Any) -> ColumnElement[Any]:
+    """`history || [entry]`, so recording a transition is part of the same UPDATE."""
+    return Job.history.op("||")(bindparam(None, history_entry(state, **extra), type_=JSONB))
+
+
+def cancel_key(job_id: object) -> str:
+    """The Redis flag a worker polls to stop a running job quickly."""
+    return f"job:{job_id}:cancel"

@@ -1,0 +1,75 @@
+"""Checks on uploaded bytes: sniff by content, cap pixels and duration, normalise images."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.core.errors import AppError
+from app.media.probe import AUDIO_FORMATS, probe_audio, sniff_audio
+
+# Pillow's own bomb guard fires only on decode; our cap is checked on the header first.
+Image.MAX_IMAGE_PIXELS = None
+
+AUDIO_CONTENT_TYPES = {
+    "wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac",
+    "m4a": "audio/mp4",
+}
+
+
+@dataclass(frozen=True)
+class Checked:
+    kind: str
+    content_type: str
+    extension: str
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(kind, format) from magic bytes, never from the file name or the client's type."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image", "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image", "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image", "webp"
+    audio = sniff_audio(head)
+    return ("audio", audio) if audio else None
+
+
+def normalise_image(source: Path, dest: Path, *, max_pixels: int) -> Checked:
+    """Decode under a pixel cap, apply EXIF rotation and re-encode as a clean RGB JPEG."""
+    try:
+        with Image.open(source, formats=["JPEG", "PNG", "WEBP"]) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise AppError("image_too_large",
+                               f"file: {width}x{height} exceeds the cap of {max_pixels} pixels",
+                               422, field="file")
+            image.load()
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise AppError("invalid_image", f"file: not a decodable image ({exc})", 422,
+                       field="file") from None
+    if upright.size[0] < 16 or upright.size[1] < 16:
+        raise AppError("image_too_small", "file: images must be at least 16x16", 422, field="file")
+    upright.save(dest, "JPEG", quality=92, optimize=False)
+    return Checked("image", "image/jpeg", "jpg", width=upright.size[0], height=upright.size[1])
+
+
+def check_audio(source: Path, fmt: str, *, max_duration_s: float) -> Checked:
+    """Probe with the sniffed demuxer forced, so no playlist or URL is ever followed."""
+    try:
+        duration = probe_audio(source, AUDIO_FORMATS[fmt])
+    except Exception as exc:
+        raise AppError("invalid_audio", f"file: not a decodable {fmt} audio file ({exc})", 422,
+                       field="file") from None
+    if not 0 < duration <= max_duration_s:
+        raise AppError("audio_duration",
+                       f"file: duration {duration:.1f} s is outside 0-{max_duration_s:.0f} s",
+                       422, field="file")
+    return Checked("audio", AUDIO_CONTENT_TYPES[fmt], fmt, duration_s=round(duration, 3))

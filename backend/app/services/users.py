@@ -1,0 +1,76 @@
+"""Accounts and API keys."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import AppError, NotFound
+from app.core.security import api_key_digest, hash_password, new_api_key, verify_password
+from app.models import ApiKey, User
+
+# Verifying against a real hash keeps unknown-email logins as slow as wrong passwords.
+_DUMMY_HASH = hash_password("timing-equaliser")
+
+
+async def register(*, session: AsyncSession, email: str, password: str,
+                   role: str = "user") -> User:
+    """Create an account; a taken email is a 409 on the `email` field."""
+    user = User(email=email.lower(), password_hash=hash_password(password), role=role)
+    session.add(user)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise AppError("email_taken", "email is already registered", 409, field="email") from None
+    return user
+
+
+async def authenticate_password(*, session: AsyncSession, email: str, password: str) -> User:
+    user = await session.scalar(select(User).where(User.email == email.lower()))
+    if user is None:
+        verify_password(password, _DUMMY_HASH)
+    if user is None or not user.is_active or not verify_password(password, user.password_hash):
+        raise AppError("invalid_credentials", "wrong email or password", 401, field="password",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+async def user_for_api_key(*, session: AsyncSession, key: str) -> User | None:
+    row = await session.execute(
+        select(User, ApiKey.id)
+        .join(ApiKey, ApiKey.user_id == User.id)
+        .where(ApiKey.digest == api_key_digest(key), ApiKey.revoked_at.is_(None))
+    )
+    found = row.first()
+    return found[0] if found else None
+
+
+async def create_api_key(*, session: AsyncSession, user: User, name: str) -> tuple[ApiKey, str]:
+    key, digest = new_api_key()
+    api_key = ApiKey(user_id=user.id, name=name, prefix=key[:12], digest=digest)
+    session.add(api_key)
+    await session.flush()
+    return api_key, key
+
+
+async def list_api_keys(*, session: AsyncSession, user: User) -> list[ApiKey]:
+    rows = await session.scalars(
+        select(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.created_at)
+    )
+    return list(rows)
+
+
+async def revoke_api_key(*, session: AsyncSession, user: User, key_id: uuid.UUID) -> None:
+    done = await session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=datetime.now(UTC))
+    )
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("api key", field="key_id")

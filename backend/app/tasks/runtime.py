@@ -1,0 +1,94 @@
+"""A claimed job as a worker sees it: parameters, progress, heartbeat and cancellation."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+import redis
+from sqlalchemy import update
+
+from app.core.config import settings
+from app.core.db import sync_session
+from app.models import Job, JobState
+from app.realtime import bus
+from app.realtime.events import JOB_PROGRESS, job_event
+from app.services.job_state import cancel_key, history_append
+
+RUNNING = (JobState.STARTED.value, JobState.PROGRESS.value)
+EVENT_INTERVAL_S = 0.2  # at most five progress events a second per job
+ETA_AFTER_FRACTION = 0.02
+
+
+class JobFailed(Exception):
+    """A permanent failure with a stable code: retrying would fail the same way."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@lru_cache(maxsize=1)
+def worker_redis() -> redis.Redis:
+    """One client per worker process, created after the fork."""
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
+
+
+class JobRun:
+    """Progress goes to the user's event stream at once and to the job row every second."""
+
+    def __init__(self, *, job_id: uuid.UUID, user_id: uuid.UUID, params: dict[str, Any],
+                 attempt: int) -> None:
+        self.job_id = job_id
+        self.user_id = user_id
+        self.params = params
+        self.attempt = attempt
+        self.started = time.monotonic()
+        self._last_event = 0.0
+        self._last_db = time.monotonic()
+        self._cancelled = False
+
+    def emit(self, type_: str, **fields: Any) -> None:
+        bus.publish_sync(worker_redis(), self.user_id, job_event(type_, self.job_id, **fields))
+
+    def eta_s(self, fraction: float) -> float | None:
+        if fraction < ETA_AFTER_FRACTION:
+            return None
+        elapsed = time.monotonic() - self.started
+        return round(elapsed * (1.0 - fraction) / fraction, 1)
+
+    def progress(self, fraction: float, stage: str, *, force: bool = False) -> None:
+        """Report progress (0..1) in `stage`; cheap to call often."""
+        now = time.monotonic()
+        fraction = max(0.0, min(1.0, fraction))
+        if force or now - self._last_event >= EVENT_INTERVAL_S:
+            self._last_event = now
+            self.emit(JOB_PROGRESS, state=JobState.PROGRESS.value, progress=round(fraction, 4),
+                      stage=stage, eta_s=self.eta_s(fraction))
+        if force or now - self._last_db >= settings.PROGRESS_DB_INTERVAL_S:
+            self._last_db = now
+            self._write_progress(fraction, stage)
+
+    def _write_progress(self, fraction: float, stage: str) -> None:
+        with sync_session() as session:
+            first = session.execute(
+                update(Job).where(Job.id == self.job_id, Job.state == JobState.STARTED.value)
+                .values(state=JobState.PROGRESS.value, history=history_append(JobState.PROGRESS))
+            ).rowcount
+            done = session.execute(
+                update(Job).where(Job.id == self.job_id, Job.state.in_(RUNNING))
+                .values(progress=fraction, stage=stage, heartbeat_at=datetime.now(UTC))
+            ).rowcount
+            session.commit()
+        if first == 0 and done == 0:
+            self._cancelled = True  # the row left the running states: cancelled or reaped
+
+    def should_cancel(self) -> bool:
+        """True once the job was cancelled through the API."""
+        if not self._cancelled and worker_redis().exists(cancel_key(self.job_id)):
+            self._cancelled = True
+        return self._cancelled

@@ -1,0 +1,14 @@
+"""Video tasks: thin wrappers that hand a claimed job to the renderer."""
+
+from __future__ import annotations
+
+from app.services.render_jobs import render_slideshow_job
+from app.tasks.app import celery_app
+from app.tasks.base import JobTask
+from app.tasks.names import TaskName
+
+
+@celery_app.task(name=TaskName.VIDEO_RENDER.value, bind=True, base=JobTask)
+def render_video(self: JobTask, job_id: str) -> str:
+    """Render the video job `job_id`."""
+    return self.run_job(job_id, render_slideshow_job)
