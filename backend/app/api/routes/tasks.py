@@ -69,7 +69,7 @@ async def cancel_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
 
 
 @router.get("/{job_id}/result", summary="Download the result (Range requests supported)",
-            response_class=FileResponse,
+            response_class=FileResponse, response_model=None,
             responses={200: {"content": {"video/mp4": {}}}, 409: {"description": "Not ready"}})
 async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                       storage: StorageDep,

@@ -1,0 +1,65 @@
+"""Accounts, tokens and API keys against the running API."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.fixtures import Account
+from tests.support.processes import ApiServer
+
+
+def test_register_login_and_me(account: Account) -> None:
+    me = account.client.get("/api/v1/auth/me")
+    assert me.status_code == 200
+    assert me.json()["email"] == account.email
+    assert me.json()["role"] == "user"
+
+
+def test_duplicate_email_is_409_naming_the_field(account: Account, api_server: ApiServer) -> None:
+    again = httpx.post(f"{api_server.base_url}/api/v1/auth/register",
+                       json={"email": account.email.upper(), "password": "another password"})
+    assert again.status_code == 409
+    assert again.json()["error"]["field"] == "email"
+
+
+def test_wrong_password_is_401(account: Account, api_server: ApiServer) -> None:
+    bad = httpx.post(f"{api_server.base_url}/api/v1/auth/token",
+                     data={"username": account.email, "password": "not the password"})
+    assert bad.status_code == 401
+    assert bad.json()["error"]["code"] == "invalid_credentials"
+
+
+def test_short_password_names_the_field(api_server: ApiServer) -> None:
+    bad = httpx.post(f"{api_server.base_url}/api/v1/auth/register",
+                     json={"email": "short@example.com", "password": "x"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "password"
+
+
+def test_requests_without_or_with_bad_token_are_401(api_server: ApiServer) -> None:
+    assert httpx.get(f"{api_server.base_url}/api/v1/tasks").status_code == 401
+    bad = httpx.get(f"{api_server.base_url}/api/v1/tasks",
+                    headers={"Authorization": "Bearer not-a-jwt"})
+    assert bad.status_code == 401
+
+
+def test_api_key_authenticates_and_can_be_revoked(account: Account,
+                                                  api_server: ApiServer) -> None:
+    created = account.client.post("/api/v1/auth/api-keys", json={"name": "ci"})
+    assert created.status_code == 201
+    key = created.json()["key"]
+    me = httpx.get(f"{api_server.base_url}/api/v1/auth/me", headers={"X-API-Key": key})
+    assert me.status_code == 200 and me.json()["email"] == account.email
+    as_bearer = httpx.get(f"{api_server.base_url}/api/v1/auth/me",
+                          headers={"Authorization": f"Bearer {key}"})
+    assert as_bearer.status_code == 200
+    revoked = account.client.delete(f"/api/v1/auth/api-keys/{created.json()['id']}")
+    assert revoked.status_code == 204
+    after = httpx.get(f"{api_server.base_url}/api/v1/auth/me", headers={"X-API-Key": key})
+    assert after.status_code == 401
+
+
+def test_health_reports_both_dependencies(api_server: ApiServer) -> None:
+    health = httpx.get(f"{api_server.base_url}/health")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "postgres": "ok", "redis": "ok"}

@@ -1,0 +1,69 @@
+"""Test session: real PostgreSQL and Redis (local or embedded), a real API server and
+real Celery workers as subprocesses. Nothing the project owns is mocked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import ApiServer, CeleryWorker
+
+_TMP = Path(tempfile.mkdtemp(prefix="reelforge-tests-"))
+_SERVICES = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve services and export them before any app module reads its settings."""
+    global _SERVICES
+    from app.dev.services import test_services
+
+    _SERVICES = test_services(_TMP / "services")
+    os.environ.update({
+        "ENVIRONMENT": "test",
+        "DATABASE_URL": _SERVICES.database_url,
+        "REDIS_URL": _SERVICES.redis_url,
+        "DATA_DIR": str(_TMP / "data"),
+        "PROGRESS_DB_INTERVAL_S": "0.3",
+    })
+    from app.core.migrate import upgrade_head
+
+    upgrade_head(_SERVICES.sync_database_url)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SERVICES is not None:
+        _SERVICES.stop()
+    shutil.rmtree(_TMP, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Path:
+    return _TMP
+
+
+@pytest.fixture(scope="session")
+def api_server() -> Iterator[ApiServer]:
+    server = ApiServer.start(log_dir=_TMP / "logs")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def worker() -> Iterator[CeleryWorker]:
+    """One worker slot on the video and default queues, like a small production box."""
+    proc = CeleryWorker.start(name="video", queues="video,default", concurrency=1,
+                              log_dir=_TMP / "logs")
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+pytest_plugins = ["tests.support.fixtures"]

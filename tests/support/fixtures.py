@@ -1,0 +1,69 @@
+"""Client-side fixtures: accounts with tokens, uploads, waiting for jobs."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.processes import ApiServer
+
+JOB_DEADLINE_S = 120.0
+FINAL = {"succeeded", "failed", "cancelled", "dead"}
+
+
+@dataclass
+class Account:
+    client: httpx.Client
+    email: str
+    password: str
+    user_id: str
+    token: str
+
+    def upload(self, content: bytes, filename: str, kind: str | None = None) -> httpx.Response:
+        data = {"kind": kind} if kind else {}
+        return self.client.post("/api/v1/assets", files={"file": (filename, content)}, data=data)
+
+    def wait_job(self, job_id: str, *, until: set[str] | None = None,
+                 deadline_s: float = JOB_DEADLINE_S) -> dict[str, Any]:
+        """Poll the job row until it reaches one of `until` (final states by default)."""
+        wanted = until or FINAL
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end:
+            job: dict[str, Any] = self.client.get(f"/api/v1/tasks/{job_id}").json()
+            if job["state"] in wanted:
+                return job
+            time.sleep(0.05)  # polling interval of a bounded wait on the system of record
+        raise AssertionError(f"job {job_id} not in {wanted} after {deadline_s}s: {job}")
+
+
+@pytest.fixture
+def make_account(api_server: ApiServer) -> Iterator[Callable[[], Account]]:
+    clients: list[httpx.Client] = []
+
+    def make() -> Account:
+        client = httpx.Client(base_url=api_server.base_url, timeout=30.0)
+        clients.append(client)
+        email = f"user-{uuid.uuid4().hex[:12]}@example.com"
+        password = "correct horse battery"
+        created = client.post("/api/v1/auth/register", json={"email": email,
+                                                             "password": password})
+        assert created.status_code == 201, created.text
+        token = client.post("/api/v1/auth/token",
+                            data={"username": email, "password": password}).json()
+        client.headers["Authorization"] = f"Bearer {token['access_token']}"
+        return Account(client, email, password, created.json()["id"], token["access_token"])
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def account(make_account: Callable[[], Account]) -> Account:
+    return make_account()
