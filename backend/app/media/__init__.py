@@ -1,0 +1,60 @@
+"""Rendering: timeline specs become one ffmpeg filter graph; files in, file out."""
+
+from app.media.errors import (
+    ProbeFailed,
+    RenderCancelled,
+    RenderError,
+    RenderFailed,
+    RenderTimeout,
+    SpecError,
+)
+from app.media.ffmpeg import CancelFn, ProgressFn, RunStats, ffmpeg_exe, run_graph
+from app.media.graph import Filter, Graph, Pad, Source, escape_args, escape_value
+from app.media.probe import (
+    AUDIO_FORMATS,
+    MediaInfo,
+    frame_rgb_at,
+    probe,
+    probe_audio,
+    sniff_audio,
+)
+from app.media.slideshow import (
+    TRANSITIONS,
+    RenderResult,
+    SlideshowSpec,
+    expected_duration,
+    render_slideshow,
+    validate_spec,
+)
+
+__all__ = [
+    "AUDIO_FORMATS",
+    "TRANSITIONS",
+    "CancelFn",
+    "Filter",
+    "Graph",
+    "MediaInfo",
+    "Pad",
+    "ProbeFailed",
+    "ProgressFn",
+    "RenderCancelled",
+    "RenderError",
+    "RenderFailed",
+    "RenderResult",
+    "RenderTimeout",
+    "RunStats",
+    "SlideshowSpec",
+    "Source",
+    "SpecError",
+    "escape_args",
+    "escape_value",
+    "expected_duration",
+    "ffmpeg_exe",
+    "frame_rgb_at",
+    "probe",
+    "probe_audio",
+    "render_slideshow",
+    "run_graph",
+    "sniff_audio",
+    "validate_spec",
+]

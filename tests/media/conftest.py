@@ -1,0 +1,100 @@
+"""Inputs for renderer tests, generated per test: Pillow images and ffmpeg-made tones."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+import pytest
+from PIL import Image
+
+from app.media import ffmpeg_exe
+
+RGB = tuple[int, int, int]
+RED: RGB = (255, 0, 0)
+GREEN: RGB = (0, 255, 0)
+BLUE: RGB = (0, 0, 255)
+
+# Codec options per container for the generated tone.
+_TONE_CODECS = {
+    "wav": ["-c:a", "pcm_s16le"],
+    "mp3": ["-c:a", "libmp3lame"],
+    "ogg": ["-c:a", "libvorbis"],
+    "flac": ["-c:a", "flac"],
+    "m4a": ["-c:a", "aac"],
+}
+
+
+@pytest.fixture
+def make_image(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: a solid-colour JPEG or PNG of a given size in tmp_path/inputs."""
+    folder = tmp_path / "inputs"
+    folder.mkdir(exist_ok=True)
+
+    def make(
+        color: RGB, size: tuple[int, int] = (400, 300), fmt: str = "PNG", name: str | None = None
+    ) -> Path:
+        ext = "jpg" if fmt == "JPEG" else fmt.lower()
+        path = folder / (name or f"{len(list(folder.iterdir()))}.{ext}")
+        Image.new("RGB", size, color).save(path, fmt)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def make_tone(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: a sine tone of `seconds`, encoded by the ffmpeg binary from lavfi."""
+    folder = tmp_path / "inputs"
+    folder.mkdir(exist_ok=True)
+
+    def make(seconds: float, kind: str = "wav", extra: tuple[str, ...] = ()) -> Path:
+        path = folder / f"tone-{seconds:g}-{len(list(folder.iterdir()))}.{kind}"
+        cmd = [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:sample_rate=44100:duration={seconds}",
+            *_TONE_CODECS[kind],
+            *extra,
+            str(path),
+        ]
+        subprocess.run(cmd, check=True, timeout=60)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """An empty directory that only the render under test writes to."""
+    path = tmp_path / "out"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def live_ffmpeg() -> Callable[[], list[int]]:
+    """Returns a check listing pids of ffmpeg processes this test process still has."""
+    me = psutil.Process()
+    exe = os.path.realpath(ffmpeg_exe())
+
+    def alive() -> list[int]:
+        pids = []
+        for child in me.children(recursive=True):
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE and child.exe() == exe:
+                    pids.append(child.pid)
+            except psutil.NoSuchProcess:
+                continue
+        return pids
+
+    return alive

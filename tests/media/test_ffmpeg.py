@@ -1,0 +1,156 @@
+"""The ffmpeg runner: cancellation, timeout, failures and cleanup, with real processes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+import pytest
+
+from app.media import (
+    Graph,
+    RenderCancelled,
+    RenderFailed,
+    RenderTimeout,
+    SlideshowSpec,
+    SpecError,
+    render_slideshow,
+    run_graph,
+)
+from tests.media.conftest import BLUE, GREEN, RED
+
+
+def long_spec(make_image: Callable[..., Path]) -> SlideshowSpec:
+    """Five minutes of video: far longer than any cancel or timeout below lets it run."""
+    images = [make_image(c, (320, 240)) for c in (RED, GREEN, BLUE)] * 2
+    return SlideshowSpec(images=images, seconds_per_image=50.0, width=320, height=568, fps=30)
+
+
+class Watcher:
+    """Records what exists while ffmpeg runs, so the cleanup checks are not vacuous."""
+
+    def __init__(self, out_dir: Path, live_ffmpeg: Callable[[], list[int]]) -> None:
+        self.out_dir = out_dir
+        self.live_ffmpeg = live_ffmpeg
+        self.fractions: list[float] = []
+        self.pids: list[int] = []
+        self.files_seen: set[str] = set()
+
+    def on_progress(self, fraction: float, stage: str) -> None:
+        self.fractions.append(fraction)
+        self.look()
+
+    def look(self) -> bool:
+        """Note live ffmpeg pids and files; usable as a should_cancel that never cancels."""
+        self.pids += self.live_ffmpeg()
+        self.files_seen |= {p.name for p in self.out_dir.iterdir()}
+        return False
+
+
+def assert_cleaned_up(watcher: Watcher, live_ffmpeg: Callable[[], list[int]]) -> None:
+    assert watcher.pids, "ffmpeg was never seen running"
+    assert any(n.endswith(".graph.txt") for n in watcher.files_seen)
+    assert any(".partial" in n for n in watcher.files_seen)
+    assert live_ffmpeg() == []
+    assert not any(psutil.pid_exists(pid) for pid in watcher.pids)
+    assert list(watcher.out_dir.iterdir()) == []
+
+
+def test_cancel_kills_ffmpeg_and_removes_files(
+    make_image: Callable[..., Path], out_dir: Path, live_ffmpeg: Callable[[], list[int]]
+) -> None:
+    watcher = Watcher(out_dir, live_ffmpeg)
+    with pytest.raises(RenderCancelled):
+        render_slideshow(
+            long_spec(make_image),
+            out_dir / "video.mp4",
+            on_progress=watcher.on_progress,
+            should_cancel=lambda: bool(watcher.fractions),
+        )
+    assert watcher.fractions[-1] < 1.0
+    assert_cleaned_up(watcher, live_ffmpeg)
+
+
+def test_timeout_kills_ffmpeg_and_removes_files(
+    make_image: Callable[..., Path], out_dir: Path, live_ffmpeg: Callable[[], list[int]]
+) -> None:
+    watcher = Watcher(out_dir, live_ffmpeg)
+    # should_cancel is polled every 0.1 s whatever ffmpeg prints, so it observes the run.
+    with pytest.raises(RenderTimeout):
+        render_slideshow(
+            long_spec(make_image),
+            out_dir / "video.mp4",
+            should_cancel=watcher.look,
+            timeout_s=1.0,
+        )
+    assert_cleaned_up(watcher, live_ffmpeg)
+
+
+def test_failing_callback_still_kills_ffmpeg(
+    make_image: Callable[..., Path], out_dir: Path, live_ffmpeg: Callable[[], list[int]]
+) -> None:
+    watcher = Watcher(out_dir, live_ffmpeg)
+
+    def explode(fraction: float, stage: str) -> None:
+        watcher.on_progress(fraction, stage)
+        raise RuntimeError("progress sink is down")
+
+    with pytest.raises(RuntimeError, match="sink is down"):
+        render_slideshow(long_spec(make_image), out_dir / "video.mp4", on_progress=explode)
+    assert_cleaned_up(watcher, live_ffmpeg)
+
+
+def test_ffmpeg_error_raises_render_failed_with_log_tail(tmp_path: Path, out_dir: Path) -> None:
+    g = Graph()
+    (color,) = g.add("color", {"s": "16x16", "d": 0.1}, outputs=["video"])
+    g.output(g.then(color, "scale", {"w": "not-a-number", "h": 16}))
+    with pytest.raises(RenderFailed) as caught:
+        run_graph(g, out_dir / "x.mp4", output_args=["-f", "mp4"], total_s=0.1)
+    assert caught.value.returncode != 0
+    assert 0 < len(caught.value.stderr_tail) <= 20
+    assert "not-a-number" in str(caught.value)
+    assert list(out_dir.iterdir()) == []
+
+
+def test_existing_output_survives_a_failed_render(tmp_path: Path, out_dir: Path) -> None:
+    output = out_dir / "x.mp4"
+    output.write_bytes(b"previous good render")
+    g = Graph()
+    (color,) = g.add("color", {"s": "16x16", "d": 0.1}, outputs=["video"])
+    g.output(g.then(color, "scale", {"w": -7, "h": "x"}))
+    with pytest.raises(RenderFailed):
+        run_graph(g, output, output_args=["-f", "mp4"], total_s=0.1)
+    assert output.read_bytes() == b"previous good render"
+    assert [p.name for p in out_dir.iterdir()] == ["x.mp4"]
+
+
+def _one_input_graph(path: Path) -> Graph:
+    g = Graph()
+    g.output(g.then(g.source(path, "-f", "png_pipe").video, "null"))
+    return g
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "fifo"])
+def test_inputs_must_be_regular_files(kind: str, tmp_path: Path, out_dir: Path) -> None:
+    path = tmp_path / "input.png"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(SpecError) as caught:
+        run_graph(_one_input_graph(path), out_dir / "x.mp4", output_args=[], total_s=1.0)
+    assert caught.value.field == "inputs[0]"
+    assert list(out_dir.iterdir()) == []
+
+
+def test_output_directory_must_exist(make_image: Callable[..., Path], tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as caught:
+        run_graph(
+            _one_input_graph(make_image(RED)),
+            tmp_path / "nope" / "x.mp4",
+            output_args=[],
+            total_s=1.0,
+        )
+    assert caught.value.field == "output"
