@@ -22,7 +22,6 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL, make_url
 
-from app.core.config import settings
 from app.dev.process import die_with_parent, stop_process
 
 log = logging.getLogger(__name__)
@@ -59,6 +58,10 @@ class Services:
 
 def configured(name: str) -> str | None:
     """A setting given through the environment or `.env`; None when left at its default."""
+    # Imported here: the test session resolves services and exports their URLs before any
+    # module builds the settings object.
+    from app.core.config import settings
+
     return str(getattr(settings, name)) if name in settings.model_fields_set else None
 
 
