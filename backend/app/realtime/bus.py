@@ -47,7 +47,7 @@ async def publish(
 ) -> str:
     """Append an event from the API; returns its id in the user's stream."""
     keys, argv = _args(user_id, event)
-    event_id = await client.eval(_PUBLISH, 2, *keys, *argv)  # type: ignore[misc]
+    event_id = await client.eval(_PUBLISH, 2, *keys, *argv)
     return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
 
 
@@ -56,9 +56,6 @@ async def read_after(
 ) -> list[tuple[str, str]]:
     """Events of one user strictly after `last_id` ("0" for all that are kept)."""
     id_key(last_id)  # raises ValueError on a malformed id
-    rows = await client.xrange(user_stream(user_id), min=f"({last_id}", count=count)
-    return [(_s(i), _s(fields[b"d"])) for i, fields in rows]
-
-
-def _s(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+    rows: list[tuple[bytes, dict[bytes, bytes]]] = await client.xrange(
+        user_stream(user_id), min=f"({last_id}", count=count)  # type: ignore[assignment]
+    return [(i.decode(), fields[b"d"].decode()) for i, fields in rows]

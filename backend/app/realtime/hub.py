@@ -74,7 +74,9 @@ class EventHub:
         last = "$"
         while True:
             try:
-                batches = await self._redis.xread({FIREHOSE: last}, block=5000, count=500)
+                batches: list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
+                batches = await self._redis.xread(  # type: ignore[assignment]
+                    {FIREHOSE: last}, block=5000, count=500)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -83,7 +85,7 @@ class EventHub:
                 continue
             for _stream, entries in batches or []:
                 for entry_id, fields in entries:
-                    last = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+                    last = entry_id.decode()
                     self._dispatch(fields)
 
     def _dispatch(self, fields: dict[bytes, bytes]) -> None:

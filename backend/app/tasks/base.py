@@ -51,7 +51,7 @@ def finish(run: JobRun, state: JobState, **values: Any) -> bool:
             update(Job).where(Job.id == run.job_id, Job.state.in_(RUNNING))
             .values(state=state.value, finished_at=datetime.now(UTC),
                     history=history_append(state), **values)
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]
         session.commit()
     return bool(done)
 

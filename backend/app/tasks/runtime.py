@@ -78,11 +78,11 @@ class JobRun:
             first = session.execute(
                 update(Job).where(Job.id == self.job_id, Job.state == JobState.STARTED.value)
                 .values(state=JobState.PROGRESS.value, history=history_append(JobState.PROGRESS))
-            ).rowcount
+            ).rowcount  # type: ignore[attr-defined]
             done = session.execute(
                 update(Job).where(Job.id == self.job_id, Job.state.in_(RUNNING))
                 .values(progress=fraction, stage=stage, heartbeat_at=datetime.now(UTC))
-            ).rowcount
+            ).rowcount  # type: ignore[attr-defined]
             session.commit()
         if first == 0 and done == 0:
             self._cancelled = True  # the row left the running states: cancelled or reaped
