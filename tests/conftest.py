@@ -12,14 +12,19 @@ from pathlib import Path
 import pytest
 
 from tests.support.processes import ApiServer, CeleryWorker
+from tests.support.slots import claim_slot, export_slot, release_slot
 
 _TMP = Path(tempfile.mkdtemp(prefix="reelforge-tests-"))
 _SERVICES = None
+_SLOT: int | None = None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve services and export them before any app module reads its settings."""
-    global _SERVICES
+    global _SERVICES, _SLOT
+    _SLOT = claim_slot()
+    if _SLOT is not None:
+        export_slot(_SLOT)
     from app.dev.services import test_services
 
     _SERVICES = test_services(_TMP / "services")
@@ -38,6 +43,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _SERVICES is not None:
         _SERVICES.stop()
+    if _SLOT is not None:
+        release_slot(_SLOT)
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
