@@ -56,6 +56,33 @@ class Settings(BaseSettings):
     RENDER_TIMEOUT_S: int = 1800
     RENDER_PRESET: str = "veryfast"
 
+    # Scaling (docs/scaling.md): `local` resizes Celery pools, `kubernetes` patches replicas.
+    SCALER_BACKEND: Literal["local", "kubernetes"] = "local"
+    SCALE_MAX_WORKERS: int = 64
+    SCALE_CONTROL_TIMEOUT_S: float = 1.0  # wait for remote-control replies from workers
+    # A grown prefork pool starts its processes on the next maintenance tick (every 5 s).
+    SCALE_SETTLE_TIMEOUT_S: float = 8.0
+    KUBERNETES_NAMESPACE: str = "reelforge"
+    KUBERNETES_DEPLOYMENT_TEMPLATE: str = "reelforge-worker-{group}"
+    KUBERNETES_KUBECONFIG: Path | None = None  # unset: in-cluster service account, else ~/.kube
+    KUBERNETES_CONTEXT: str | None = None
+    KUBERNETES_REQUEST_TIMEOUT_S: float = 10.0
+
+    # Maintenance run by Celery Beat; tests shorten every period with the override.
+    MAINTENANCE_INTERVAL_OVERRIDE_S: float | None = None
+    MAINTENANCE_RUN_LEASE_S: int = 1800  # a claimed run silent this long crashed: rerun it
+    MAINTENANCE_RUN_RETENTION_DAYS: int = 30
+    TEMP_FILE_MAX_AGE_S: int = 4 * 3600  # above TASK_HARD_TIME_LIMIT_S: no live render's folder
+    ORPHAN_UPLOAD_MAX_AGE_S: int = 24 * 3600
+    FAILURE_RATE_WINDOW_S: int = 900
+    FAILURE_RATE_THRESHOLD: float = 0.25  # failed / finished jobs of one queue in the window
+    FAILURE_RATE_MIN_JOBS: int = 5  # fewer finished jobs say nothing about a rate
+    ALERT_COOLDOWN_S: int = 1800  # one alert per queue per cooldown while the rate stays high
+    ALERT_WEBHOOK_URL: str | None = None
+    ALERT_WEBHOOK_SECRET: str | None = None
+    ALERT_WEBHOOK_TIMEOUT_S: float = 5.0
+    USAGE_LOOKBACK_DAYS: int = 2  # yesterday too: renders that finish after midnight
+
     FLOWER_USER: str = "admin"
     FLOWER_PASSWORD: str = "change-me-flower"
 
@@ -67,6 +94,14 @@ class Settings(BaseSettings):
             raise ValueError("SECRET_KEY must be at least 32 characters")
         if self.VISIBILITY_TIMEOUT_S <= self.TASK_HARD_TIME_LIMIT_S:
             raise ValueError("VISIBILITY_TIMEOUT_S must exceed TASK_HARD_TIME_LIMIT_S")
+        return self
+
+    @model_validator(mode="after")
+    def _check_maintenance(self) -> Settings:
+        if self.ALERT_WEBHOOK_URL and len(self.ALERT_WEBHOOK_SECRET or "") < 16:
+            raise ValueError("ALERT_WEBHOOK_SECRET (16+ characters) must sign ALERT_WEBHOOK_URL")
+        if self.TEMP_FILE_MAX_AGE_S <= self.TASK_HARD_TIME_LIMIT_S:
+            raise ValueError("TEMP_FILE_MAX_AGE_S must exceed TASK_HARD_TIME_LIMIT_S")
         return self
 
     @property
