@@ -1,0 +1,33 @@
+"""Scaling workers per queue through one protocol; SCALER_BACKEND picks the backend."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from app.core.config import settings
+from app.core.errors import AppError
+from app.services.scaling.base import QueueScale, Scaler, WorkerPool, group_of
+from app.tasks.names import Queue
+
+
+@lru_cache(maxsize=1)
+def get_scaler() -> Scaler:
+    """The configured backend; the Kubernetes client is imported only when it is chosen."""
+    if settings.SCALER_BACKEND == "kubernetes":
+        from app.services.scaling.kubernetes import KubernetesScaler
+
+        return KubernetesScaler()
+    from app.services.scaling.local import LocalScaler
+
+    return LocalScaler()
+
+
+def scale_queue(*, queue: Queue, desired: int, scaler: Scaler | None = None) -> QueueScale:
+    """Bounds-check and apply a desired worker count for one queue (blocking)."""
+    if not 0 <= desired <= settings.SCALE_MAX_WORKERS:
+        raise AppError("out_of_range", f"desired_workers: must be 0..{settings.SCALE_MAX_WORKERS}",
+                       422, field="desired_workers")
+    return (scaler or get_scaler()).scale(queue, desired)
+
+
+__all__ = ["QueueScale", "Scaler", "WorkerPool", "get_scaler", "group_of", "scale_queue"]
