@@ -143,7 +143,14 @@ def test_launcher_stops_every_process_on_sigint(tmp_path: Path) -> None:
         parent = psutil.Process(launcher.pid)
         # Celery's pool processes are grandchildren; wait until each worker has forked them.
         workers = [p for p in parent.children() if " worker " in " ".join(p.cmdline())]
-        _wait_for("worker pools", lambda: all(w.children() for w in workers), 120, launcher, log)
+
+        def pools_forked() -> bool:
+            try:
+                return all(worker.children() for worker in workers)
+            except psutil.NoSuchProcess:
+                raise AssertionError("a worker died:\n" + log.read_text()[-4000:]) from None
+
+        _wait_for("worker pools", pools_forked, 120, launcher, log)
         children = parent.children()
         seen = parent.children(recursive=True)
         postmaster = _postmaster(data_dir)  # daemonized by pg_ctl: not a descendant

@@ -105,7 +105,8 @@ def child_env(options: LaunchOptions, services: Services, creds: Credentials) ->
     env.update(DATABASE_URL=services.database_url, REDIS_URL=services.redis_url,
                DATA_DIR=str(options.data_dir), FLOWER_USER=creds.flower_user,
                FLOWER_PASSWORD=creds.flower_password, PYTHONUNBUFFERED="1")
-    env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{options.port}")
+    if configured("PUBLIC_URL") is None:  # links in mails and signed URLs follow --port
+        env["PUBLIC_URL"] = f"http://127.0.0.1:{options.port}"
     return env
 
 
@@ -161,6 +162,15 @@ def port_answers(port: int) -> bool:
         return False
 
 
+def refuse_busy_ports(options: LaunchOptions) -> None:
+    """Stop early when the API or Flower port is taken: its child would only die later."""
+    ports = {"--port": options.port, **({"--flower-port": options.flower_port}
+                                        if options.flower else {})}
+    for flag, port in ports.items():
+        if port_answers(port):
+            raise SystemExit(f"port {port} on 127.0.0.1 is in use; choose another with {flag}")
+
+
 @contextmanager
 def single_launcher(data_dir: Path) -> Iterator[None]:
     """Refuse a second launcher on the same data directory (the lock dies with the process)."""
@@ -198,6 +208,7 @@ def run_platform(options: LaunchOptions | None = None) -> int:
     configure_logging()
     options = options or options_from_env()
     options = replace(options, data_dir=options.data_dir.resolve())
+    refuse_busy_ports(options)
     supervisor = Supervisor()
     services: Services | None = None
     with single_launcher(options.data_dir), stop_signals() as stop:
@@ -233,6 +244,12 @@ def run_platform(options: LaunchOptions | None = None) -> int:
 
             return supervisor.supervise(stop, show_banner_once_ready)
         except Interrupted:
+            return 0
+        except Exception:
+            if not stop.is_set():
+                raise
+            # Ctrl-C reaches the helpers of startup (initdb, pg_ctl) too; they fail, we stop.
+            log.info("launcher.interrupted_during_startup", exc_info=True)
             return 0
         finally:
             supervisor.say("stopping")

