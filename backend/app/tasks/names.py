@@ -16,6 +16,10 @@ class Queue(enum.StrEnum):
 class TaskName(enum.StrEnum):
     VIDEO_RENDER = "video.render"
     MAINTENANCE_SWEEP = "maintenance.sweep_unpublished"
+    MAINTENANCE_CLEANUP_TEMP = "maintenance.cleanup_temp_files"
+    MAINTENANCE_CHECK_FAILURES = "maintenance.check_failed_tasks"
+    MAINTENANCE_USAGE = "maintenance.update_usage_statistics"
+    MAINTENANCE_DAILY_REPORT = "maintenance.generate_daily_report"
     SYSTEM_PING = "system.ping"
 
 
@@ -23,6 +27,10 @@ class TaskName(enum.StrEnum):
 TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.VIDEO_RENDER: Queue.VIDEO,
     TaskName.MAINTENANCE_SWEEP: Queue.DEFAULT,
+    TaskName.MAINTENANCE_CLEANUP_TEMP: Queue.DEFAULT,
+    TaskName.MAINTENANCE_CHECK_FAILURES: Queue.DEFAULT,
+    TaskName.MAINTENANCE_USAGE: Queue.DEFAULT,
+    TaskName.MAINTENANCE_DAILY_REPORT: Queue.DEFAULT,
     TaskName.SYSTEM_PING: Queue.DEFAULT,
 }
 
