@@ -64,8 +64,19 @@ def api_server() -> Iterator[ApiServer]:
 
 @pytest.fixture(scope="session")
 def worker() -> Iterator[CeleryWorker]:
-    """One worker slot on the video and default queues, like a small production box."""
-    proc = CeleryWorker.start(name="video", queues="video,default", concurrency=1,
+    """One worker slot on the video queue, like a small production box."""
+    proc = CeleryWorker.start(name="video", queues="video", concurrency=1,
+                              log_dir=_TMP / "logs")
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+@pytest.fixture(scope="session")
+def default_worker() -> Iterator[CeleryWorker]:
+    """One worker slot on the default queue (canary and maintenance jobs)."""
+    proc = CeleryWorker.start(name="default", queues="default", concurrency=1,
                               log_dir=_TMP / "logs")
     try:
         yield proc

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from app.api.limits import BodySizeLimit
 from app.api.router import api_router
-from app.api.routes import health
+from app.api.routes import health, metrics
 from app.core.config import settings
 from app.core.db import make_async_engine, make_sessionmaker
 from app.core.errors import install_error_handlers
@@ -25,7 +25,8 @@ MULTIPART_OVERHEAD = 1 << 20
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = make_async_engine()
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.redis = aioredis.Redis.from_url(settings.REDIS_URL, max_connections=200)
+    app.state.redis = aioredis.Redis.from_url(settings.REDIS_URL, max_connections=200,
+                                              socket_timeout=10)
     app.state.hub = EventHub(app.state.redis)
     await app.state.hub.start()
     try:
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, limits={f"{settings.API_PREFIX}/assets": upload_cap},
                        default=1 << 20)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(api_router, prefix=settings.API_PREFIX)
     app.include_router(web.router)
     return app

@@ -67,3 +67,22 @@ def make_account(api_server: ApiServer) -> Iterator[Callable[[], Account]]:
 @pytest.fixture
 def account(make_account: Callable[[], Account]) -> Account:
     return make_account()
+
+
+def promote_to_admin(user_id: str) -> None:
+    """Give an account the admin role directly in the database."""
+    from sqlalchemy import create_engine, text
+
+    from app.core.config import settings
+
+    engine = create_engine(settings.sync_database_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"), {"id": user_id})
+    engine.dispose()
+
+
+@pytest.fixture
+def admin_account(make_account: Callable[[], Account]) -> Account:
+    account = make_account()
+    promote_to_admin(account.user_id)
+    return account

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, insert
 
 from app.core.config import settings
 from app.models import Job
-from app.tasks.maintenance import sweep_unpublished
+from app.services.recovery import sweep_unpublished
 from app.tasks.publish import publish_job
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images

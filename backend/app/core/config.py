@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     PROGRESS_DB_INTERVAL_S: float = 1.0
     WS_MAX_LIFETIME_S: int = 3600
 
+    # Queue health on GET /tasks/stats/queues (docs/operations.md): the worse level wins.
+    QUEUE_PENDING_WARNING_JOBS: int = 100  # broker messages on one queue, all priorities
+    QUEUE_PENDING_CRITICAL_JOBS: int = 1000
+    QUEUE_OLDEST_WAITING_WARNING_S: float = 300.0
+    QUEUE_OLDEST_WAITING_CRITICAL_S: float = 1800.0
+    QUEUE_FAILURE_WARNING_RATIO: float = 0.05  # failed / (succeeded + failed) in the window
+    QUEUE_FAILURE_CRITICAL_RATIO: float = 0.25
+    QUEUE_FAILURE_MIN_FINISHED_JOBS: int = 5  # fewer finished jobs say nothing about a rate
+    STATS_WORKERS_CACHE_S: float = 10.0  # consuming workers, asked over Celery remote control
+    STATS_INSPECT_TIMEOUT_S: float = 1.0  # how long one census waits for worker replies
+    # GET /metrics: open unless a token is set (then `Authorization: Bearer <token>`).
+    METRICS_TOKEN: str | None = None
+    METRICS_CACHE_S: float = 5.0  # PostgreSQL-derived families are reused this long
+    METRICS_WINDOW_S: int = 3600  # recent finished jobs and run-time histograms
+
     RENDER_TIMEOUT_S: int = 1800
     RENDER_PRESET: str = "veryfast"
 
@@ -85,6 +100,16 @@ class Settings(BaseSettings):
 
     FLOWER_USER: str = "admin"
     FLOWER_PASSWORD: str = "change-me-flower"
+
+    @model_validator(mode="after")
+    def _ordered_queue_thresholds(self) -> Settings:
+        pairs = [("QUEUE_PENDING_WARNING_JOBS", "QUEUE_PENDING_CRITICAL_JOBS"),
+                 ("QUEUE_OLDEST_WAITING_WARNING_S", "QUEUE_OLDEST_WAITING_CRITICAL_S"),
+                 ("QUEUE_FAILURE_WARNING_RATIO", "QUEUE_FAILURE_CRITICAL_RATIO")]
+        for warning, critical in pairs:
+            if getattr(self, warning) > getattr(self, critical):
+                raise ValueError(f"{warning} must not exceed {critical}")
+        return self
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

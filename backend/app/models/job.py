@@ -45,6 +45,13 @@ class Job(IdMixin, CreatedMixin, Base):
             "created_at",
             postgresql_where=text("state = 'pending'"),
         ),
+        # Stats and /metrics (migration 0002): live counts per queue, finished in a window.
+        Index("ix_jobs_queue_state_queued", "queue", "state", "queued_at"),
+        Index("ix_jobs_finished", "finished_at",
+              postgresql_where=text("finished_at IS NOT NULL")),
+        Index("ix_jobs_running_heartbeat", "heartbeat_at",
+              postgresql_where=text("state IN ('started', 'progress')")),
+        Index("ix_jobs_dead", "finished_at", postgresql_where=text("state = 'dead'")),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -60,6 +67,11 @@ class Job(IdMixin, CreatedMixin, Base):
     stage: Mapped[str | None] = mapped_column(String(64))
     history: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     attempts: Mapped[int] = mapped_column(default=0)
+    retries: Mapped[int] = mapped_column(default=0, server_default="0")  # in this round
+    attempt_log: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default="[]")
+    callback_url: Mapped[str | None] = mapped_column(String(2048))
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     worker: Mapped[str | None] = mapped_column(String(255))
     output_key: Mapped[str | None] = mapped_column(String(512))
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

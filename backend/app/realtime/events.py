@@ -13,7 +13,9 @@ JOB_PROGRESS = "job.progress"
 JOB_SUCCEEDED = "job.succeeded"
 JOB_FAILED = "job.failed"
 JOB_CANCELLED = "job.cancelled"
-FINAL_EVENTS = frozenset({JOB_SUCCEEDED, JOB_FAILED, JOB_CANCELLED})
+JOB_RETRYING = "job.retrying"
+JOB_DEAD = "job.dead"
+FINAL_EVENTS = frozenset({JOB_SUCCEEDED, JOB_FAILED, JOB_CANCELLED, JOB_DEAD})
 
 
 def job_event(type_: str, job_id: uuid.UUID | str, **fields: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # A client this far behind is cut off; it reconnects with its last id and misses nothing.
 SUBSCRIBER_QUEUE_MAX = 2000
+# Must stay below the client's socket timeout (redis-py 8 defaults to 5 s; main.py sets 10 s).
+HUB_BLOCK_MS = 2000
 
 
 class Subscription:
@@ -76,7 +78,7 @@ class EventHub:
             try:
                 batches: list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
                 batches = await self._redis.xread(  # type: ignore[assignment]
-                    {FIREHOSE: last}, block=5000, count=500)
+                    {FIREHOSE: last}, block=HUB_BLOCK_MS, count=500)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -62,6 +62,8 @@ class JobRead(BaseModel):
     result: dict[str, Any] | None
     error: dict[str, Any] | None
     attempts: int
+    retries: int
+    attempt_log: list[dict[str, Any]]
     history: list[dict[str, Any]]
     created_at: datetime
     queued_at: datetime | None

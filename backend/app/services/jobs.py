@@ -74,7 +74,7 @@ async def publish_and_mark_queued(*, session: AsyncSession, redis: aioredis.Redi
     updated = row.first()
     await session.commit()
     if updated is not None:
-        job.state, job.queued_at, job.history = updated.tuple()
+        job.state, job.queued_at, job.history = updated
         await bus.publish(redis, job.user_id, job_event(
             JOB_QUEUED, job.id, state=JobState.QUEUED.value, kind=job.kind, queue=job.queue,
             priority=job.priority))

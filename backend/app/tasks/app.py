@@ -9,8 +9,8 @@ from app.core.config import settings
 from app.tasks.names import TASK_QUEUES, Queue
 from app.tasks.priority import REDIS_PRIORITY_STEPS
 
-celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=["app.tasks.video",
-                                                                       "app.tasks.maintenance"])
+celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=[
+    "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary"])
 
 celery_app.conf.update(
     # Job state lives in PostgreSQL; the result backend is not used for status.
@@ -43,6 +43,10 @@ celery_app.conf.update(
         "sweep-unpublished": {
             "task": "maintenance.sweep_unpublished",
             "schedule": settings.SWEEPER_INTERVAL_S,
+        },
+        "reap-stale": {
+            "task": "maintenance.reap_stale",
+            "schedule": settings.SWEEPER_INTERVAL_S * 2,
         },
     },
 )

@@ -1,59 +1,39 @@
-"""The base of every job task: claim once, run the domain code, record the outcome."""
+"""The base of every job task: claim once, run the domain code, record the outcome.
+
+Transient errors retry with full-jitter backoff up to the task's policy, then the job is
+`dead` (kept with its arguments for an admin to requeue); permanent errors fail at once.
+"""
 
 from __future__ import annotations
 
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from celery import Task
-from sqlalchemy import update
 
-from app.core.db import sync_session
 from app.core.logging import bind, unbind
 from app.media import RenderCancelled
 from app.models import Job, JobState
-from app.models.job import CLAIMABLE_STATES
-from app.realtime.events import JOB_FAILED, JOB_STARTED, JOB_SUCCEEDED
-from app.services.job_state import history_append
+from app.realtime.events import (
+    JOB_DEAD,
+    JOB_FAILED,
+    JOB_RETRYING,
+    JOB_STARTED,
+    JOB_SUCCEEDED,
+)
 from app.storage import get_storage
-from app.tasks.runtime import RUNNING, JobFailed, JobRun
+from app.tasks.claim import Busy, attempt_entry, claim, finish
+from app.tasks.policy import RetryPolicy, is_transient, policy_for
+from app.tasks.publish import publish_job
+from app.tasks.runtime import JobFailed, JobRun
 
 log = logging.getLogger(__name__)
 
 JobBody = Callable[[JobRun], dict[str, Any]]
-
-
-def claim(job_id: uuid.UUID, worker: str) -> JobRun | None:
-    """Move the job to `started` if nobody has; a redelivered message gets None."""
-    now = datetime.now(UTC)
-    with sync_session() as session:
-        row = session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.state.in_([s.value for s in CLAIMABLE_STATES]))
-            .values(state=JobState.STARTED.value, started_at=now, heartbeat_at=now,
-                    worker=worker, attempts=Job.attempts + 1,
-                    history=history_append(JobState.STARTED, worker=worker))
-            .returning(Job.user_id, Job.params, Job.attempts)
-        ).first()
-        session.commit()
-    if row is None:
-        return None
-    return JobRun(job_id=job_id, user_id=row.user_id, params=row.params, attempt=row.attempts)
-
-
-def finish(run: JobRun, state: JobState, **values: Any) -> bool:
-    """Record a final state, only if the job is still running (not cancelled meanwhile)."""
-    with sync_session() as session:
-        done = session.execute(
-            update(Job).where(Job.id == run.job_id, Job.state.in_(RUNNING))
-            .values(state=state.value, finished_at=datetime.now(UTC),
-                    history=history_append(state), **values)
-        ).rowcount  # type: ignore[attr-defined]
-        session.commit()
-    return bool(done)
+HEARTBEAT_S = 3.0
 
 
 class JobTask(Task):  # type: ignore[misc]
@@ -61,36 +41,68 @@ class JobTask(Task):  # type: ignore[misc]
 
     abstract = True
 
+    @property
+    def worker_name(self) -> str:
+        return str(self.request.hostname or "worker")
+
     def run_job(self, job_id: str, body: JobBody) -> str:
         job_uuid = uuid.UUID(job_id)
+        policy = policy_for(self.name)
         token = bind(job_id=job_id, task=self.name,
                      queue=(self.request.delivery_info or {}).get("routing_key"))
         try:
-            run = claim(job_uuid, self.request.hostname or "worker")
-            if run is None:
+            outcome = claim(job_uuid, self.worker_name, policy)
+            if outcome is Busy.FINISHED:
                 log.info("job.claim_skipped")
                 return "skipped"
-            bind(user_id=str(run.user_id))
-            run.emit(JOB_STARTED, state=JobState.STARTED.value, attempt=run.attempt)
-            log.info("job.started")
-            return self._execute(run, body)
+            if outcome is Busy.RUNNING:
+                return self._defer(job_uuid, policy)
+            bind(user_id=str(outcome.user_id))
+            return self._execute(outcome, body, policy)
         finally:
             unbind(token)
 
-    def _execute(self, run: JobRun, body: JobBody) -> str:
+    def _defer(self, job_id: uuid.UUID, policy: RetryPolicy) -> str:
+        """Another attempt holds the job; look again once its heartbeat could be stale."""
+        request = self.request
+        publish_job(job_id=job_id, task_name=self.name,
+                    queue=(request.delivery_info or {}).get("routing_key") or "default",
+                    priority=5, countdown=policy.stale_after_s + HEARTBEAT_S)
+        log.info("job.claim_deferred")
+        return "deferred"
+
+    def _execute(self, run: JobRun, body: JobBody, policy: RetryPolicy) -> str:
+        if run.retries > policy.max_retries:
+            return self._dead(run, {"code": "worker_lost", "attempt": run.attempt,
+                                    "message": "the worker running this job was lost too often"})
+        run.emit(JOB_STARTED, state=JobState.STARTED.value, attempt=run.attempt)
+        log.info("job.started", extra={"attempt": run.attempt})
+        run.start_heartbeat(HEARTBEAT_S)
         try:
             result = body(run)
         except RenderCancelled:
             log.info("job.cancelled_while_running")
             return "cancelled"
         except JobFailed as exc:
-            return self._fail(run, exc.code, exc.message)
+            return self._fail(run, {"code": exc.code, "message": exc.message,
+                                    "attempt": run.attempt})
         except Exception as exc:
-            log.exception("job.crashed")
-            return self._fail(run, "internal_error", f"{type(exc).__name__}: {exc}")
+            error = {"code": "transient_error" if is_transient(exc) else "internal_error",
+                     "message": f"{type(exc).__name__}: {exc}", "attempt": run.attempt}
+            if not is_transient(exc):
+                log.exception("job.crashed")
+                return self._fail(run, error)
+            log.warning("job.transient_error", extra={"error": error["message"]})
+            return self._retry_or_dead(run, error, policy)
+        finally:
+            run.stop_heartbeat()
+        return self._succeed(run, result)
+
+    def _succeed(self, run: JobRun, result: dict[str, Any]) -> str:
         output_key = result.pop("output_key", None)
         if finish(run, JobState.SUCCEEDED, result=result, output_key=output_key, progress=1.0,
-                  stage="done"):
+                  stage="done", error=None, finished_at=datetime.now(UTC),
+                  attempt_log=attempt_entry(run, self.worker_name, None)):
             run.emit(JOB_SUCCEEDED, state=JobState.SUCCEEDED.value, result=result)
             log.info("job.succeeded")
             return "succeeded"
@@ -98,9 +110,31 @@ class JobTask(Task):  # type: ignore[misc]
             get_storage().delete(output_key)  # cancelled while finishing: keep nothing
         return "cancelled"
 
-    def _fail(self, run: JobRun, code: str, message: str) -> str:
-        error = {"code": code, "message": message, "attempt": run.attempt}
-        if finish(run, JobState.FAILED, error=error):
+    def _fail(self, run: JobRun, error: dict[str, Any]) -> str:
+        if finish(run, JobState.FAILED, error=error, finished_at=datetime.now(UTC),
+                  attempt_log=attempt_entry(run, self.worker_name, error)):
             run.emit(JOB_FAILED, state=JobState.FAILED.value, error=error)
-            log.warning("job.failed", extra={"code": code})
+            log.warning("job.failed", extra={"code": error["code"]})
         return "failed"
+
+    def _dead(self, run: JobRun, error: dict[str, Any]) -> str:
+        if finish(run, JobState.DEAD, error=error, finished_at=datetime.now(UTC),
+                  attempt_log=attempt_entry(run, self.worker_name, error)):
+            run.emit(JOB_DEAD, state=JobState.DEAD.value, error=error)
+            log.error("job.dead", extra={"code": error["code"]})
+        return "dead"
+
+    def _retry_or_dead(self, run: JobRun, error: dict[str, Any], policy: RetryPolicy) -> str:
+        if run.retries >= policy.max_retries:
+            return self._dead(run, error)
+        delay = policy.backoff_s(run.retries + 1)
+        due = datetime.now(UTC) + timedelta(seconds=delay)
+        if not finish(run, JobState.RETRYING, error=error, retries=Job.retries + 1,
+                      retry_at=due, attempt_log=attempt_entry(run, self.worker_name, error)):
+            return "cancelled"
+        run.emit(JOB_RETRYING, state=JobState.RETRYING.value, error=error,
+                 retry_in_s=round(delay, 3), attempt=run.attempt)
+        # if this publish is lost, the sweeper re-publishes retrying jobs past their due time
+        publish_job(job_id=run.job_id, task_name=run.task_name, queue=run.queue,
+                    priority=run.priority, countdown=delay)
+        return "retrying"

@@ -16,22 +16,26 @@ class Queue(enum.StrEnum):
 class TaskName(enum.StrEnum):
     VIDEO_RENDER = "video.render"
     MAINTENANCE_SWEEP = "maintenance.sweep_unpublished"
+    MAINTENANCE_REAP = "maintenance.reap_stale"
     MAINTENANCE_CLEANUP_TEMP = "maintenance.cleanup_temp_files"
     MAINTENANCE_CHECK_FAILURES = "maintenance.check_failed_tasks"
     MAINTENANCE_USAGE = "maintenance.update_usage_statistics"
     MAINTENANCE_DAILY_REPORT = "maintenance.generate_daily_report"
     SYSTEM_PING = "system.ping"
+    SYSTEM_CANARY = "system.canary"
 
 
 # Every task's queue. The API publishes with these, so a route exists for each name.
 TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.VIDEO_RENDER: Queue.VIDEO,
     TaskName.MAINTENANCE_SWEEP: Queue.DEFAULT,
+    TaskName.MAINTENANCE_REAP: Queue.DEFAULT,
     TaskName.MAINTENANCE_CLEANUP_TEMP: Queue.DEFAULT,
     TaskName.MAINTENANCE_CHECK_FAILURES: Queue.DEFAULT,
     TaskName.MAINTENANCE_USAGE: Queue.DEFAULT,
     TaskName.MAINTENANCE_DAILY_REPORT: Queue.DEFAULT,
     TaskName.SYSTEM_PING: Queue.DEFAULT,
+    TaskName.SYSTEM_CANARY: Queue.DEFAULT,
 }
 
 # Worker groups that `make run` and supervisord start: one process per group.

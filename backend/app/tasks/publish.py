@@ -8,12 +8,13 @@ from app.tasks.app import celery_app
 from app.tasks.priority import to_broker
 
 
-def publish_job(*, job_id: uuid.UUID, task_name: str, queue: str, priority: int) -> None:
+def publish_job(*, job_id: uuid.UUID, task_name: str, queue: str, priority: int,
+                countdown: float | None = None) -> None:
     """Publish `task_name(job_id)`; safe to repeat, since workers claim jobs conditionally."""
     celery_app.send_task(
         task_name,
         args=[str(job_id)],
         queue=queue,
         priority=to_broker(priority),
-        task_id=f"{job_id}",
+        countdown=countdown,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -17,6 +19,8 @@ from app.models import Job, JobState
 from app.realtime import bus
 from app.realtime.events import JOB_PROGRESS, job_event
 from app.services.job_state import cancel_key, history_append
+
+log = logging.getLogger(__name__)
 
 RUNNING = (JobState.STARTED.value, JobState.PROGRESS.value)
 EVENT_INTERVAL_S = 0.2  # at most five progress events a second per job
@@ -38,16 +42,46 @@ def worker_redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
 
 
+class Heartbeat(threading.Thread):
+    """Beats every `interval_s` while the job body runs, even in a silent stage."""
+
+    def __init__(self, run: JobRun, interval_s: float) -> None:
+        super().__init__(name=f"heartbeat-{run.job_id}", daemon=True)
+        self._run_ref = run
+        self._interval = interval_s
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self._interval):
+            try:
+                if not self._run_ref.beat():
+                    return
+            except Exception:  # a missed beat is retried next interval; never kill the job
+                log.warning("job.heartbeat_failed", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+
+
 class JobRun:
     """Progress goes to the user's event stream at once and to the job row every second."""
 
     def __init__(self, *, job_id: uuid.UUID, user_id: uuid.UUID, params: dict[str, Any],
-                 attempt: int) -> None:
+                 attempt: int, retries: int = 0, task_name: str = "", queue: str = "",
+                 priority: int = 5, callback_url: str | None = None) -> None:
         self.job_id = job_id
         self.user_id = user_id
         self.params = params
         self.attempt = attempt
+        self.retries = retries
+        self.task_name = task_name
+        self.queue = queue
+        self.priority = priority
+        self.callback_url = callback_url
         self.started = time.monotonic()
+        self.started_wall = datetime.now(UTC).isoformat()
+        self._heartbeat: Heartbeat | None = None
         self._last_event = 0.0
         self._last_db = time.monotonic()
         self._cancelled = False
@@ -73,19 +107,42 @@ class JobRun:
             self._last_db = now
             self._write_progress(fraction, stage)
 
+    def _mine(self) -> Any:
+        """This attempt still owns the row (not cancelled, not taken over)."""
+        return (Job.id == self.job_id) & Job.state.in_(RUNNING) & (Job.attempts == self.attempt)
+
     def _write_progress(self, fraction: float, stage: str) -> None:
         with sync_session() as session:
-            first = session.execute(
-                update(Job).where(Job.id == self.job_id, Job.state == JobState.STARTED.value)
+            session.execute(
+                update(Job).where(self._mine(), Job.state == JobState.STARTED.value)
                 .values(state=JobState.PROGRESS.value, history=history_append(JobState.PROGRESS))
-            ).rowcount  # type: ignore[attr-defined]
+            )
             done = session.execute(
-                update(Job).where(Job.id == self.job_id, Job.state.in_(RUNNING))
+                update(Job).where(self._mine())
                 .values(progress=fraction, stage=stage, heartbeat_at=datetime.now(UTC))
             ).rowcount  # type: ignore[attr-defined]
             session.commit()
-        if first == 0 and done == 0:
+        if done == 0:
             self._cancelled = True  # the row left the running states: cancelled or reaped
+
+    def beat(self) -> bool:
+        """Refresh the heartbeat; False once the attempt no longer owns the job."""
+        with sync_session() as session:
+            done = session.execute(
+                update(Job).where(self._mine()).values(heartbeat_at=datetime.now(UTC))
+            ).rowcount  # type: ignore[attr-defined]
+            session.commit()
+        if done == 0:
+            self._cancelled = True
+        return bool(done)
+
+    def start_heartbeat(self, interval_s: float) -> None:
+        self._heartbeat = Heartbeat(self, interval_s)
+        self._heartbeat.start()
+
+    def stop_heartbeat(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
 
     def should_cancel(self) -> bool:
         """True once the job was cancelled through the API."""

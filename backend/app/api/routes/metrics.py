@@ -1,0 +1,49 @@
+"""GET /metrics in the Prometheus text format; open unless METRICS_TOKEN is set.
+
+Keep it off the public internet (firewall, or a token): it names queues, task types and
+volumes. See docs/operations.md for the families and how to scrape several API processes.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from app.api.deps import HubDep, RedisDep, SessionDep
+from app.core.config import settings
+from app.core.errors import AppError
+from app.core.metrics import MetricsSnapshot, render
+from app.services import stats as stats_service
+
+router = APIRouter(tags=["metrics"])
+
+
+def require_metrics_token(
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> None:
+    """With METRICS_TOKEN set, only `Authorization: Bearer <token>` may scrape."""
+    expected = settings.METRICS_TOKEN
+    if not expected:
+        return
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise AppError("unauthorized", "a valid metrics token is required", 401,
+                       headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.get("/metrics", dependencies=[Depends(require_metrics_token)],
+            response_class=Response, summary="Prometheus metrics",
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+async def read_metrics(session: SessionDep, redis: RedisDep, hub: HubDep) -> Response:
+    jobs = await stats_service.job_figures_cache.get(
+        lambda: stats_service.job_figures(session))
+    depths = await stats_service.broker_depths(redis)
+    workers = await stats_service.census.current()
+    snapshot = MetricsSnapshot(jobs=jobs, queue_depth=depths, workers=workers.per_queue,
+                               websocket_connections=hub.connections,
+                               window_s=settings.METRICS_WINDOW_S)
+    return Response(render(snapshot), media_type=CONTENT_TYPE_LATEST)

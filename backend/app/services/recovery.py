@@ -1,0 +1,155 @@
+"""Recovery of stuck and dead jobs: dead letters, requeue, stale-heartbeat cleanup, sweeps.
+
+Synchronous (psycopg) so Celery Beat and the admin API run the same code.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import case, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+
+from app.core.config import settings
+from app.core.db import sync_session
+from app.models import Job, JobState
+from app.services.job_state import history_append
+from app.tasks.policy import policy_for
+from app.tasks.publish import publish_job
+from app.tasks.runtime import RUNNING
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Requeued:
+    job_id: uuid.UUID
+    task_name: str
+    queue: str
+    priority: int
+
+
+def _publish_all(jobs: list[Requeued]) -> None:
+    for job in jobs:
+        publish_job(job_id=job.job_id, task_name=job.task_name, queue=job.queue,
+                    priority=job.priority)
+
+
+def dead_letters(*, task_name: str | None, limit: int, offset: int) -> list[Job]:
+    """Dead jobs, newest first, with their last error and arguments."""
+    query = select(Job).where(Job.state == JobState.DEAD.value)
+    if task_name:
+        query = query.where(Job.task_name == task_name)
+    with sync_session() as session:
+        return list(session.scalars(
+            query.order_by(Job.finished_at.desc()).limit(limit).offset(offset)))
+
+
+def requeue_dead(*, ids: list[uuid.UUID] | None, task_name: str | None,
+                 max_age_hours: float | None) -> list[uuid.UUID]:
+    """Re-run dead jobs with the same arguments, as new attempts of the same jobs."""
+    conditions = [Job.state == JobState.DEAD.value]
+    if ids:
+        conditions.append(Job.id.in_(ids))
+    if task_name:
+        conditions.append(Job.task_name == task_name)
+    if max_age_hours is not None:
+        since = datetime.now(UTC) - timedelta(hours=max_age_hours)
+        conditions.append(Job.finished_at >= since)
+    with sync_session() as session:
+        rows = session.execute(
+            update(Job).where(*conditions)
+            .values(state=JobState.QUEUED.value, retries=0, finished_at=None,
+                    queued_at=datetime.now(UTC),
+                    history=history_append(JobState.QUEUED, by="admin_requeue"))
+            .returning(Job.id, Job.task_name, Job.queue, Job.priority)
+        ).all()
+        session.commit()
+    jobs = [Requeued(r.id, r.task_name, r.queue, r.priority) for r in rows]
+    _publish_all(jobs)
+    return [j.job_id for j in jobs]
+
+
+def reap_stale(*, action: Literal["requeue", "fail"], stale_after_s: float | None = None
+               ) -> dict[str, list[uuid.UUID]]:
+    """Jobs `started` whose worker stopped heart-beating: requeue (or dead when out of
+    retries) or fail them."""
+    stale_s = stale_after_s if stale_after_s is not None else policy_for("").stale_after_s
+    now = datetime.now(UTC)
+    cutoff = now - timedelta(seconds=stale_s)
+    lost = func.jsonb_build_array(func.jsonb_build_object(
+        "attempt", Job.attempts, "worker", Job.worker, "error",
+        func.jsonb_build_object("code", literal("worker_lost")),
+        "started_at", Job.started_at, "ended_at", now)).cast(JSONB)
+    error = literal({"code": "worker_lost", "message": "the worker stopped heart-beating"},
+                    type_=JSONB)
+    outcome: dict[str, list[uuid.UUID]] = {"requeued": [], "dead": [], "failed": []}
+    with sync_session() as session:
+        stale = session.execute(
+            select(Job.id, Job.task_name, Job.retries).where(
+                Job.state.in_(RUNNING), Job.heartbeat_at < cutoff)
+            .limit(BATCH).with_for_update(skip_locked=True)).all()
+        to_requeue: list[Requeued] = []
+        for row in stale:
+            exhausted = row.retries >= policy_for(row.task_name).max_retries
+            if action == "fail":
+                target = JobState.FAILED
+            else:
+                target = JobState.DEAD if exhausted else JobState.QUEUED
+            updated = session.execute(
+                update(Job).where(Job.id == row.id, Job.state.in_(RUNNING),
+                                  Job.heartbeat_at < cutoff)
+                .values(state=target.value, error=error,
+                        attempt_log=Job.attempt_log.op("||")(lost),
+                        retries=case((literal(target == JobState.QUEUED), Job.retries + 1),
+                                     else_=Job.retries),
+                        finished_at=None if target == JobState.QUEUED else now,
+                        history=history_append(target, by="cleanup"))
+                .returning(Job.id, Job.task_name, Job.queue, Job.priority)).first()
+            if updated is None:
+                continue
+            key = {JobState.QUEUED: "requeued", JobState.DEAD: "dead"}.get(target, "failed")
+            outcome[key].append(updated.id)
+            if target == JobState.QUEUED:
+                to_requeue.append(Requeued(*updated))
+        session.commit()
+    _publish_all(to_requeue)
+    if stale:
+        log.warning("maintenance.cleanup.reaped", extra={k: len(v) for k, v in outcome.items()})
+    return outcome
+
+
+def sweep_unpublished(grace_s: float | None = None) -> int:
+    """Publish jobs committed but never sent (pending) and retries whose message was lost."""
+    grace = settings.SWEEPER_GRACE_S if grace_s is None else grace_s
+    now = datetime.now(UTC)
+    cutoff = now - timedelta(seconds=grace)
+    with sync_session() as session:
+        pending = session.execute(
+            select(Job.id, Job.task_name, Job.queue, Job.priority)
+            .where(Job.state == JobState.PENDING.value, Job.created_at < cutoff)
+            .order_by(Job.created_at).limit(BATCH).with_for_update(skip_locked=True)).all()
+        overdue = session.execute(
+            select(Job.id, Job.task_name, Job.queue, Job.priority)
+            .where(Job.state == JobState.RETRYING.value, Job.retry_at < cutoff)
+            .limit(BATCH).with_for_update(skip_locked=True)).all()
+        jobs = [Requeued(*r) for r in [*pending, *overdue]]
+        _publish_all(jobs)
+        if pending:
+            session.execute(
+                update(Job).where(Job.id.in_([r.id for r in pending]),
+                                  Job.state == JobState.PENDING.value)
+                .values(state=JobState.QUEUED.value, queued_at=now,
+                        history=history_append(JobState.QUEUED, by="sweeper")))
+        if overdue:
+            session.execute(update(Job).where(Job.id.in_([r.id for r in overdue]))
+                            .values(retry_at=now))
+        session.commit()
+    if jobs:
+        log.warning("maintenance.sweep.republished", extra={"count": len(jobs)})
+    return len(jobs)

@@ -1,0 +1,330 @@
+"""Operating the fleet: broker depth, live and windowed job counts, health and performance.
+
+Every figure comes from the system of record (PostgreSQL), the broker (Redis) or the
+workers themselves (Celery remote control), never from the result backend. The SQL lives
+here as text so the benchmark can EXPLAIN exactly what the endpoints run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis.asyncio as aioredis
+from anyio import to_thread
+from sqlalchemy import TextClause, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import settings
+from app.core.errors import AppError
+from app.core.metrics import DURATION_BUCKETS_S, Histogram, JobFigures
+from app.models import JobState
+from app.schemas.stats import Health, PerformanceRead, QueueStats, QueueStatsRead, TaskPerformance
+from app.tasks.names import Queue
+from app.tasks.priority import REDIS_PRIORITY_STEPS
+
+log = logging.getLogger(__name__)
+
+QUEUES = [q.value for q in Queue]
+# Kombu's Redis transport keeps one list per priority step: the queue's name for step 0,
+# name + "\x06\x16" + step for the others (kombu/transport/redis.py, Channel._q_for_pri).
+PRIORITY_SEPARATOR = "\x06\x16"
+
+
+def _in(*states: JobState) -> str:
+    return "(" + ", ".join(f"'{s.value}'" for s in states) + ")"
+
+
+ACTIVE = _in(JobState.STARTED, JobState.PROGRESS)
+WAITING = _in(JobState.PENDING, JobState.QUEUED)
+LIVE = _in(JobState.PENDING, JobState.QUEUED, JobState.STARTED, JobState.PROGRESS,
+           JobState.RETRYING)
+FINAL = _in(JobState.SUCCEEDED, JobState.FAILED, JobState.DEAD, JobState.CANCELLED)
+FAILED = _in(JobState.FAILED, JobState.DEAD)
+RAN = _in(JobState.SUCCEEDED, JobState.FAILED, JobState.DEAD)  # ran to an outcome
+
+# One statement, one round trip: per queue, the live counts and the oldest waiting job come
+# from ix_jobs_queue_state_queued (one probe each), the window's outcomes from
+# ix_jobs_finished. A queued job waits since it was queued (a requeue starts a new wait).
+QUEUE_STATS_SQL = text(f"""
+WITH outcome AS (
+    SELECT queue,
+           count(*) FILTER (WHERE state = 'succeeded') AS completed,
+           count(*) FILTER (WHERE state IN {FAILED}) AS failed,
+           count(*) FILTER (WHERE state = 'cancelled') AS cancelled
+    FROM jobs
+    WHERE finished_at >= now() - make_interval(mins => :window_minutes) AND state IN {FINAL}
+    GROUP BY queue
+)
+SELECT q.queue,
+       (SELECT count(*) FROM jobs j WHERE j.queue = q.queue AND j.state IN {ACTIVE}) AS active,
+       (SELECT count(*) FROM jobs j WHERE j.queue = q.queue AND j.state IN {WAITING})
+           AS waiting,
+       EXTRACT(EPOCH FROM now() - LEAST(
+           (SELECT min(j.created_at) FROM jobs j
+             WHERE j.queue = q.queue AND j.state = 'pending'),
+           (SELECT min(j.queued_at) FROM jobs j
+             WHERE j.queue = q.queue AND j.state = 'queued')))::float8 AS oldest_waiting_s,
+       coalesce(o.completed, 0) AS completed, coalesce(o.failed, 0) AS failed,
+       coalesce(o.cancelled, 0) AS cancelled
+FROM unnest(CAST(:queues AS varchar[])) WITH ORDINALITY AS q(queue, position)
+LEFT JOIN outcome o ON o.queue = q.queue
+ORDER BY q.position
+""")
+
+_RUN_S = "EXTRACT(EPOCH FROM finished_at - started_at)::float8"
+_WAIT_S = "EXTRACT(EPOCH FROM started_at - created_at)::float8"
+_TIMED = f"state IN {RAN} AND started_at IS NOT NULL"
+
+# Both percentiles of one measure come from one sort: percentile_cont(ARRAY[...]).
+PERFORMANCE_SQL = text(f"""
+SELECT task_name,
+       count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
+       count(*) FILTER (WHERE state IN {FAILED}) AS failed,
+       count(*) FILTER (WHERE state = 'cancelled') AS cancelled,
+       count(*) FILTER (WHERE state IN {RAN} AND attempts > 1) AS retried,
+       percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY {_RUN_S})
+           FILTER (WHERE {_TIMED}) AS run_s,
+       percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY {_WAIT_S})
+           FILTER (WHERE {_TIMED}) AS wait_s
+FROM jobs
+WHERE finished_at >= now() - make_interval(mins => :window_minutes) AND state IN {FINAL}
+GROUP BY task_name
+ORDER BY task_name
+""")
+
+LIVE_JOBS_SQL = text(f"""
+SELECT queue, task_name, state, count(*) AS jobs
+FROM jobs WHERE state IN {LIVE}
+GROUP BY queue, task_name, state
+ORDER BY queue, task_name, state
+""")
+
+
+def _cumulative(measure: str) -> str:
+    counts = ", ".join(f"count(*) FILTER (WHERE {_TIMED} AND {measure} <= {bound!r})"
+                       for bound in DURATION_BUCKETS_S)
+    return f"ARRAY[{counts}]"
+
+
+RECENT_JOBS_SQL = text(f"""
+SELECT task_name, state, count(*) AS jobs,
+       count(*) FILTER (WHERE {_TIMED}) AS timed,
+       coalesce(sum({_RUN_S}) FILTER (WHERE {_TIMED}), 0) AS run_sum,
+       coalesce(sum({_WAIT_S}) FILTER (WHERE {_TIMED}), 0) AS wait_sum,
+       {_cumulative(_RUN_S)} AS run_buckets,
+       {_cumulative(_WAIT_S)} AS wait_buckets
+FROM jobs
+WHERE finished_at >= now() - make_interval(secs => :window_s) AND state IN {FINAL}
+GROUP BY task_name, state
+ORDER BY task_name, state
+""")
+
+
+def explain_statements(*, window_minutes: int) -> list[tuple[str, TextClause, dict[str, Any]]]:
+    """The statements behind the endpoints with their parameters (for EXPLAIN ANALYZE)."""
+    return [
+        ("queue stats", QUEUE_STATS_SQL, {"queues": QUEUES, "window_minutes": window_minutes}),
+        ("performance", PERFORMANCE_SQL, {"window_minutes": window_minutes}),
+        ("metrics: live jobs", LIVE_JOBS_SQL, {}),
+        ("metrics: recent jobs", RECENT_JOBS_SQL, {"window_s": window_minutes * 60.0}),
+    ]
+
+
+def broker_keys(queue: str) -> list[str]:
+    """The Redis lists that hold `queue`'s messages, one per priority step."""
+    return [queue if step == 0 else f"{queue}{PRIORITY_SEPARATOR}{step}"
+            for step in REDIS_PRIORITY_STEPS]
+
+
+async def broker_depths(redis: aioredis.Redis) -> dict[str, int]:
+    """Messages per queue over every priority step: LLEN of each list, one round trip."""
+    pipe = redis.pipeline(transaction=False)
+    for queue in QUEUES:
+        for key in broker_keys(queue):
+            pipe.llen(key)
+    try:
+        lengths: list[int] = await pipe.execute()
+    except (aioredis.RedisError, OSError) as exc:
+        raise AppError("broker_unavailable", f"Redis did not answer: {exc}", 503) from exc
+    steps = len(REDIS_PRIORITY_STEPS)
+    return {queue: sum(lengths[i * steps:(i + 1) * steps]) for i, queue in enumerate(QUEUES)}
+
+
+@dataclass(frozen=True)
+class Census:
+    per_queue: dict[str, int] | None  # None: the workers could not be asked
+    checked_at: datetime
+    checked_mono: float
+
+
+def _ask_workers(timeout_s: float) -> dict[str, int]:
+    from app.tasks.app import celery_app
+
+    # Waits the whole timeout for replies: no one knows how many workers will answer.
+    replies: dict[str, list[dict[str, Any]]] | None = celery_app.control.inspect(
+        timeout=timeout_s).active_queues()
+    per_queue = dict.fromkeys(QUEUES, 0)
+    for queues in (replies or {}).values():
+        for name in {q.get("name") for q in queues}:
+            if isinstance(name, str):
+                per_queue[name] = per_queue.get(name, 0) + 1
+    return per_queue
+
+
+class WorkerCensus:
+    """Consuming workers per queue, asked over Celery remote control and cached.
+
+    Only the first call waits for the answer; later ones get the cached census and, once
+    it is older than STATS_WORKERS_CACHE_S, start one refresh in the background.
+    """
+
+    def __init__(self) -> None:
+        self._census: Census | None = None
+        self._refresh: asyncio.Task[None] | None = None
+
+    async def current(self) -> Census:
+        stale = (self._census is None or time.monotonic() - self._census.checked_mono
+                 >= settings.STATS_WORKERS_CACHE_S)
+        if stale and (self._refresh is None or self._refresh.done()):
+            self._refresh = asyncio.create_task(self._ask())
+        if self._census is None and self._refresh is not None:
+            await asyncio.shield(self._refresh)
+        assert self._census is not None
+        return self._census
+
+    async def _ask(self) -> None:
+        per_queue: dict[str, int] | None
+        try:
+            per_queue = await to_thread.run_sync(_ask_workers, settings.STATS_INSPECT_TIMEOUT_S)
+        except Exception:
+            log.warning("stats.worker_census_failed", exc_info=True)
+            per_queue = None
+        self._census = Census(per_queue, datetime.now(UTC), time.monotonic())
+
+
+census = WorkerCensus()
+
+
+def assess(*, pending: int, waiting: int, oldest_waiting_s: float | None, completed: int,
+           failed: int, workers: int | None) -> tuple[Health, list[str]]:
+    """The queue's health and the codes of the thresholds it crosses (docs/operations.md)."""
+    critical: list[str] = []
+    warning: list[str] = []
+    if workers == 0 and (pending or waiting):
+        critical.append("no_worker")
+    if workers is None:
+        warning.append("workers_unknown")
+    finished = completed + failed
+    ratio = failed / finished if finished >= max(1, settings.QUEUE_FAILURE_MIN_FINISHED_JOBS) \
+        else None
+    checks: list[tuple[str, float | None, float, float]] = [
+        ("pending", pending, settings.QUEUE_PENDING_WARNING_JOBS,
+         settings.QUEUE_PENDING_CRITICAL_JOBS),
+        ("oldest_waiting", oldest_waiting_s, settings.QUEUE_OLDEST_WAITING_WARNING_S,
+         settings.QUEUE_OLDEST_WAITING_CRITICAL_S),
+        ("failure_ratio", ratio, settings.QUEUE_FAILURE_WARNING_RATIO,
+         settings.QUEUE_FAILURE_CRITICAL_RATIO),
+    ]
+    for name, value, warn_at, critical_at in checks:
+        if value is None or value <= 0:
+            continue
+        if value >= critical_at:
+            critical.append(f"{name}_critical")
+        elif value >= warn_at:
+            warning.append(f"{name}_warning")
+    health: Health = "critical" if critical else "warning" if warning else "healthy"
+    return health, critical + warning
+
+
+SEVERITY: dict[Health, int] = {"healthy": 0, "warning": 1, "critical": 2}
+
+
+async def queue_stats(*, session: AsyncSession, redis: aioredis.Redis,
+                      window_minutes: int) -> QueueStatsRead:
+    """Depth, live and windowed counts, oldest wait, workers and health of every queue."""
+    depths, workers, result = await asyncio.gather(
+        broker_depths(redis), census.current(),
+        session.execute(QUEUE_STATS_SQL, {"queues": QUEUES, "window_minutes": window_minutes}))
+    queues = []
+    for row in result.mappings():
+        queue = row["queue"]
+        consuming = None if workers.per_queue is None else workers.per_queue.get(queue, 0)
+        finished = row["completed"] + row["failed"]
+        health, reasons = assess(
+            pending=depths[queue], waiting=row["waiting"],
+            oldest_waiting_s=row["oldest_waiting_s"], completed=row["completed"],
+            failed=row["failed"], workers=consuming)
+        queues.append(QueueStats(
+            queue=queue, pending=depths[queue], waiting=row["waiting"], active=row["active"],
+            completed=row["completed"], failed=row["failed"], cancelled=row["cancelled"],
+            failure_ratio=row["failed"] / finished if finished else None,
+            oldest_waiting_s=_round(row["oldest_waiting_s"]), workers=consuming,
+            health=health, reasons=reasons))
+    overall = max((q.health for q in queues), key=SEVERITY.__getitem__, default="healthy")
+    return QueueStatsRead(window_minutes=window_minutes, generated_at=datetime.now(UTC),
+                          workers_checked_at=workers.checked_at, health=overall, queues=queues)
+
+
+def _round(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+async def task_performance(*, session: AsyncSession, window_minutes: int) -> PerformanceRead:
+    """Throughput, success and retry rates, run-time and queue-wait percentiles per task."""
+    result = await session.execute(PERFORMANCE_SQL, {"window_minutes": window_minutes})
+    tasks = []
+    for row in result.mappings():
+        ran = row["succeeded"] + row["failed"]
+        run_s, wait_s = row["run_s"] or [None, None], row["wait_s"] or [None, None]
+        tasks.append(TaskPerformance(
+            task_name=row["task_name"], succeeded=row["succeeded"], failed=row["failed"],
+            cancelled=row["cancelled"], throughput_per_min=round(ran / window_minutes, 4),
+            success_rate=row["succeeded"] / ran if ran else None,
+            retry_rate=row["retried"] / ran if ran else None,
+            run_time_p50_s=_round(run_s[0]), run_time_p95_s=_round(run_s[1]),
+            queue_wait_p50_s=_round(wait_s[0]), queue_wait_p95_s=_round(wait_s[1])))
+    return PerformanceRead(window_minutes=window_minutes, generated_at=datetime.now(UTC),
+                           tasks=tasks)
+
+
+async def job_figures(session: AsyncSession) -> JobFigures:
+    """Live jobs by queue, task and state; the window's outcomes and duration histograms."""
+    live = await session.execute(LIVE_JOBS_SQL)
+    recent = await session.execute(RECENT_JOBS_SQL,
+                                   {"window_s": float(settings.METRICS_WINDOW_S)})
+    figures = JobFigures(live=[(r.queue, r.task_name, r.state, r.jobs) for r in live],
+                         finished=[], run_time={}, queue_wait={})
+    for row in recent:
+        figures.finished.append((row.task_name, row.state, row.jobs))
+        if row.timed:
+            figures.run_time.setdefault(row.task_name, Histogram()).add(
+                row.run_buckets, row.timed, row.run_sum)
+            figures.queue_wait.setdefault(row.task_name, Histogram()).add(
+                row.wait_buckets, row.timed, row.wait_sum)
+    return figures
+
+
+class Cached:
+    """One value per process, recomputed at most once per `ttl_s` however many ask at once."""
+
+    def __init__(self, ttl_s: Callable[[], float]) -> None:
+        self._ttl_s = ttl_s
+        self._value: JobFigures | None = None
+        self._at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def get(self, compute: Callable[[], Awaitable[JobFigures]]) -> JobFigures:
+        async with self._lock:
+            if self._value is None or time.monotonic() - self._at >= self._ttl_s():
+                self._value = await compute()
+                self._at = time.monotonic()
+            return self._value
+
+
+job_figures_cache = Cached(lambda: settings.METRICS_CACHE_S)

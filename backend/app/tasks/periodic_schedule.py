@@ -1,0 +1,56 @@
+"""Beat entries of the maintenance tasks, each stamped with the slot it belongs to.
+
+The slot (the start of the schedule period, UTC) is computed by the beat process when it
+sends the message (`BeatLazyFunc`), not by the worker when it runs it: a message that
+waits in the queue still belongs to its own period, and two beat processes sending the
+same period produce the same slot, which the run claims once (services/maintenance/runs.py).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from celery.beat import BeatLazyFunc
+from celery.schedules import crontab
+
+from app.core.config import settings
+from app.tasks.names import TaskName
+
+# (schedule, period in seconds); crontab runs on the period boundaries in UTC.
+MAINTENANCE_SCHEDULE: dict[TaskName, tuple[Any, int]] = {
+    TaskName.MAINTENANCE_CLEANUP_TEMP: (crontab(minute="0"), 3600),
+    TaskName.MAINTENANCE_CHECK_FAILURES: (crontab(minute="*/5"), 300),
+    TaskName.MAINTENANCE_USAGE: (crontab(minute="*/10"), 600),
+    TaskName.MAINTENANCE_DAILY_REPORT: (crontab(minute="0", hour="0"), 86400),
+}
+
+
+def slot_for(period_s: float, now: float | None = None) -> str:
+    """The start of the period `now` falls in, as an ISO-8601 UTC timestamp."""
+    at = time.time() if now is None else now
+    start = math.floor(at / period_s) * period_s
+    return datetime.fromtimestamp(start, UTC).isoformat()
+
+
+def period_of(task: TaskName) -> float:
+    """The schedule period of a maintenance task (the test override wins)."""
+    return settings.MAINTENANCE_INTERVAL_OVERRIDE_S or MAINTENANCE_SCHEDULE[task][1]
+
+
+def maintenance_beat_schedule() -> dict[str, dict[str, Any]]:
+    """`beat_schedule` entries; MAINTENANCE_INTERVAL_OVERRIDE_S runs them all that often."""
+    override = settings.MAINTENANCE_INTERVAL_OVERRIDE_S
+    entries = {}
+    for task, (schedule, _) in MAINTENANCE_SCHEDULE.items():
+        period = period_of(task)
+        entries[task.value] = {
+            "task": task.value,
+            "schedule": override or schedule,
+            "kwargs": {"slot": BeatLazyFunc(slot_for, period)},
+            # A message older than its period is stale: the next slot's run covers it.
+            "options": {"expires": period},
+        }
+    return entries
