@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -34,36 +34,40 @@ def usage_for_day(session: Session, day: date) -> dict[uuid.UUID, dict[str, Any]
     """Every user with activity or stored bytes on `day`, and their figures."""
     start, end = day_bounds(day)
     rows: dict[uuid.UUID, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
-    submitted = select(Job.user_id, func.count(), func.count().filter(Job.state.in_(FAILED))) \
-        .where(Job.created_at >= start, Job.created_at < end).group_by(Job.user_id)
+    submitted = (
+        select(Job.user_id, func.count(), func.count().filter(Job.state.in_(FAILED)))
+        .where(Job.created_at >= start, Job.created_at < end).group_by(Job.user_id))
     for user_id, jobs, failed in session.execute(submitted):
         rows[user_id].update(jobs=jobs, jobs_failed=failed)
-    rendered = select(Job.user_id, func.sum(func.extract("epoch", Job.finished_at - Job.started_at))) \
+    render_s = func.sum(func.extract("epoch", Job.finished_at - Job.started_at))
+    rendered = (
+        select(Job.user_id, render_s)
         .where(Job.kind == "video", Job.started_at.is_not(None), Job.finished_at >= start,
-               Job.finished_at < end).group_by(Job.user_id)
+               Job.finished_at < end).group_by(Job.user_id))
     for user_id, seconds in session.execute(rendered):
         rows[user_id]["render_seconds"] = round(float(seconds or 0), 3)
     # Storage held at the day's end, from the assets that exist now (deleted ones are gone).
-    stored = select(Asset.user_id, func.sum(Asset.size_bytes),
-                    func.sum(Asset.size_bytes).filter(Asset.created_at >= start)) \
-        .where(Asset.created_at < end).group_by(Asset.user_id)
+    stored = (
+        select(Asset.user_id, func.sum(Asset.size_bytes),
+               func.sum(Asset.size_bytes).filter(Asset.created_at >= start))
+        .where(Asset.created_at < end).group_by(Asset.user_id))
     for user_id, held, uploaded in session.execute(stored):
         rows[user_id].update(storage_bytes=int(held or 0), uploaded_bytes=int(uploaded or 0))
     return dict(rows)
 
 
 def _upsert(session: Session, day: date, rows: dict[uuid.UUID, dict[str, Any]]) -> None:
-    values = [{"user_id": user_id, "day": day, **figures} for user_id, figures in rows.items()]
+    # now() is the transaction's start: every row written here carries it, older ones don't.
+    values = [{"user_id": user_id, "day": day, "updated_at": func.now(), **figures}
+              for user_id, figures in rows.items()]
     for i in range(0, len(values), UPSERT_BATCH):
         stmt = insert(UsageDaily).values(values[i:i + UPSERT_BATCH])
         session.execute(stmt.on_conflict_do_update(
             index_elements=[UsageDaily.user_id, UsageDaily.day],
             set_={**{f: stmt.excluded[f] for f in FIELDS}, "updated_at": func.now()}))
     # A user whose activity vanished (jobs and assets deleted) keeps no row for the day.
-    stale = delete(UsageDaily).where(UsageDaily.day == day)
-    if rows:
-        stale = stale.where(tuple_(UsageDaily.user_id).not_in([(u,) for u in rows]))
-    session.execute(stale)
+    session.execute(delete(UsageDaily).where(UsageDaily.day == day,
+                                             UsageDaily.updated_at < func.now()))
 
 
 def update_usage_statistics(*, days: list[date] | None = None,
