@@ -107,20 +107,25 @@ ORDER BY queue, task_name, state
 
 
 def _cumulative(measure: str) -> str:
-    counts = ", ".join(f"count(*) FILTER (WHERE {_TIMED} AND {measure} <= {bound!r})"
+    counts = ", ".join(f"count(*) FILTER (WHERE {measure} <= {bound!r})"
                        for bound in DURATION_BUCKETS_S)
     return f"ARRAY[{counts}]"
 
 
+# Durations are computed once per row (NULL unless the job ran to an outcome), then
+# bucketed: cumulative counts per upper bound, as Prometheus histograms expect.
 RECENT_JOBS_SQL = text(f"""
-SELECT task_name, state, count(*) AS jobs,
-       count(*) FILTER (WHERE {_TIMED}) AS timed,
-       coalesce(sum({_RUN_S}) FILTER (WHERE {_TIMED}), 0) AS run_sum,
-       coalesce(sum({_WAIT_S}) FILTER (WHERE {_TIMED}), 0) AS wait_sum,
-       {_cumulative(_RUN_S)} AS run_buckets,
-       {_cumulative(_WAIT_S)} AS wait_buckets
-FROM jobs
-WHERE finished_at >= now() - make_interval(secs => :window_s) AND state IN {FINAL}
+SELECT task_name, state, count(*) AS jobs, count(run_s) AS timed,
+       coalesce(sum(run_s), 0) AS run_sum, coalesce(sum(wait_s), 0) AS wait_sum,
+       {_cumulative("run_s")} AS run_buckets,
+       {_cumulative("wait_s")} AS wait_buckets
+FROM (
+    SELECT task_name, state,
+           CASE WHEN {_TIMED} THEN {_RUN_S} END AS run_s,
+           CASE WHEN {_TIMED} THEN {_WAIT_S} END AS wait_s
+    FROM jobs
+    WHERE finished_at >= now() - make_interval(secs => :window_s) AND state IN {FINAL}
+) AS recent
 GROUP BY task_name, state
 ORDER BY task_name, state
 """)
