@@ -4,6 +4,10 @@ from app.models.asset import Asset
 from app.models.base import Base
 from app.models.idempotency import IdempotencyKey
 from app.models.job import Job, JobState
+from app.models.maintenance_run import MaintenanceRun
+from app.models.report import DailyReport
+from app.models.usage import UsageDaily
 from app.models.user import ApiKey, User
 
-__all__ = ["ApiKey", "Asset", "Base", "IdempotencyKey", "Job", "JobState", "User"]
+__all__ = ["ApiKey", "Asset", "Base", "DailyReport", "IdempotencyKey", "Job", "JobState",
+           "MaintenanceRun", "UsageDaily", "User"]

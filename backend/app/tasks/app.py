@@ -7,10 +7,12 @@ from kombu.entity import Queue as KombuQueue
 
 from app.core.config import settings
 from app.tasks.names import TASK_QUEUES, Queue
+from app.tasks.periodic_schedule import maintenance_beat_schedule
 from app.tasks.priority import REDIS_PRIORITY_STEPS
 
 celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=[
-    "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary"])
+    "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary",
+    "app.tasks.periodic"])
 
 celery_app.conf.update(
     # Job state lives in PostgreSQL; the result backend is not used for status.
@@ -48,5 +50,6 @@ celery_app.conf.update(
             "task": "maintenance.reap_stale",
             "schedule": settings.SWEEPER_INTERVAL_S * 2,
         },
+        **maintenance_beat_schedule(),
     },
 )
