@@ -22,11 +22,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+def _spawn(args: list[str], log: Path,
+           env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = log.open("ab")
     return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT,
-                            env=dict(os.environ), start_new_session=True)
+                            env={**os.environ, **(env or {})}, start_new_session=True)
 
 
 def _stop(proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> None:
@@ -50,11 +51,12 @@ class ApiServer:
     log: Path
 
     @classmethod
-    def start(cls, *, log_dir: Path) -> ApiServer:
+    def start(cls, *, log_dir: Path, env: dict[str, str] | None = None) -> ApiServer:
+        """Start uvicorn; `env` adds settings for this server only (e.g. low thresholds)."""
         port = free_port()
         log = log_dir / f"api-{port}.log"
         proc = _spawn([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                       "--port", str(port), "--no-access-log"], log)
+                       "--port", str(port), "--no-access-log"], log, env)
         server = cls(proc, f"http://127.0.0.1:{port}", log)
         deadline = time.monotonic() + STARTUP_DEADLINE_S
         while time.monotonic() < deadline:
