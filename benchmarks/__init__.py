@@ -1,0 +1,1 @@
+"""Benchmark scripts; each starts what it needs, prints figures and stops it all again."""
