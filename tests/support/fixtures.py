@@ -43,10 +43,10 @@ class Account:
 
 
 @pytest.fixture
-def make_account(api_server: ApiServer) -> Iterator[Callable[[], Account]]:
+def make_account(api_server: ApiServer) -> Iterator[Callable[..., Account]]:
     clients: list[httpx.Client] = []
 
-    def make() -> Account:
+    def make(plan: str = "pro") -> Account:
         client = httpx.Client(base_url=api_server.base_url, timeout=30.0)
         clients.append(client)
         email = f"user-{uuid.uuid4().hex[:12]}@example.com"
@@ -54,6 +54,8 @@ def make_account(api_server: ApiServer) -> Iterator[Callable[[], Account]]:
         created = client.post("/api/v1/auth/register", json={"email": email,
                                                              "password": password})
         assert created.status_code == 201, created.text
+        if plan != "free":  # tests submit more than the free plan's 5 videos an hour
+            set_plan(created.json()["id"], plan)
         token = client.post("/api/v1/auth/token",
                             data={"username": email, "password": password}).json()
         client.headers["Authorization"] = f"Bearer {token['access_token']}"
@@ -69,16 +71,26 @@ def account(make_account: Callable[[], Account]) -> Account:
     return make_account()
 
 
-def promote_to_admin(user_id: str) -> None:
-    """Give an account the admin role directly in the database."""
-    from sqlalchemy import create_engine, text
+def _update_user(user_id: str, **values: str) -> None:
+    from sqlalchemy import create_engine, update
 
     from app.core.config import settings
+    from app.models import User
 
     engine = create_engine(settings.sync_database_url)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"), {"id": user_id})
+        conn.execute(update(User).where(User.id == user_id).values(**values))
     engine.dispose()
+
+
+def promote_to_admin(user_id: str) -> None:
+    """Give an account the admin role directly in the database."""
+    _update_user(user_id, role="admin")
+
+
+def set_plan(user_id: str, plan: str) -> None:
+    """Move an account to another plan (accounts register on the free plan)."""
+    _update_user(user_id, plan=plan)
 
 
 @pytest.fixture

@@ -37,8 +37,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"),
                   nullable=False),
+        # deferred: the key is claimed first, the job row follows in the same transaction
         sa.ForeignKeyConstraint(["job_id"], ["jobs.id"],
-                                name=op.f("fk_idempotency_keys_job_id_jobs"), ondelete="CASCADE"),
+                                name=op.f("fk_idempotency_keys_job_id_jobs"), ondelete="CASCADE",
+                                deferrable=True, initially="DEFERRED"),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"],
                                 name=op.f("fk_idempotency_keys_user_id_users"),
                                 ondelete="CASCADE"),

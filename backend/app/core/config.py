@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET = "dev-insecure-secret-change-me-0123456789"
+
+
+class PlanLimits(BaseModel):
+    """What one plan may do."""
+
+    submits_per_hour: dict[str, int]
+    max_waiting: int
+    max_running: int
+
+    def submits_for(self, kind: str) -> int:
+        return self.submits_per_hour.get(kind, self.submits_per_hour.get("*", 0))
 
 
 class Settings(BaseSettings):
@@ -67,6 +78,17 @@ class Settings(BaseSettings):
     METRICS_TOKEN: str | None = None
     METRICS_CACHE_S: float = 5.0  # PostgreSQL-derived families are reused this long
     METRICS_WINDOW_S: int = 3600  # recent finished jobs and run-time histograms
+
+    # Per-plan limits (JSON in the environment): submits per hour per job kind ("*" for
+    # kinds not listed), jobs waiting at once, jobs running at once. Admins are exempt.
+    PLANS: dict[str, PlanLimits] = {
+        "free": PlanLimits(submits_per_hour={"video": 5, "*": 60}, max_waiting=20,
+                           max_running=2),
+        "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
+                          max_running=8),
+    }
+    # Above this many messages waiting on a queue, submits to it answer 429.
+    GLOBAL_MAX_QUEUE_DEPTH: int = 20000
 
     RENDER_TIMEOUT_S: int = 1800
     RENDER_PRESET: str = "veryfast"

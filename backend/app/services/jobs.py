@@ -6,7 +6,7 @@ import base64
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 from anyio import to_thread
@@ -36,10 +36,11 @@ async def create_job(
     task: TaskName,
     params: dict[str, Any],
     priority: int,
+    job_id: uuid.UUID | None = None,
 ) -> Job:
     """Insert a pending job; it reaches the broker only once the transaction commits."""
     job = Job(
-        id=uuid.uuid4(), user_id=user.id, kind=kind, task_name=task.value,
+        id=job_id or uuid.uuid4(), user_id=user.id, kind=kind, task_name=task.value,
         queue=queue_for(task).value, priority=priority, state=JobState.PENDING.value,
         params=params, history=history_entry(JobState.PENDING),
         progress=0.0, attempts=0, created_at=datetime.now(UTC),
@@ -74,7 +75,8 @@ async def publish_and_mark_queued(*, session: AsyncSession, redis: aioredis.Redi
     updated = row.first()
     await session.commit()
     if updated is not None:
-        job.state, job.queued_at, job.history = updated
+        job.state, job.queued_at, job.history = cast(
+            tuple[str, datetime, list[dict[str, Any]]], tuple(updated))
         await bus.publish(redis, job.user_id, job_event(
             JOB_QUEUED, job.id, state=JobState.QUEUED.value, kind=job.kind, queue=job.queue,
             priority=job.priority))

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 JobBody = Callable[[JobRun], dict[str, Any]]
 HEARTBEAT_S = 3.0
+USER_LIMIT_RECHECK_S = 2.0
 
 
 class JobTask(Task):  # type: ignore[misc]
@@ -56,19 +57,21 @@ class JobTask(Task):  # type: ignore[misc]
                 log.info("job.claim_skipped")
                 return "skipped"
             if outcome is Busy.RUNNING:
-                return self._defer(job_uuid, policy)
+                return self._defer(job_uuid, policy.stale_after_s + HEARTBEAT_S)
+            if outcome is Busy.USER_AT_LIMIT:
+                return self._defer(job_uuid, USER_LIMIT_RECHECK_S)
             bind(user_id=str(outcome.user_id))
             return self._execute(outcome, body, policy)
         finally:
             unbind(token)
 
-    def _defer(self, job_id: uuid.UUID, policy: RetryPolicy) -> str:
-        """Another attempt holds the job; look again once its heartbeat could be stale."""
+    def _defer(self, job_id: uuid.UUID, countdown_s: float) -> str:
+        """The job cannot start now; send its message again after `countdown_s`."""
         request = self.request
         publish_job(job_id=job_id, task_name=self.name,
                     queue=(request.delivery_info or {}).get("routing_key") or "default",
-                    priority=5, countdown=policy.stale_after_s + HEARTBEAT_S)
-        log.info("job.claim_deferred")
+                    priority=5, countdown=countdown_s)
+        log.info("job.claim_deferred", extra={"countdown_s": countdown_s})
         return "deferred"
 
     def _execute(self, run: JobRun, body: JobBody, policy: RetryPolicy) -> str:

@@ -7,11 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import aliased
 
+from app.core.config import settings
 from app.core.db import sync_session
-from app.models import Job, JobState
+from app.models import Job, JobState, User
 from app.models.job import CLAIMABLE_STATES, FINAL_STATES
 from app.services.job_state import history_append
 from app.tasks.policy import RetryPolicy
@@ -23,6 +25,21 @@ class Busy(enum.Enum):
 
     FINISHED = "finished"  # final or cancelled: drop the message
     RUNNING = "running"  # another live attempt: check again once it could have gone stale
+    USER_AT_LIMIT = "user_at_limit"  # the owner already runs as many jobs as the plan allows
+
+
+def _under_running_limit() -> ColumnElement[bool]:
+    """The job's owner runs fewer jobs than the plan allows (admins: no limit)."""
+    owner = aliased(User)
+    others = aliased(Job)
+    limit = case(*((owner.plan == name, plan.max_running)
+                   for name, plan in settings.PLANS.items()),
+                 else_=settings.PLANS["free"].max_running)
+    running_now = (select(func.count()).select_from(others)
+                   .where(others.user_id == Job.user_id, others.state.in_(RUNNING))
+                   .scalar_subquery())
+    owner_row = select(owner.role, limit).where(owner.id == Job.user_id)
+    return exists(owner_row.where(or_(owner.role == "admin", running_now < limit)))
 
 
 def claim(job_id: uuid.UUID, worker: str, policy: RetryPolicy) -> JobRun | Busy:
@@ -38,7 +55,8 @@ def claim(job_id: uuid.UUID, worker: str, policy: RetryPolicy) -> JobRun | Busy:
         row = session.execute(
             update(Job)
             .where(Job.id == job_id, or_(
-                Job.state.in_([s.value for s in CLAIMABLE_STATES]),
+                and_(Job.state.in_([s.value for s in CLAIMABLE_STATES]),
+                     _under_running_limit()),
                 and_(running, Job.heartbeat_at < stale)))
             .values(
                 attempt_log=case((running, Job.attempt_log.op("||")(lost_entry)),
@@ -56,6 +74,8 @@ def claim(job_id: uuid.UUID, worker: str, policy: RetryPolicy) -> JobRun | Busy:
     if row is None:
         if state is None or JobState(state) in FINAL_STATES:
             return Busy.FINISHED
+        if JobState(state) in CLAIMABLE_STATES:
+            return Busy.USER_AT_LIMIT
         return Busy.RUNNING
     return JobRun(job_id=job_id, user_id=row.user_id, params=row.params, attempt=row.attempts,
                   retries=row.retries, task_name=row.task_name, queue=row.queue,

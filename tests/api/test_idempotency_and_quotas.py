@@ -1,0 +1,77 @@
+"""Idempotency keys and per-plan quotas on submits, against the running API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.support.fixtures import Account
+from tests.support.jobs import upload_images
+
+
+def _submit(client: httpx.Client, images: list[str], key: str | None,
+            **fields: object) -> httpx.Response:
+    headers = {"Idempotency-Key": key} if key else {}
+    body = {"asset_ids": images, "transition": "none", "resolution": "1080x1080",
+            "seconds_per_image": 0.5, **fields}
+    return client.post("/api/v1/tasks/submit/video", json=body, headers=headers)
+
+
+def _job_count(account: Account) -> int:
+    return len(account.client.get("/api/v1/tasks", params={"limit": 100}).json()["items"])
+
+
+def test_same_key_and_body_returns_the_first_job(account: Account) -> None:
+    images = upload_images(account, 1)
+    first = _submit(account.client, images, "order-1")
+    again = _submit(account.client, images, "order-1")
+    assert first.status_code == 202 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    other = _submit(account.client, images, "order-1", priority=9)
+    assert other.status_code == 409
+    assert other.json()["error"]["field"] == "Idempotency-Key"
+    assert _job_count(account) == 1
+
+
+def test_keys_are_per_user(make_account: Callable[..., Account]) -> None:
+    one, two = make_account(), make_account()
+    first = _submit(one.client, upload_images(one, 1), "shared-key")
+    second = _submit(two.client, upload_images(two, 1), "shared-key")
+    assert first.status_code == second.status_code == 202
+    assert first.json()["id"] != second.json()["id"]
+
+
+def test_concurrent_duplicates_create_one_job(account: Account) -> None:
+    images = upload_images(account, 1)
+    clients = [httpx.Client(base_url=str(account.client.base_url),
+                            headers=dict(account.client.headers), timeout=30) for _ in range(12)]
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(lambda c: _submit(c, images, "burst-1"), clients))
+    for client in clients:
+        client.close()
+    assert sorted(a.status_code for a in answers) == [200] * 11 + [202]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert _job_count(account) == 1
+
+
+def test_failed_submit_does_not_burn_the_key(account: Account) -> None:
+    images = upload_images(account, 1)
+    bad = _submit(account.client, images, "retry-me", asset_ids=["00000000-0000-0000-0000-"
+                                                                "000000000000"])
+    assert bad.status_code == 404
+    good = _submit(account.client, images, "retry-me")
+    assert good.status_code == 202
+
+
+def test_free_plan_allows_five_videos_an_hour(make_account: Callable[..., Account]) -> None:
+    free = make_account(plan="free")
+    images = upload_images(free, 1)
+    answers = [_submit(free.client, images, None) for _ in range(6)]
+    assert [a.status_code for a in answers] == [202] * 5 + [429]
+    limited = answers[-1]
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert 3000 < int(limited.headers["Retry-After"]) <= 3600
+    replay = _submit(free.client, images, None)
+    assert replay.status_code == 429
