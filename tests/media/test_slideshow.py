@@ -149,6 +149,47 @@ def test_every_transition_renders(
     assert_colour(frame_rgb_at(output, 1.3), BLUE)
 
 
+@pytest.mark.parametrize(
+    ("n", "seconds", "transition_s", "fps", "transition"),
+    [
+        (1, 1.0, 0.5, 30, "fade"),
+        (3, 1.0, 0.5, 30, "fade"),  # the middle still is never alone: its body is 0 frames
+        (4, 2.55, 0.3, 25, "dissolve"),  # 63.75 frames per still: whole frames are used
+        (3, 0.8, 0.5, 24, "fade"),  # fades overlap: the chained-xfade path
+        (3, 1.7, 0.45, 60, "wipeleft"),
+        (4, 0.4, 0.5, 24, "none"),
+    ],
+)
+def test_frame_count_is_exact(
+    n: int,
+    seconds: float,
+    transition_s: float,
+    fps: int,
+    transition: str,
+    make_image: Callable[..., Path],
+    out_dir: Path,
+) -> None:
+    images = [make_image(c, (48, 64)) for c in (RED, GREEN, BLUE, RED)][:n]
+    spec = SlideshowSpec(
+        images=images,
+        seconds_per_image=seconds,
+        transition=transition,
+        transition_s=transition_s,
+        width=32,
+        height=32,
+        fps=fps,
+    )
+    output = out_dir / "v.mp4"
+    result = render_slideshow(spec, output)
+    per_image = round(seconds * fps)
+    per_transition = 0 if transition == "none" else round(transition_s * fps)
+    frames = n * per_image - (n - 1) * per_transition
+    assert frame_count(output) == frames
+    assert expected_duration(spec) == pytest.approx(frames / fps)
+    assert result.duration_s == pytest.approx(frames / fps, abs=1e-3)
+    assert result.fps == fps
+
+
 def test_progress_is_monotonic_and_ends_at_one(
     make_image: Callable[..., Path], out_dir: Path
 ) -> None:
@@ -197,6 +238,10 @@ def _spec(paths: list[Path], /, **changes: object) -> SlideshowSpec:
         ({"seconds_per_image": float("nan")}, "seconds_per_image"),
         ({"transition": "spin"}, "transition"),
         ({"transition_s": 0.0}, "transition_s"),
+        ({"transition_s": float("nan")}, "transition_s"),
+        ({"transition_s": float("inf")}, "transition_s"),
+        ({"fps": 30.0}, "fps"),
+        ({"width": 320.0}, "width"),
         ({"fps": 29}, "fps"),
         ({"width": 321}, "width"),
         ({"height": 8}, "height"),

@@ -18,14 +18,8 @@ from app.media.probe import (
     probe_audio,
     sniff_audio,
 )
-from app.media.slideshow import (
-    TRANSITIONS,
-    RenderResult,
-    SlideshowSpec,
-    expected_duration,
-    render_slideshow,
-    validate_spec,
-)
+from app.media.slideshow import RenderResult, render_slideshow
+from app.media.spec import TRANSITIONS, SlideshowSpec, expected_duration, validate_spec
 
 __all__ = [
     "AUDIO_FORMATS",
