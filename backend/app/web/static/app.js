@@ -1,0 +1,80 @@
+// The dashboard's entry point: switches between signed out and in, and starts the live feed.
+
+import { auth } from "./api.js";
+import { loadAssets, setupAssets } from "./assets.js";
+import { setupAuth } from "./auth.js";
+import { setupCompose } from "./compose.js";
+import { toast } from "./dom.js";
+import { applyEvent, clearJobs, loadJobs, mergeSnapshot, setupJobs } from "./jobs.js";
+import { LiveEvents } from "./live.js";
+import { state } from "./state.js";
+import { forgetAllThumbs } from "./thumbs.js";
+
+const STATUS_TEXT = { live: "Live", connecting: "Connecting…", offline: "Reconnecting" };
+
+let early = null; // events that arrive while the job list loads after a fresh handshake
+
+function showStatus(name, retryMs) {
+  const badge = document.getElementById("live-status");
+  badge.dataset.state = name;
+  badge.textContent = retryMs ? `${STATUS_TEXT[name]} in ${Math.ceil(retryMs / 1000)} s`
+    : STATUS_TEXT[name];
+}
+
+const live = new LiveEvents({
+  onStatus: showStatus,
+  onEvent(event) {
+    if (early) early.push(event);
+    else applyEvent(event);
+  },
+  async onReady(resumed) {
+    if (resumed) return; // the server replays everything after our last event id
+    early = [];
+    try {
+      await loadJobs();
+    } catch (error) {
+      toast(`Could not load jobs: ${error.message}`, "error");
+    }
+    const pending = early;
+    early = null;
+    for (const event of pending ?? []) applyEvent(event); // none if signed out meanwhile
+  },
+});
+
+function showApp() {
+  document.getElementById("auth-view").hidden = true;
+  document.getElementById("app-view").hidden = false;
+  document.getElementById("account").hidden = false;
+  document.getElementById("account-email").textContent = auth.email ?? "";
+  loadAssets().catch((error) => toast(`Could not load media: ${error.message}`, "error"));
+  live.start(); // the job list loads once the feed is up, so no event falls in between
+}
+
+function showSignIn(message) {
+  live.stop();
+  early = null;
+  state.assets = [];
+  state.selection = [];
+  state.emit("assets");
+  state.emit("selection");
+  clearJobs();
+  document.getElementById("app-view").hidden = true;
+  document.getElementById("account").hidden = true;
+  document.getElementById("auth-view").hidden = false;
+  signIn.show(message);
+  document.getElementById("auth-email").focus();
+}
+
+const signIn = setupAuth(showApp);
+setupAssets();
+setupCompose((job) => mergeSnapshot(job));
+setupJobs();
+
+document.getElementById("sign-out").addEventListener("click", () => auth.clear());
+window.addEventListener("reelforge:signed-out", (event) => {
+  forgetAllThumbs();
+  showSignIn(event.detail.reason === "expired" ? "Your session has expired. Sign in again." : "");
+});
+
+if (auth.token) showApp();
+else showSignIn();
