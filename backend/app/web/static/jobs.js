@@ -73,7 +73,9 @@ const CHANGES = {
 
 /** Apply one pushed event, in stream order: events are the newest word on a job. */
 export function applyEvent(event, { live = true } = {}) {
-  const change = CHANGES[event.type];
+  // a kind of event this page does not know still says which state the job is in
+  const change = CHANGES[event.type]
+    ?? (event.state in RANK ? (e) => ({ state: e.state, error: e.error, eta_s: null }) : null);
   if (!change) return;
   const known = jobs.get(event.job_id);
   if (!known) {
