@@ -16,6 +16,9 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+# The classic text format: every Prometheus release reads it, and with plain metric names
+# it is what prometheus_client writes (its CONTENT_TYPE_LATEST says 1.0.0 since 0.22).
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # Upper bounds in seconds: a ping takes milliseconds, a 4K render tens of minutes.
 DURATION_BUCKETS_S = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0,
                       1800.0, 3600.0)

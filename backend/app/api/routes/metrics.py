@@ -11,12 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST
 
 from app.api.deps import HubDep, RedisDep, SessionDep
 from app.core.config import settings
 from app.core.errors import AppError
-from app.core.metrics import MetricsSnapshot, render
+from app.core.metrics import CONTENT_TYPE, MetricsSnapshot, render
 from app.services import stats as stats_service
 
 router = APIRouter(tags=["metrics"])
@@ -37,7 +36,7 @@ def require_metrics_token(
 
 @router.get("/metrics", dependencies=[Depends(require_metrics_token)],
             response_class=Response, summary="Prometheus metrics",
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+            responses={200: {"content": {CONTENT_TYPE: {}}}})
 async def read_metrics(session: SessionDep, redis: RedisDep, hub: HubDep) -> Response:
     jobs = await stats_service.job_figures_cache.get(
         lambda: stats_service.job_figures(session))
@@ -46,4 +45,4 @@ async def read_metrics(session: SessionDep, redis: RedisDep, hub: HubDep) -> Res
     snapshot = MetricsSnapshot(jobs=jobs, queue_depth=depths, workers=workers.per_queue,
                                websocket_connections=hub.connections,
                                window_s=settings.METRICS_WINDOW_S)
-    return Response(render(snapshot), media_type=CONTENT_TYPE_LATEST)
+    return Response(render(snapshot), media_type=CONTENT_TYPE)
