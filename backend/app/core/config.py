@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -93,6 +94,21 @@ class Settings(BaseSettings):
     RENDER_TIMEOUT_S: int = 1800
     RENDER_PRESET: str = "veryfast"
 
+    # Outgoing webhooks (docs/webhooks.md): targets must be public https URLs; the two
+    # switches are for local development and tests, never for a shared server.
+    WEBHOOK_ALLOW_HTTP: bool = False
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool = False  # loopback, RFC 1918, link-local, CGNAT
+    WEBHOOK_ALLOWED_NETWORKS: list[str] = []  # CIDRs opened one by one (an internal receiver)
+    WEBHOOK_MAX_ATTEMPTS: int = 10  # the first try included; then the delivery is `failed`
+    WEBHOOK_BACKOFF_BASE_S: float = 10.0  # full jitter: uniform(0, min(cap, base * 2**n))
+    WEBHOOK_BACKOFF_CAP_S: float = 3600.0
+    WEBHOOK_RETRY_AFTER_CAP_S: float = 3600.0  # a receiver's Retry-After, honoured up to this
+    WEBHOOK_CONNECT_TIMEOUT_S: float = 5.0
+    WEBHOOK_TIMEOUT_S: float = 15.0  # one attempt: redirects and reading the answer included
+    WEBHOOK_MAX_RESPONSE_BYTES: int = 64 * 1024
+    WEBHOOK_MAX_REDIRECTS: int = 3
+    WEBHOOK_MAX_ENDPOINTS_PER_USER: int = 20
+
     # Scaling (docs/scaling.md): `local` resizes Celery pools, `kubernetes` patches replicas.
     SCALER_BACKEND: Literal["local", "kubernetes"] = "local"
     SCALE_MAX_WORKERS: int = 64
@@ -149,6 +165,18 @@ class Settings(BaseSettings):
             raise ValueError("ALERT_WEBHOOK_SECRET (16+ characters) must sign ALERT_WEBHOOK_URL")
         if self.TEMP_FILE_MAX_AGE_S <= self.TASK_HARD_TIME_LIMIT_S:
             raise ValueError("TEMP_FILE_MAX_AGE_S must exceed TASK_HARD_TIME_LIMIT_S")
+        return self
+
+    @model_validator(mode="after")
+    def _check_webhooks(self) -> Settings:
+        if self.WEBHOOK_MAX_ATTEMPTS < 1:
+            raise ValueError("WEBHOOK_MAX_ATTEMPTS must be at least 1")
+        # a countdown longer than the visibility timeout is redelivered before it is due
+        for name in ("WEBHOOK_BACKOFF_CAP_S", "WEBHOOK_RETRY_AFTER_CAP_S"):
+            if getattr(self, name) >= self.VISIBILITY_TIMEOUT_S:
+                raise ValueError(f"{name} must be below VISIBILITY_TIMEOUT_S")
+        for cidr in self.WEBHOOK_ALLOWED_NETWORKS:
+            ipaddress.ip_network(cidr)  # raises ValueError naming the bad entry
         return self
 
     @property
