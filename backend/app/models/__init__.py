@@ -8,6 +8,8 @@ from app.models.maintenance_run import MaintenanceRun
 from app.models.report import DailyReport
 from app.models.usage import UsageDaily
 from app.models.user import ApiKey, User
+from app.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookSecret
 
 __all__ = ["ApiKey", "Asset", "Base", "DailyReport", "IdempotencyKey", "Job", "JobState",
-           "MaintenanceRun", "UsageDaily", "User"]
+           "MaintenanceRun", "UsageDaily", "User", "WebhookDelivery", "WebhookEndpoint",
+           "WebhookSecret"]
