@@ -8,9 +8,12 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 RUN_ARGS ?=
 
-.PHONY: setup run test lint
+.PHONY: setup system-deps run test lint
 
-setup: $(STAMP)
+setup: $(STAMP) system-deps
+
+system-deps:
+	bash scripts/system-deps.sh
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,0 +1,84 @@
+"""Every route that takes an id, from the app's own OpenAPI, against five principals:
+the owner, another user, no token, an expired token and an admin. Another user's object
+(and an admin's use of a user route) must read as 404, never 403 or 200."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from app.core.security import create_access_token
+from tests.support.fixtures import Account, promote_to_admin
+from tests.support.jobs import submit, upload_images
+from tests.support.processes import ApiServer
+
+Factory = Callable[[Account], str]
+
+
+def _job(owner: Account) -> str:
+    return str(submit(owner, upload_images(owner, 1), seconds_per_image=0.5)["id"])
+
+
+def _asset(owner: Account) -> str:
+    return upload_images(owner, 1)[0]
+
+
+def _api_key(owner: Account) -> str:
+    return str(owner.client.post("/api/v1/auth/api-keys", json={"name": "m"}).json()["id"])
+
+
+FACTORIES: dict[str, Factory] = {"job_id": _job, "asset_id": _asset, "key_id": _api_key}
+# Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
+NOT_OWNED = {"/api/v1/files/{key}"}
+
+
+def _id_routes(api_server: ApiServer) -> list[tuple[str, str, str]]:
+    spec = httpx.get(f"{api_server.base_url}/api/v1/openapi.json").json()
+    routes = []
+    for path, operations in spec["paths"].items():
+        if "{" not in path or path in NOT_OWNED:
+            continue
+        for method in operations:
+            params = [p["name"] for p in operations[method].get("parameters", [])
+                      if p["in"] == "path"]
+            assert len(params) == 1, f"{method} {path}: add the route to the matrix"
+            routes.append((method.upper(), path, params[0]))
+    return routes
+
+
+def _call(api_server: ApiServer, method: str, url: str, token: str | None) -> int:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=api_server.base_url, timeout=30) as client:
+        if method == "GET" and url.endswith("/events"):
+            with client.stream(method, url, headers=headers) as answer:
+                return answer.status_code  # a stream: the status is all the matrix needs
+        return client.request(method, url, headers=headers).status_code
+
+
+def test_id_routes_are_owner_only(make_account: Callable[..., Account],
+                                  api_server: ApiServer) -> None:
+    owner, other, admin = make_account(), make_account(), make_account()
+    promote_to_admin(admin.user_id)
+    expired = create_access_token(uuid.UUID(owner.user_id), "user", ttl_s=-60)
+    routes = _id_routes(api_server)
+    assert len(routes) >= 7
+    mismatches: list[tuple[Any, ...]] = []
+    for method, path, param in routes:
+        factory = FACTORIES.get(param)
+        if factory is None:
+            pytest.fail(f"{method} {path}: no factory for {{{param}}} in the security matrix")
+        url = path.replace("{" + param + "}", factory(owner))
+        expectations = [("another user", other.token, {404}), ("no token", None, {401}),
+                        ("expired token", expired, {401}), ("admin", admin.token, {404})]
+        for principal, token, allowed in expectations:
+            status = _call(api_server, method, url, token)
+            if status not in allowed:
+                mismatches.append((method, path, principal, status))
+        status = _call(api_server, method, url, owner.token)
+        if status in {401, 403, 404} or status >= 500:
+            mismatches.append((method, path, "owner", status))
+    assert mismatches == []
