@@ -12,11 +12,7 @@ import pytest
 from PIL import Image
 
 from app.media import ffmpeg_exe
-
-RGB = tuple[int, int, int]
-RED: RGB = (255, 0, 0)
-GREEN: RGB = (0, 255, 0)
-BLUE: RGB = (0, 0, 255)
+from tests.media.colours import RGB
 
 # Codec options per container for the generated tone.
 _TONE_CODECS = {

@@ -139,7 +139,7 @@ def test_graph_refuses_foreign_pads_and_missing_inputs(tmp_path: Path) -> None:
 
 def test_escaping_round_trips_through_ffmpeg(tmp_path: Path) -> None:
     """A value full of special characters reaches the filter unchanged, and so does a path."""
-    value = "a:b,c;d[e]f'g\\h=i j %k "
+    value = "  a:b,c;d[e]f'g\\h=i j %k\t "
     report = tmp_path / "we:ird, [name]'s;=.txt"
     g = Graph()
     (color,) = g.add("color", {"c": "black", "s": "16x16", "d": 0.04}, outputs=["video"])
@@ -150,3 +150,8 @@ def test_escaping_round_trips_through_ffmpeg(tmp_path: Path) -> None:
     assert isinstance(stats, RunStats)
     printed = report.read_text().splitlines()
     assert f"k={value}" in printed
+
+
+def test_filter_refuses_a_bare_string_as_args() -> None:
+    with pytest.raises(TypeError):
+        Filter("setsar", "1")

@@ -18,7 +18,7 @@ from app.media import (
     probe,
     render_slideshow,
 )
-from tests.media.conftest import BLUE, GREEN, RED, RGB
+from tests.media.colours import BLUE, GREEN, RED, RGB
 
 # Solid colours survive RGB -> BT.709 YUV 4:2:0 -> RGB within a few levels.
 COLOUR_TOL = 12

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import selectors
 import signal
@@ -61,12 +62,14 @@ class _Progress:
         self._sent_at = float("-inf")
 
     def sample(self, out_time_us: int) -> None:
+        """Record ffmpeg's output position; report it if the throttle allows."""
         self._latest = max(self._latest, min(out_time_us / self._total_us, _BEFORE_DONE))
         now = time.monotonic()
         if self._latest > self._sent and now - self._sent_at >= PROGRESS_INTERVAL_S:
             self._emit(self._latest, now)
 
     def finish(self) -> None:
+        """Report completion (1.0) once the output file is in place."""
         self._emit(1.0, time.monotonic())
 
     def _emit(self, fraction: float, now: float) -> None:
@@ -82,12 +85,14 @@ class _Lines:
         self._buf = b""
 
     def feed(self, chunk: bytes) -> list[str]:
+        """Complete lines in `chunk` plus what was buffered before it."""
         self._buf += chunk
         *lines, self._buf = self._buf.split(b"\n")
         self._buf = self._buf[-MAX_LINE_BYTES:]
         return [ln[:MAX_LINE_BYTES].decode("utf-8", "replace").rstrip("\r") for ln in lines]
 
     def flush(self) -> list[str]:
+        """The unterminated last line at end of stream, if any."""
         rest, self._buf = self._buf, b""
         return [rest.decode("utf-8", "replace")] if rest else []
 
@@ -116,7 +121,7 @@ def build_command(
         cmd += ["-protocol_whitelist", "file,pipe", *src.options]
         cmd += ["-i", f"file:{src.path.resolve()}"]
     # ffmpeg 8 removed -filter_complex_script; "-/opt file" reads any option from a file.
-    cmd += ["-/filter_complex", str(script)]
+    cmd += ["-/filter_complex", f"file:{script.resolve()}"]
     for pad in graph.outputs:
         cmd += ["-map", pad.ref]
     cmd += [*output_args, f"file:{target.resolve()}"]
@@ -149,10 +154,10 @@ def run_graph(
     timeout_s: float = 1800.0,
 ) -> RunStats:
     """Render `graph` into `output`; the file appears only if ffmpeg succeeds."""
-    if total_s <= 0:
-        raise SpecError("total_s", "must be positive")
-    if timeout_s <= 0:
-        raise SpecError("timeout_s", "must be positive")
+    if not 0 < total_s < math.inf:
+        raise SpecError("total_s", "must be a positive number of seconds")
+    if not 0 < timeout_s < math.inf:
+        raise SpecError("timeout_s", "must be a positive number of seconds")
     _check_inputs(graph, output)
     # Temporary files live beside the output: same filesystem for the final rename, and
     # the caller's directory is the one it already cleans.

@@ -122,6 +122,8 @@ class Filter:
     def __post_init__(self) -> None:
         if not _FILTER_NAME.fullmatch(self.name):
             raise ValueError(f"invalid filter name {self.name!r}")
+        if isinstance(self.args, str):
+            raise TypeError("positional filter args must be a sequence, not a str")
         if isinstance(self.args, Mapping):
             for key in self.args:
                 if not _OPTION_KEY.fullmatch(key):
@@ -131,8 +133,6 @@ class Filter:
         """The level-1 escaped argument string, before graph-level escaping."""
         if isinstance(self.args, Mapping):
             return ":".join(f"{k}={escape_value(v)}" for k, v in self.args.items())
-        if isinstance(self.args, str):
-            raise TypeError("positional filter args must be a sequence, not a str")
         return ":".join(escape_value(v) for v in self.args)
 
     def to_text(self) -> str:
