@@ -137,6 +137,10 @@ class LocalScaler:
                                           timeout=timeout)
         else:
             return errors
+        if target > pool.processes:
+            # Start the new processes now rather than on the pool's next 5 s tick
+            # (app/tasks/pool_control.py); a worker without the command just waits for it.
+            control.broadcast("pool_maintain", destination=dest, reply=True, timeout=timeout)
         return errors + _errors(replies, pool.hostname)
 
     def _settle(self, queue: Queue, desired: int, hostnames: list[str],
