@@ -17,7 +17,10 @@ down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-_CREATED = sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"),
+
+def _created() -> sa.Column[object]:
+    """A fresh `created_at` column (a Column belongs to one table)."""
+    return sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"),
                      nullable=False)
 
 
@@ -30,7 +33,7 @@ def upgrade() -> None:
         sa.Column("description", sa.String(length=200), nullable=True),
         sa.Column("secret", sa.String(length=128), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _CREATED.copy(),
+        _created(),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"],
                                 name=op.f("fk_webhook_endpoints_user_id_users"),
                                 ondelete="CASCADE"),
@@ -41,7 +44,7 @@ def upgrade() -> None:
         "webhook_secrets",
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("secret", sa.String(length=128), nullable=False),
-        _CREATED.copy(),
+        _created(),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"],
                                 name=op.f("fk_webhook_secrets_user_id_users"),
                                 ondelete="CASCADE"),
@@ -66,7 +69,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        _CREATED.copy(),
+        _created(),
         sa.CheckConstraint(
             "status IN ('pending', 'delivering', 'retrying', 'succeeded', 'failed')",
             name=op.f("ck_webhook_deliveries_status")),

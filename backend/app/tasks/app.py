@@ -12,7 +12,7 @@ from app.tasks.priority import REDIS_PRIORITY_STEPS
 
 celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=[
     "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary",
-    "app.tasks.periodic", "app.tasks.pool_control"])
+    "app.tasks.periodic", "app.tasks.pool_control", "app.tasks.webhooks"])
 
 celery_app.conf.update(
     # Job state lives in PostgreSQL; the result backend is not used for status.

@@ -29,6 +29,7 @@ from app.tasks.claim import Busy, attempt_entry, claim, finish
 from app.tasks.policy import RetryPolicy, is_transient, policy_for
 from app.tasks.publish import publish_job
 from app.tasks.runtime import JobFailed, JobRun
+from app.tasks.webhooks import enqueue_job_webhooks
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class JobTask(Task):  # type: ignore[misc]
                   stage="done", error=None, finished_at=datetime.now(UTC),
                   attempt_log=attempt_entry(run, self.worker_name, None)):
             run.emit(JOB_SUCCEEDED, state=JobState.SUCCEEDED.value, result=result)
+            enqueue_job_webhooks(run.job_id)
             log.info("job.succeeded")
             return "succeeded"
         if output_key:
@@ -117,6 +119,7 @@ class JobTask(Task):  # type: ignore[misc]
         if finish(run, JobState.FAILED, error=error, finished_at=datetime.now(UTC),
                   attempt_log=attempt_entry(run, self.worker_name, error)):
             run.emit(JOB_FAILED, state=JobState.FAILED.value, error=error)
+            enqueue_job_webhooks(run.job_id)
             log.warning("job.failed", extra={"code": error["code"]})
         return "failed"
 
@@ -124,6 +127,7 @@ class JobTask(Task):  # type: ignore[misc]
         if finish(run, JobState.DEAD, error=error, finished_at=datetime.now(UTC),
                   attempt_log=attempt_entry(run, self.worker_name, error)):
             run.emit(JOB_DEAD, state=JobState.DEAD.value, error=error)
+            enqueue_job_webhooks(run.job_id)
             log.error("job.dead", extra={"code": error["code"]})
         return "dead"
 

@@ -23,6 +23,7 @@ class TaskName(enum.StrEnum):
     MAINTENANCE_DAILY_REPORT = "maintenance.generate_daily_report"
     SYSTEM_PING = "system.ping"
     SYSTEM_CANARY = "system.canary"
+    WEBHOOK_DELIVER = "webhook.deliver"
 
 
 # Every task's queue. The API publishes with these, so a route exists for each name.
@@ -36,6 +37,7 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.MAINTENANCE_DAILY_REPORT: Queue.DEFAULT,
     TaskName.SYSTEM_PING: Queue.DEFAULT,
     TaskName.SYSTEM_CANARY: Queue.DEFAULT,
+    TaskName.WEBHOOK_DELIVER: Queue.SOCIAL,
 }
 
 # Worker groups that `make run` and supervisord start: one process per group.

@@ -1,0 +1,1 @@
+"""Publishing: signed outgoing webhooks and the network guard they go through."""

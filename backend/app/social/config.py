@@ -1,0 +1,42 @@
+"""The webhook delivery knobs, read from the application settings."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+from app.core.config import settings
+from app.social.addresses import NetPolicy
+from app.social.backoff import Backoff
+from app.social.transport import Limits
+
+
+@dataclass(frozen=True)
+class DeliveryConfig:
+    """Everything one delivery attempt needs to know besides the delivery itself."""
+
+    policy: NetPolicy = field(default_factory=NetPolicy)
+    limits: Limits = field(default_factory=Limits)
+    backoff: Backoff = field(default_factory=Backoff)
+
+
+def net_policy() -> NetPolicy:
+    """Which targets the settings allow (checked at submit and again at delivery)."""
+    return NetPolicy(
+        allow_http=settings.WEBHOOK_ALLOW_HTTP,
+        allow_private=settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+        allowed_networks=tuple(ipaddress.ip_network(c) for c in settings.WEBHOOK_ALLOWED_NETWORKS))
+
+
+def delivery_config() -> DeliveryConfig:
+    """The settings as one DeliveryConfig."""
+    return DeliveryConfig(
+        policy=net_policy(),
+        limits=Limits(connect_timeout_s=settings.WEBHOOK_CONNECT_TIMEOUT_S,
+                      total_timeout_s=settings.WEBHOOK_TIMEOUT_S,
+                      max_response_bytes=settings.WEBHOOK_MAX_RESPONSE_BYTES,
+                      max_redirects=settings.WEBHOOK_MAX_REDIRECTS),
+        backoff=Backoff(max_attempts=settings.WEBHOOK_MAX_ATTEMPTS,
+                        base_s=settings.WEBHOOK_BACKOFF_BASE_S,
+                        cap_s=settings.WEBHOOK_BACKOFF_CAP_S,
+                        retry_after_cap_s=settings.WEBHOOK_RETRY_AFTER_CAP_S))
