@@ -87,13 +87,14 @@ class CeleryWorker:
 
     @classmethod
     def start(cls, *, name: str, queues: str, concurrency: int, log_dir: Path,
-              extra: list[str] | None = None) -> CeleryWorker:
+              extra: list[str] | None = None, env: dict[str, str] | None = None
+              ) -> CeleryWorker:
         hostname = f"{name}-{os.getpid()}-{free_port()}@test"
         log = log_dir / f"worker-{hostname}.log"
         proc = _spawn([sys.executable, "-m", "celery", "-A", "app.tasks.app:celery_app",
                        "worker", "-Q", queues, "-c", str(concurrency), "-n", hostname,
                        "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-                       *(extra or [])], log)
+                       *(extra or [])], log, env)
         worker = cls(proc, hostname, log)
         worker.wait_ready()
         return worker

@@ -24,6 +24,8 @@ def upgrade() -> None:
                                     server_default="[]", nullable=False))
     op.add_column("jobs", sa.Column("callback_url", sa.String(length=2048), nullable=True))
     op.add_column("jobs", sa.Column("retry_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("jobs", sa.Column("republished_at", sa.DateTime(timezone=True),
+                                    nullable=True))
     op.create_index("ix_jobs_running_heartbeat", "jobs", ["heartbeat_at"],
                     postgresql_where=sa.text("state IN ('started', 'progress')"))
     op.create_index("ix_jobs_dead", "jobs", ["finished_at"],
@@ -54,6 +56,7 @@ def downgrade() -> None:
     op.drop_index("ix_jobs_dead", table_name="jobs", postgresql_where=sa.text("state = 'dead'"))
     op.drop_index("ix_jobs_running_heartbeat", table_name="jobs",
                   postgresql_where=sa.text("state IN ('started', 'progress')"))
+    op.drop_column("jobs", "republished_at")
     op.drop_column("jobs", "retry_at")
     op.drop_column("jobs", "callback_url")
     op.drop_column("jobs", "attempt_log")

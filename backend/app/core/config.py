@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     VISIBILITY_TIMEOUT_S: int = 7200
     SWEEPER_GRACE_S: int = 30
     SWEEPER_INTERVAL_S: float = 15.0
+    # A running job whose heartbeat (every 3 s) is older than this is presumed lost.
+    JOB_STALE_AFTER_S: float = 60.0
+    # A job still `queued` this long gets its message sent again: the one it had may be
+    # held by a worker that was killed (Redis would return it only after the visibility
+    # timeout). Duplicates are harmless: the claim lets one through.
+    QUEUED_REPUBLISH_S: float = 900.0
 
     # Realtime: per-user streams keep the last N events for resume.
     EVENT_STREAM_MAXLEN: int = 1000
@@ -136,6 +142,33 @@ class Settings(BaseSettings):
     ALERT_WEBHOOK_TIMEOUT_S: float = 5.0
     USAGE_LOOKBACK_DAYS: int = 2  # yesterday too: renders that finish after midnight
 
+    # Script writing (app.content): `template` is offline; `openai` speaks chat completions to
+    # any compatible server (OpenAI, Ollama, vLLM, LM Studio) at OPENAI_BASE_URL.
+    CONTENT_PROVIDER: Literal["template", "openai"] = "template"
+    OPENAI_BASE_URL: str = "https://api.openai.com/v1"
+    OPENAI_API_KEY: str | None = None  # local servers usually need none
+    OPENAI_MODEL: str = "gpt-4o-mini"
+    LLM_TIMEOUT_S: float = 60.0  # one request, read timeout; connecting gets 10 s
+    LLM_TEMPERATURE: float = 0.8
+    # HTTP adapters (LLM and TTS): tries per call, and the longest wait between two tries;
+    # a Retry-After above the wait cap is handed to the task layer as a transient error.
+    HTTP_MAX_ATTEMPTS: int = 4
+    HTTP_MAX_RETRY_WAIT_S: float = 30.0
+
+    # Speech (app.speech): `espeak` is offline (Debian package espeak-ng).
+    TTS_PROVIDER: Literal["espeak", "openai", "elevenlabs"] = "espeak"
+    TTS_TIMEOUT_S: float = 120.0
+    ESPEAK_BINARY: str = "espeak-ng"
+    ESPEAK_VOICE: str = "en-us"
+    ESPEAK_RATE_WPM: int = 165  # espeak's own default is 175; 165 is closer to narration pace
+    OPENAI_TTS_MODEL: str = "gpt-4o-mini-tts"
+    OPENAI_TTS_VOICE: str = "alloy"
+    ELEVENLABS_BASE_URL: str = "https://api.elevenlabs.io"
+    ELEVENLABS_API_KEY: str | None = None
+    ELEVENLABS_MODEL_ID: str = "eleven_multilingual_v2"
+    ELEVENLABS_VOICE_ID: str = "21m00Tcm4TlvDq8ikWAM"  # "Rachel", a default library voice
+    ELEVENLABS_SAMPLE_RATE_HZ: Literal[16000, 22050, 24000, 44100] = 22050  # 44100 needs Pro
+
     FLOWER_USER: str = "admin"
     FLOWER_PASSWORD: str = "change-me-flower"
 
@@ -165,6 +198,18 @@ class Settings(BaseSettings):
             raise ValueError("ALERT_WEBHOOK_SECRET (16+ characters) must sign ALERT_WEBHOOK_URL")
         if self.TEMP_FILE_MAX_AGE_S <= self.TASK_HARD_TIME_LIMIT_S:
             raise ValueError("TEMP_FILE_MAX_AGE_S must exceed TASK_HARD_TIME_LIMIT_S")
+        return self
+
+    @model_validator(mode="after")
+    def _check_speech_and_content(self) -> Settings:
+        if self.HTTP_MAX_ATTEMPTS < 1:
+            raise ValueError("HTTP_MAX_ATTEMPTS must be at least 1")
+        if self.TTS_PROVIDER == "elevenlabs" and not self.ELEVENLABS_API_KEY:
+            raise ValueError("ELEVENLABS_API_KEY must be set when TTS_PROVIDER is elevenlabs")
+        uses_openai = self.CONTENT_PROVIDER == "openai" or self.TTS_PROVIDER == "openai"
+        # Local OpenAI-compatible servers take no key; api.openai.com always wants one.
+        if uses_openai and "api.openai.com" in self.OPENAI_BASE_URL and not self.OPENAI_API_KEY:
+            raise ValueError("OPENAI_API_KEY must be set to use api.openai.com")
         return self
 
     @model_validator(mode="after")

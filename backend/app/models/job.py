@@ -72,6 +72,7 @@ class Job(IdMixin, CreatedMixin, Base):
         JSONB, default=list, server_default="[]")
     callback_url: Mapped[str | None] = mapped_column(String(2048))
     retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    republished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     worker: Mapped[str | None] = mapped_column(String(255))
     output_key: Mapped[str | None] = mapped_column(String(512))
     queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -125,7 +125,8 @@ def reap_stale(*, action: Literal["requeue", "fail"], stale_after_s: float | Non
 
 
 def sweep_unpublished(grace_s: float | None = None) -> int:
-    """Publish jobs committed but never sent (pending) and retries whose message was lost."""
+    """Publish jobs committed but never sent (pending), retries whose message was lost and
+    jobs queued for so long that their message may sit with a killed worker."""
     grace = settings.SWEEPER_GRACE_S if grace_s is None else grace_s
     now = datetime.now(UTC)
     cutoff = now - timedelta(seconds=grace)
@@ -138,7 +139,13 @@ def sweep_unpublished(grace_s: float | None = None) -> int:
             select(Job.id, Job.task_name, Job.queue, Job.priority)
             .where(Job.state == JobState.RETRYING.value, Job.retry_at < cutoff)
             .limit(BATCH).with_for_update(skip_locked=True)).all()
-        jobs = [Requeued(*r) for r in [*pending, *overdue]]
+        stuck = session.execute(
+            select(Job.id, Job.task_name, Job.queue, Job.priority)
+            .where(Job.state == JobState.QUEUED.value,
+                   func.coalesce(Job.republished_at, Job.queued_at)
+                   < now - timedelta(seconds=settings.QUEUED_REPUBLISH_S))
+            .limit(BATCH).with_for_update(skip_locked=True)).all()
+        jobs = [Requeued(*r) for r in [*pending, *overdue, *stuck]]
         _publish_all(jobs)
         if pending:
             session.execute(
@@ -149,6 +156,10 @@ def sweep_unpublished(grace_s: float | None = None) -> int:
         if overdue:
             session.execute(update(Job).where(Job.id.in_([r.id for r in overdue]))
                             .values(retry_at=now))
+        if stuck:  # re-armed: the next resend is another full period away
+            session.execute(update(Job).where(Job.id.in_([r.id for r in stuck]),
+                                              Job.state == JobState.QUEUED.value)
+                            .values(republished_at=now))
         session.commit()
     if jobs:
         log.warning("maintenance.sweep.republished", extra={"count": len(jobs)})

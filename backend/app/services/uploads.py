@@ -12,6 +12,7 @@ from app.media.probe import AUDIO_FORMATS, probe_audio, sniff_audio
 
 # Pillow's own bomb guard fires only on decode; our cap is checked on the header first.
 Image.MAX_IMAGE_PIXELS = None
+MAX_STORED_SIDE = 4096
 
 AUDIO_CONTENT_TYPES = {
     "wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac",
@@ -52,6 +53,8 @@ def normalise_image(source: Path, dest: Path, *, max_pixels: int) -> Checked:
                                422, field="file")
             image.load()
             upright = ImageOps.exif_transpose(image).convert("RGB")
+            # 4096 px covers a 2160p frame; larger stills only cost render memory
+            upright.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE), Image.Resampling.LANCZOS)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise AppError("invalid_image", f"file: not a decodable image ({exc})", 422,
                        field="file") from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import redis
@@ -35,7 +35,7 @@ class RetryPolicy:
     backoff_base_s: float = 2.0
     backoff_cap_s: float = 300.0
     # a worker that stopped heart-beating for this long is presumed dead
-    stale_after_s: float = 60.0
+    stale_after_s: float = field(default_factory=lambda: settings.JOB_STALE_AFTER_S)
 
     def backoff_s(self, retry: int, rng: random.Random | None = None) -> float:
         """Full-jitter delay before retry number `retry` (1-based)."""
