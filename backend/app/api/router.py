@@ -6,10 +6,15 @@ from fastapi import APIRouter
 
 from app.api.routes import admin_jobs, assets, auth, files, stats, tasks
 from app.api.routes.admin_scale import router as admin_scale_router
+from app.api.routes.webhooks import job_router as webhook_job_router
+from app.api.routes.webhooks import router as webhook_router
 from app.realtime import ws
 
 api_router = APIRouter()
+# deliveries before tasks, so /tasks/{job_id}/deliveries is matched first
+api_router.include_router(webhook_job_router)
 # stats before tasks: /tasks/{job_id} would otherwise catch /tasks/stats/...
 for module in (auth, assets, stats, tasks, files, admin_jobs, ws):
     api_router.include_router(module.router)
 api_router.include_router(admin_scale_router)
+api_router.include_router(webhook_router)

@@ -30,6 +30,10 @@ class VideoSubmit(BaseModel):
     audio_asset_id: uuid.UUID | None = Field(
         None, description="Audio asset, trimmed or looped to the video length")
     priority: int = Field(5, ge=0, le=10, description="0 lowest, 10 most urgent")
+    callback_url: str | None = Field(
+        None, min_length=1, max_length=2048,
+        description="Receives a signed job.succeeded / job.failed / job.dead event "
+                    "(docs/webhooks.md); https and public only")
 
     @field_validator("transition_s")
     @classmethod
