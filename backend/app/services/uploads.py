@@ -13,6 +13,7 @@ from app.media.probe import AUDIO_FORMATS, probe_audio, sniff_audio
 # Pillow's own bomb guard fires only on decode; our cap is checked on the header first.
 Image.MAX_IMAGE_PIXELS = None
 MAX_STORED_SIDE = 4096
+MIN_AUDIO_S = 0.5  # shorter "tracks" are headers with nothing behind them
 
 AUDIO_CONTENT_TYPES = {
     "wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac",
@@ -71,8 +72,8 @@ def check_audio(source: Path, fmt: str, *, max_duration_s: float) -> Checked:
     except Exception as exc:
         raise AppError("invalid_audio", f"file: not a decodable {fmt} audio file ({exc})", 422,
                        field="file") from None
-    if not 0 < duration <= max_duration_s:
+    if not MIN_AUDIO_S <= duration <= max_duration_s:
         raise AppError("audio_duration",
-                       f"file: duration {duration:.1f} s is outside 0-{max_duration_s:.0f} s",
-                       422, field="file")
+                       f"file: duration {duration:.2f} s is outside {MIN_AUDIO_S}-"
+                       f"{max_duration_s:.0f} s", 422, field="file")
     return Checked("audio", AUDIO_CONTENT_TYPES[fmt], fmt, duration_s=round(duration, 3))
