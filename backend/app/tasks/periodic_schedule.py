@@ -19,6 +19,8 @@ from celery.schedules import crontab
 from app.core.config import settings
 from app.tasks.names import TaskName
 
+MIN_EXPIRY_S = 60.0
+
 # (schedule, period in seconds); crontab runs on the period boundaries in UTC.
 MAINTENANCE_SCHEDULE: dict[TaskName, tuple[Any, int]] = {
     TaskName.MAINTENANCE_CLEANUP_TEMP: (crontab(minute="0"), 3600),
@@ -50,7 +52,8 @@ def maintenance_beat_schedule() -> dict[str, dict[str, Any]]:
             "task": task.value,
             "schedule": override or schedule,
             "kwargs": {"slot": BeatLazyFunc(slot_for, period)},
-            # A message older than its period is stale: the next slot's run covers it.
-            "options": {"expires": period},
+            # A message older than its period is stale: the next slot's run covers it
+            # (at least a minute, so the seconds-long test periods survive a busy worker).
+            "options": {"expires": max(period, MIN_EXPIRY_S)},
         }
     return entries
