@@ -62,6 +62,20 @@ def test_zero_pauses_the_queue_and_scaling_up_resumes_it(admin_account: Account,
     assert resumed.json()["paused"] == []
 
 
+def test_an_autoscaling_worker_gets_its_range_pinned(admin_account: Account,
+                                                     tmp_root: Path) -> None:
+    proc = CeleryWorker.start(name="gpu-auto", queues="gpu", concurrency=1,
+                              log_dir=tmp_root / "logs", extra=["--autoscale=2,1"])
+    try:
+        answer = admin_account.client.post(URL, json={"queue": "gpu", "desired_workers": 3})
+        assert answer.status_code == 200, answer.text
+        wait_pool(proc.hostname, 3)
+        [worker] = answer.json()["workers"]
+        assert (worker["autoscale_max"], worker["autoscale_min"]) == (3, 3)
+    finally:
+        proc.stop()
+
+
 @pytest.mark.parametrize(("params", "body", "field"), [
     ({}, {"queue": "gpu", "desired_workers": -1}, "desired_workers"),
     ({}, {"queue": "gpu", "desired_workers": settings.SCALE_MAX_WORKERS + 1},
