@@ -1,0 +1,24 @@
+"""The script writer chosen by the settings (CONTENT_PROVIDER)."""
+
+from __future__ import annotations
+
+from app.content.base import ScriptWriter
+from app.content.http import RetryPolicy
+from app.content.openai_writer import OpenAIWriter
+from app.content.template import TemplateWriter
+from app.core.config import Settings, settings
+
+
+def get_writer(config: Settings = settings) -> ScriptWriter:
+    """`template` (offline, the default) or `openai` (any chat-completions server)."""
+    if config.CONTENT_PROVIDER == "openai":
+        return OpenAIWriter(
+            base_url=config.OPENAI_BASE_URL,
+            model=config.OPENAI_MODEL,
+            api_key=config.OPENAI_API_KEY,
+            timeout_s=config.LLM_TIMEOUT_S,
+            temperature=config.LLM_TEMPERATURE,
+            policy=RetryPolicy(max_attempts=config.HTTP_MAX_ATTEMPTS,
+                               max_wait_s=config.HTTP_MAX_RETRY_WAIT_S),
+        )
+    return TemplateWriter()
