@@ -91,6 +91,17 @@ def by_queue(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["queue"]: q for q in body["queues"]}
 
 
+def queue_idle(client: httpx.Client, queue: str, deadline_s: float = 180.0) -> dict[str, Any]:
+    """Wait until earlier tests' jobs on `queue` have drained, so deltas count only ours."""
+    end = time.monotonic() + deadline_s
+    while True:
+        stats = by_queue(client.get(QUEUES).json())[queue]
+        idle = stats["pending"] == 0 and stats["waiting"] == 0 and stats["active"] == 0
+        if idle or time.monotonic() > end:
+            return stats
+        time.sleep(0.2)  # polling interval of a bounded wait
+
+
 def queue_once_counted(client: httpx.Client, queue: str, workers: int,
                        deadline_s: float = 15.0) -> dict[str, Any]:
     """The queue's stats once the worker census (refreshed in the background) says
@@ -178,7 +189,7 @@ def test_completed_and_failed_after_real_runs(account: Account, admin_account: A
                                               strict_api: ApiServer, worker: CeleryWorker,
                                               db: Engine) -> None:
     with client_for(strict_api, admin_account) as client:
-        before = by_queue(client.get(QUEUES).json())["video"]
+        before = queue_idle(client, "video")
         good = submit(account, upload_images(account, 1), seconds_per_image=1.0)
         bad = _failing_submit(account, db)
         assert account.wait_job(good["id"])["state"] == "succeeded"
