@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import re
+import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app.social.webhooks import (
     EVENT_TYPES,
@@ -31,9 +36,6 @@ def _delivery() -> tuple[str, bytes, dict[str, str]]:
 
 
 def test_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
-    import hashlib
-    import hmac
-
     expected = hmac.new(b"k", f"{NOW}.{'{}'}".encode(), hashlib.sha256).hexdigest()
     assert sign("k", NOW, b"{}") == f"v1={expected}"
 
@@ -91,3 +93,20 @@ def test_event_ids_are_stable_per_subject_type_and_occurrence() -> None:
 def test_secrets_are_fresh_and_long() -> None:
     first, second = new_secret(), new_secret()
     assert first != second and first.startswith("whsec_") and len(first) >= 40
+
+
+def test_the_snippet_in_the_docs_verifies_a_delivery() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
+    match = re.search(r"```python\n(.*?)```", docs.read_text(), re.S)
+    assert match is not None
+    namespace: dict[str, object] = {}
+    exec(match.group(1), namespace)  # the receiver code exactly as documented
+    verify = namespace["verify"]
+    assert callable(verify)
+    secret, body = new_secret(), b'{"id":"e"}'
+    headers = signed_headers(secret=secret, body=body, event_id="e", event_type="job.dead")
+    stamp, signature = headers["Reelforge-Timestamp"], headers["Reelforge-Signature"]
+    assert verify(secret, body, stamp, signature)
+    assert not verify(secret, body + b" ", stamp, signature)
+    old = int(time.time()) - 301
+    assert not verify(secret, body, str(old), sign(secret, old, body))
