@@ -221,7 +221,9 @@ def run_platform(options: LaunchOptions | None = None) -> int:
             supervisor.say(f"starting services (data in {options.data_dir})")
             services = running = resolve_services(
                 options.data_dir, database_url=configured("DATABASE_URL"),
-                redis_url=configured("REDIS_URL"))
+                redis_url=configured("REDIS_URL"),
+                # the embedded broker is password-protected like a production one
+                redis_password=stable_secret(options.data_dir / "redis-password"))
             check()
             supervisor.say("applying migrations")
             upgrade_head(running.sync_database_url)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 import psutil
 import psycopg
@@ -240,10 +241,12 @@ class EmbeddedRedis:
     process: subprocess.Popen[bytes]
     port: int
     directory: Path
+    password: str | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """SIGTERM (Redis flushes the AOF and exits), SIGKILL if it lingers."""
@@ -269,15 +272,18 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _redis_config(directory: Path, port: int) -> str:
-    def quoted(path: Path) -> str:
-        return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _quoted(value: str | Path) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
+
+def _redis_config(directory: Path, port: int, password: str | None = None) -> str:
+    quoted = _quoted
     return "\n".join([
         "bind 127.0.0.1", f"port {port}", "daemonize no", f"dir {quoted(directory)}",
         f"pidfile {quoted(directory / 'redis.pid')}", f"logfile {quoted(directory / 'redis.log')}",
         # The broker holds queued jobs: keep them across restarts and never evict them.
         "appendonly yes", "appendfsync everysec", 'save ""', "maxmemory-policy noeviction",
+        *([f"requirepass {quoted(password)}"] if password else []),
     ]) + "\n"
 
 
@@ -292,7 +298,8 @@ def _stop_leftover_redis(pidfile: Path) -> None:
         pass
 
 
-def start_embedded_redis(data_dir: Path, port: int = 0) -> EmbeddedRedis:
+def start_embedded_redis(data_dir: Path, port: int = 0,
+                         password: str | None = None) -> EmbeddedRedis:
     """Start redis-server with its files under data_dir/redis; port 0 picks a free one."""
     directory = (data_dir / "redis").resolve()
     directory.mkdir(parents=True, exist_ok=True)
@@ -300,13 +307,15 @@ def start_embedded_redis(data_dir: Path, port: int = 0) -> EmbeddedRedis:
     for _attempt in range(1 if port else 5):
         chosen = port or _free_port()
         config = directory / "redis.conf"
-        config.write_text(_redis_config(directory, chosen))
+        config.write_text(_redis_config(directory, chosen, password))
+        config.chmod(0o600)  # it may hold the password
         process = subprocess.Popen(
             [str(redis_executable()), str(config)], stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             # Own session: a terminal's Ctrl-C reaches the launcher, which stops us last.
             start_new_session=True, preexec_fn=die_with_parent)
-        handle = EmbeddedRedis(process=process, port=chosen, directory=directory)
+        handle = EmbeddedRedis(process=process, port=chosen, directory=directory,
+                               password=password)
         deadline = time.monotonic() + START_TIMEOUT_S
         while process.poll() is None and time.monotonic() < deadline:
             if redis_reachable(handle.url, timeout_s=0.5):
@@ -320,7 +329,7 @@ def start_embedded_redis(data_dir: Path, port: int = 0) -> EmbeddedRedis:
 
 
 def resolve_services(data_dir: Path, *, database_url: str | None, redis_url: str | None,
-                     adopt: bool = True) -> Services:
+                     adopt: bool = True, redis_password: str | None = None) -> Services:
     """Use the URLs that are given; start embedded servers under data_dir for the others."""
     services = Services(database_url="", redis_url="")
     try:
@@ -333,7 +342,7 @@ def resolve_services(data_dir: Path, *, database_url: str | None, redis_url: str
         if redis_url:
             services.redis_url = redis_url
         else:
-            embedded_redis = start_embedded_redis(data_dir)
+            embedded_redis = start_embedded_redis(data_dir, password=redis_password)
             services.embedded.append(embedded_redis)
             services.redis_url = embedded_redis.url
     except BaseException:
