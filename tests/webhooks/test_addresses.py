@@ -104,3 +104,22 @@ def test_allowed_networks_open_only_their_own_range() -> None:
     for url in ("https://10.21.0.1/", "https://127.0.0.1/", "https://169.254.169.254/"):
         with pytest.raises(UnsafeUrl):
             check_url(url, policy)
+
+
+@pytest.mark.parametrize("url", [
+    "https://xn--/", "https://[::1", "https://example.com:99999/", "https://example.com:0/",
+    "https://\x00evil/", "https://256.0.0.1/", "https://exa mple.com/",
+])
+def test_malformed_urls_are_refused_not_crashed_on(url: str) -> None:
+    with pytest.raises(UnsafeUrl):
+        check_url(url, fake_dns({}))
+
+
+def test_international_names_resolve_in_their_ascii_form() -> None:
+    calls: list[str] = []
+
+    def resolve(host: str, port: int) -> Sequence[str]:
+        calls.append(host)
+        return ["93.184.216.34"]
+    target = check_url("https://bücher.example/hook", NetPolicy(resolver=resolve))
+    assert calls == ["xn--bcher-kva.example"] == [target.host]

@@ -118,24 +118,26 @@ def parse_url(url: str | httpx.URL, policy: NetPolicy) -> httpx.URL:
     """The URL parsed, with an allowed scheme, a host and no credentials."""
     try:
         parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, UnicodeError) as exc:  # IDNA errors are UnicodeErrors
         raise UnsafeUrl(f"not a valid URL ({exc})") from None
     if parsed.scheme != "https" and not (parsed.scheme == "http" and policy.allow_http):
         raise UnsafeUrl("only https URLs are allowed")
-    if not parsed.host:
+    if not parsed.raw_host:
         raise UnsafeUrl("the URL has no host")
     if parsed.userinfo:  # secrets in URLs end up in logs and delivery rows
         raise UnsafeUrl("credentials in the URL are not allowed")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise UnsafeUrl(f"port {parsed.port} is out of range")
     return parsed
 
 
 def check_url(url: str | httpx.URL, policy: NetPolicy) -> Target:
     """Parse and resolve `url`; raise UnsafeUrl unless every resolved address is allowed."""
     parsed = parse_url(url, policy)
+    host = parsed.raw_host.decode("ascii")  # the A-label form: what DNS and SNI see
     port = parsed.port or DEFAULT_PORTS[parsed.scheme]
-    addresses = resolve(parsed.host, port, policy.resolver)
+    addresses = resolve(host, port, policy.resolver)
     for address in addresses:
         if problem := address_problem(address, policy):
-            raise UnsafeUrl(f"{parsed.host} resolves to {address}, {problem}")
-    return Target(url=parsed, scheme=parsed.scheme, host=parsed.host, port=port,
-                  addresses=addresses)
+            raise UnsafeUrl(f"{host} resolves to {address}, {problem}")
+    return Target(url=parsed, scheme=parsed.scheme, host=host, port=port, addresses=addresses)

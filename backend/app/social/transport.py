@@ -54,10 +54,11 @@ class PinnedTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        origin = (url.scheme, url.host, url.port or DEFAULT_PORTS.get(url.scheme))
+        host = url.raw_host.decode("ascii")
+        origin = (url.scheme, host, url.port or DEFAULT_PORTS.get(url.scheme))
         target = self._target
         if origin != (target.scheme, target.host, target.port):
-            raise UnsafeUrl(f"{url.host} was not checked")  # only the one checked origin
+            raise UnsafeUrl(f"{host} was not checked")  # only the one checked origin
         # the Host header was set from the original URL when the request was built
         request.extensions = {**request.extensions, "sni_hostname": target.host}
         failure: httpx.ConnectError | None = None
