@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import uuid
 
+from sqlalchemy.exc import OperationalError
+
 from app.social import deliveries
 from app.social.config import delivery_config
 from app.social.sender import attempt_delivery
@@ -30,7 +32,10 @@ def enqueue_job_webhooks(job_id: uuid.UUID) -> None:
         log.exception("webhook.enqueue_failed", extra={"job_id": str(job_id)})
 
 
-@celery_app.task(name=TaskName.WEBHOOK_DELIVER.value)
+# A database outage before the attempt starts is retried by Celery (six tries within about a
+# minute); answers from receivers are retried by the delivery's own backoff instead.
+@celery_app.task(name=TaskName.WEBHOOK_DELIVER.value, autoretry_for=(OperationalError,),
+                 retry_backoff=True, retry_jitter=True, max_retries=6)
 def deliver(delivery_id: str) -> str:
     """Run the next attempt of delivery `delivery_id`; schedule the one after if needed."""
     step = attempt_delivery(uuid.UUID(delivery_id), config=delivery_config())
