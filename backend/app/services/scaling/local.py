@@ -24,6 +24,8 @@ LOCK_TTL_S = 60  # longer than one scale call: control timeouts plus the settle 
 
 def distribute(total: int, slots: int) -> list[int]:
     """Split `total` processes over `slots` workers as evenly as possible, first ones first."""
+    if slots == 0:
+        return []  # scaling a queue nobody consumes to zero: nothing to spread
     base, extra = divmod(total, slots)
     return [base + (1 if i < extra else 0) for i in range(slots)]
 
