@@ -94,3 +94,40 @@ def live_ffmpeg() -> Callable[[], list[int]]:
         return pids
 
     return alive
+
+
+@pytest.fixture
+def make_clip(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: an H.264 clip of solid colours, `seconds_each` per colour, at 25 fps."""
+    folder = tmp_path / "inputs"
+    folder.mkdir(exist_ok=True)
+
+    def make(colours: list[RGB], seconds_each: float = 1.0, size: str = "320x240") -> Path:
+        path = folder / f"clip-{len(list(folder.iterdir()))}.mp4"
+        inputs: list[str] = []
+        for r, g, b in colours:
+            colour = f"0x{r:02x}{g:02x}{b:02x}"
+            inputs += ["-f", "lavfi", "-i", f"color=c={colour}:s={size}:r=25:d={seconds_each}"]
+        n = len(colours)
+        graph = "".join(f"[{i}:v]" for i in range(n)) + f"concat=n={n}:v=1:a=0[v]"
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", *inputs,
+               "-filter_complex", graph, "-map", "[v]", "-c:v", "libx264", "-preset",
+               "ultrafast", "-pix_fmt", "yuv420p", str(path)]
+        subprocess.run(cmd, check=True, timeout=60)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def resolver(tmp_path: Path) -> Callable[[str], Path]:
+    """Asset ids are file names in tmp_path/inputs (where the factories write)."""
+    folder = tmp_path / "inputs"
+
+    def resolve(asset: str) -> Path:
+        path = folder / asset
+        if not path.exists():
+            raise KeyError(asset)
+        return path
+
+    return resolve

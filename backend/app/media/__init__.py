@@ -10,6 +10,7 @@ from app.media.errors import (
 )
 from app.media.ffmpeg import CancelFn, ProgressFn, RunStats, ffmpeg_exe, run_graph
 from app.media.graph import Filter, Graph, Pad, Source, escape_args, escape_value
+from app.media.plan import Plan, make_plan
 from app.media.probe import (
     AUDIO_FORMATS,
     MediaInfo,
@@ -18,11 +19,24 @@ from app.media.probe import (
     probe_audio,
     sniff_audio,
 )
+from app.media.progress import RenderProgress
+from app.media.render import TimelineResult, render_gallery, render_timeline
 from app.media.slideshow import RenderResult, render_slideshow
 from app.media.spec import TRANSITIONS, SlideshowSpec, expected_duration, validate_spec
+from app.media.timeline import AssetResolver, Timeline, json_schema, parse_timeline
 
 __all__ = [
     "AUDIO_FORMATS",
+    "AssetResolver",
+    "Plan",
+    "RenderProgress",
+    "Timeline",
+    "TimelineResult",
+    "json_schema",
+    "make_plan",
+    "parse_timeline",
+    "render_gallery",
+    "render_timeline",
     "TRANSITIONS",
     "CancelFn",
     "Filter",

@@ -110,10 +110,14 @@ def _check_inputs(graph: Graph, output: Path) -> None:
 
 
 def build_command(
-    graph: Graph, script: Path, output_args: Sequence[str], target: Path
+    graph: Graph,
+    script: Path,
+    output_args: Sequence[str],
+    target: Path,
+    loglevel: str = "warning",
 ) -> list[str]:
     """The full ffmpeg argument list for a graph whose script is written to `script`."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "warning"]
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", loglevel]
     cmd += ["-progress", "pipe:1", "-nostats", "-stats_period", str(PROGRESS_INTERVAL_S)]
     for src in graph.sources:
         # Input options reset after each -i, so the whitelist is repeated per input; the
@@ -152,8 +156,13 @@ def run_graph(
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
     timeout_s: float = 1800.0,
+    loglevel: str = "warning",
+    log_lines: int = STDERR_TAIL_LINES,
 ) -> RunStats:
-    """Render `graph` into `output`; the file appears only if ffmpeg succeeds."""
+    """Render `graph` into `output`; the file appears only if ffmpeg succeeds.
+
+    `log_lines` of ffmpeg's log (at `loglevel`) come back in RunStats.log_tail.
+    """
     if not 0 < total_s < math.inf:
         raise SpecError("total_s", "must be a positive number of seconds")
     if not 0 < timeout_s < math.inf:
@@ -169,7 +178,11 @@ def run_graph(
     done = False
     try:
         stats = _supervise(
-            build_command(graph, script, output_args, partial), progress, should_cancel, timeout_s
+            build_command(graph, script, output_args, partial, loglevel),
+            progress,
+            should_cancel,
+            timeout_s,
+            log_lines,
         )
         if not partial.is_file():
             raise RenderFailed(0, [*stats.log_tail, "ffmpeg wrote no output file"])
@@ -184,11 +197,15 @@ def run_graph(
 
 
 def _supervise(
-    cmd: list[str], progress: _Progress, should_cancel: CancelFn | None, timeout_s: float
+    cmd: list[str],
+    progress: _Progress,
+    should_cancel: CancelFn | None,
+    timeout_s: float,
+    log_lines: int = STDERR_TAIL_LINES,
 ) -> RunStats:
     started = time.monotonic()
     deadline = started + timeout_s
-    stderr_tail: deque[str] = deque(maxlen=STDERR_TAIL_LINES)
+    stderr_tail: deque[str] = deque(maxlen=log_lines)
     proc = subprocess.Popen(
         cmd,
         stdin=subprocess.DEVNULL,

@@ -1,0 +1,146 @@
+"""Each scene as a stream of exactly its frames at the output size, yuv420p BT.709.
+
+All stills (photos and cards) go to ffmpeg as ONE input: a file of concatenated PPM
+frames read at one frame a second. ffmpeg reads frame k only when scene k needs it,
+so at most two decoded stills are alive at once however long the timeline is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.media.graph import Args, Graph, Pad
+from app.media.motion import apply_motion
+from app.media.pictures import fit_photo, paint_card
+from app.media.plan import Plan, ScenePlan
+from app.media.stills import hold
+from app.media.text import TextImage, bake, is_static, overlay_text, render_text
+
+YUV: list[tuple[str, Args]] = [
+    ("scale", {"out_color_matrix": "bt709", "out_range": "tv"}),
+    ("format", ["yuv420p"]),
+    ("setsar", ["1"]),
+]
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A scene's stream: one frame to hold (`static`) or all `frames` frames."""
+
+    pad: Pad
+    frames: int
+    static: bool
+
+
+def _is_still(sp: ScenePlan) -> bool:
+    return sp.scene.kind in ("image", "card")
+
+
+def write_stills(plan: Plan, path: Path, on_still: Callable[[int], None] | None = None) -> int:
+    """Write every still scene, fitted and with static text baked in; returns the count."""
+    size = (plan.frame.width, plan.frame.height)
+    count = 0
+    with path.open("wb") as fh:
+        for sp in plan.scenes:
+            scene = sp.scene
+            if scene.kind == "image":
+                assert sp.path is not None
+                still = fit_photo(sp.path, scene.fit, size)
+            elif scene.kind == "card":
+                still = paint_card(scene.color, scene.gradient, size)
+            else:
+                continue
+            if scene.text is not None and is_static(scene.text):
+                still = bake(still, render_text(scene.text, plan.frame))
+            still.save(fh, "PPM")
+            count += 1
+            if on_still is not None:
+                on_still(count)
+    return count
+
+
+def _video(graph: Graph, sp: ScenePlan, plan: Plan) -> Pad:
+    scene = sp.scene
+    assert scene.kind == "video" and sp.path is not None
+    w, h, fps = plan.frame.width, plan.frame.height, plan.fps
+    src = graph.source(sp.path, "-ss", f"{scene.in_s:.6f}", "-t", f"{sp.source_s:.6f}")
+    pad = graph.chain(src.video, [("setpts", ["PTS-STARTPTS"]), ("fps", [fps])])
+    pad = _fit(graph, pad, scene.fit, w, h)
+    return graph.chain(pad, [
+        *YUV,
+        # A clip shorter than its scene holds its last frame; trim makes the count exact.
+        ("tpad", {"stop": sp.frames, "stop_mode": "clone"}),
+        ("trim", {"end_frame": sp.frames}),
+        ("settb", [f"1/{fps}"]),
+        ("setpts", ["N"]),
+    ])
+
+
+def _fit(graph: Graph, pad: Pad, fit: str, w: int, h: int) -> Pad:
+    if fit == "fill":
+        return graph.then(pad, "scale", {"w": w, "h": h})
+    cover: list[tuple[str, Args]] = [
+        ("scale", {"w": w, "h": h, "force_original_aspect_ratio": "increase"}),
+        ("crop", {"w": w, "h": h}),
+    ]
+    if fit == "cover":
+        return graph.chain(pad, cover)
+    back, front = graph.add("split", [2], inputs=[pad], outputs=["video", "video"])
+    sw, sh = max(2, w // 8 // 2 * 2), max(2, h // 8 // 2 * 2)
+    back = graph.chain(back, [
+        ("scale", {"w": sw, "h": sh, "force_original_aspect_ratio": "increase"}),
+        ("crop", {"w": sw, "h": sh}),
+        ("gblur", {"sigma": 4}),
+        ("scale", {"w": w, "h": h}),
+        ("colorlevels", {"romax": 0.7, "gomax": 0.7, "bomax": 0.7}),
+    ])
+    front = graph.then(front, "scale", {"w": w, "h": h, "force_original_aspect_ratio": "decrease"})
+    (out,) = graph.add("overlay", {"x": "(W-w)/2", "y": "(H-h)/2"}, inputs=(back, front))
+    return out
+
+
+def build_scenes(graph: Graph, plan: Plan, workdir: Path, stills: Path | None) -> list[Clip]:
+    """One clip per scene; `stills` is the file write_stills() filled (None if no stills)."""
+    still_scenes = [sp for sp in plan.scenes if _is_still(sp)]
+    one_frame: dict[int, Pad] = {}
+    if still_scenes:
+        assert stills is not None
+        src = graph.source(stills, "-f", "ppm_pipe", "-framerate", "1")
+        pad = graph.chain(src.video, YUV)
+        n = len(still_scenes)
+        outs = graph.add("split", [n], inputs=[pad], outputs=["video"] * n) if n > 1 else (pad,)
+        for k, (sp, out) in enumerate(zip(still_scenes, outs, strict=True)):
+            one_frame[sp.index] = graph.then(out, "trim", {"start_frame": k, "end_frame": k + 1})
+    interpolation = "cubic" if plan.timeline.output.quality in ("high", "ultra") else "linear"
+    clips = []
+    for sp in plan.scenes:
+        scene = sp.scene
+        motion = getattr(scene, "motion", None)
+        animated = scene.text is not None and not is_static(scene.text)
+        if _is_still(sp):
+            if (motion is None or motion.kind == "none") and not animated:
+                clips.append(Clip(one_frame[sp.index], sp.frames, static=True))
+                continue
+            pad = hold(graph, one_frame[sp.index], sp.frames, plan.fps)
+        else:
+            pad = _video(graph, sp, plan)
+            if scene.text is not None and not animated:
+                animated = True  # video text is always overlaid; static is a 0 s fade-free case
+        if motion is not None and motion.kind != "none":
+            pad = apply_motion(graph, pad, motion, sp.frames, interpolation=interpolation)
+        if scene.text is not None and animated:
+            pad = _text(graph, pad, sp, plan, workdir, render_text(scene.text, plan.frame))
+        clips.append(Clip(pad, sp.frames, static=False))
+    return clips
+
+
+def _text(graph: Graph, pad: Pad, sp: ScenePlan, plan: Plan, workdir: Path,
+          text: TextImage) -> Pad:
+    assert sp.scene.text is not None
+    path = workdir / f"text-{sp.index}.png"
+    text.image.save(path, "PNG", compress_level=1)
+    src = graph.source(path, "-f", "png_pipe")
+    return overlay_text(graph, pad, src.video, sp.scene.text, text, plan.frame, plan.fps,
+                        sp.frames)

@@ -1,0 +1,95 @@
+"""Scenes joined by cuts or xfade transitions, with xfade fed only the frames it blends.
+
+xfade costs about as much per frame passed through as per frame blended, so each
+scene is cut into [head | body | tail]: the head and tail meet their neighbours in
+an xfade of exactly the transition's frames and concat carries the bodies. Scenes
+too short for both of their transitions fall back to a chain of whole-clip xfades.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.media.graph import Graph, Pad, Value
+from app.media.plan import CUT
+from app.media.scenes import Clip
+from app.media.stills import hold
+
+
+def pieces(graph: Graph, clip: Clip, counts: Sequence[int], fps: int) -> list[Pad]:
+    """Consecutive parts of a clip with the given frame counts (zeros skipped)."""
+    counts = [c for c in counts if c > 0]
+    n = len(counts)
+    if clip.static:
+        if n == 1:
+            return [hold(graph, clip.pad, counts[0], fps)]
+        copies = graph.add("split", [n], inputs=[clip.pad], outputs=["video"] * n)
+        return [hold(graph, pad, c, fps) for pad, c in zip(copies, counts, strict=True)]
+    if n == 1:
+        return [clip.pad]
+    copies = graph.add("split", [n], inputs=[clip.pad], outputs=["video"] * n)
+    out, start = [], 0
+    for pad, count in zip(copies, counts, strict=True):
+        out.append(graph.chain(pad, [
+            ("trim", {"start_frame": start, "end_frame": start + count}),
+            ("setpts", ["PTS-STARTPTS"]),
+        ]))
+        start += count
+    return out
+
+
+def xfade(graph: Graph, a: Pad, b: Pad, kind: str, frames: int, offset: int, fps: int) -> Pad:
+    args: dict[str, Value] = {"transition": kind, "duration": frames / fps,
+                              "offset": offset / fps}
+    (out,) = graph.add("xfade", args, inputs=(a, b))
+    return out
+
+
+def concat(graph: Graph, pads: Sequence[Pad]) -> Pad:
+    if len(pads) == 1:
+        return pads[0]
+    (out,) = graph.add("concat", {"n": len(pads), "v": 1, "a": 0}, inputs=pads)
+    return out
+
+
+def join(graph: Graph, clips: Sequence[Clip], transitions: Sequence[tuple[str, int]],
+         fps: int) -> Pad:
+    """One stream of every clip in order; transition i sits between clip i and i + 1."""
+    frames = [0, *(f for _, f in transitions), 0]
+    if all(c.frames >= frames[i] + frames[i + 1] for i, c in enumerate(clips)):
+        return _segmented(graph, clips, transitions, fps)
+    return _chained(graph, clips, transitions, fps)
+
+
+def _segmented(graph: Graph, clips: Sequence[Clip], transitions: Sequence[tuple[str, int]],
+               fps: int) -> Pad:
+    segments: list[Pad] = []
+    tail: Pad | None = None
+    for k, clip in enumerate(clips):
+        head_n = transitions[k - 1][1] if k > 0 else 0
+        tail_n = transitions[k][1] if k < len(transitions) else 0
+        body_n = clip.frames - head_n - tail_n
+        parts = iter(pieces(graph, clip, [head_n, body_n, tail_n], fps))
+        if head_n:
+            assert tail is not None
+            segments.append(xfade(graph, tail, next(parts), transitions[k - 1][0], head_n, 0,
+                                  fps))
+        if body_n:
+            segments.append(next(parts))
+        if tail_n:
+            tail = next(parts)
+    return concat(graph, segments)
+
+
+def _chained(graph: Graph, clips: Sequence[Clip], transitions: Sequence[tuple[str, int]],
+             fps: int) -> Pad:
+    video = pieces(graph, clips[0], [clips[0].frames], fps)[0]
+    length = clips[0].frames
+    for clip, (kind, t) in zip(clips[1:], transitions, strict=True):
+        nxt = pieces(graph, clip, [clip.frames], fps)[0]
+        if kind == CUT:
+            video = concat(graph, [video, nxt])
+        else:
+            video = xfade(graph, video, nxt, kind, t, length - t, fps)
+        length += clip.frames - t
+    return video
