@@ -12,6 +12,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.errors import AppError
+from app.core.logging import bind
 from app.core.security import API_KEY_PREFIX, decode_access_token
 from app.core.transaction import run_callbacks
 from app.models import User
@@ -73,6 +74,7 @@ async def authenticate(session: AsyncSession, credential: str | None) -> User:
         user = await session.get(User, user_id) if user_id else None
     if user is None or not user.is_active:
         raise _UNAUTHORIZED
+    bind(user_id=str(user.id))  # every later log line of this request carries it
     return user
 
 
