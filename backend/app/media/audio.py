@@ -20,9 +20,12 @@ from app.media.spec import audio_demuxer
 from app.media.timeline import Audio
 
 RATE_HZ = 48000
-# Ducking: the voice drives a compressor on the music. 0.03 (-30 dBFS) catches speech
-# but not room noise; ratio 8 pulls the music down by ~12 dB while someone talks.
-DUCK = {"threshold": 0.03, "ratio": 8, "attack": 20, "release": 400, "makeup": 1}
+# Voice and music are first levelled to this reference, so `volume_db` means the same
+# for a whispered and a shouted recording and the ducking threshold fits every voice.
+REFERENCE_LUFS = -16.0
+# Ducking: the levelled voice drives a compressor on the music. 0.02 (-34 dBFS) sits
+# well under speech at -16 LUFS; ratio 6 pulls the music down by 12-15 dB under it.
+DUCK = {"threshold": 0.02, "ratio": 6, "attack": 20, "release": 400, "makeup": 1}
 SILENCE_LUFS = -70.0  # below this there is nothing to normalise (R128's absolute gate)
 _JSON = re.compile(r"\{[^{}]*\"input_i\"[^{}]*\}", re.S)
 
@@ -40,7 +43,15 @@ class Loudness:
 
 def _fmt(graph: Graph, pad: Pad) -> Pad:
     return graph.then(pad, "aformat", {"sample_fmts": "fltp", "sample_rates": RATE_HZ,
-                                            "channel_layouts": "stereo"})
+                                       "channel_layouts": "stereo"})
+
+
+def _level(graph: Graph, pad: Pad) -> Pad:
+    """Bring a track near REFERENCE_LUFS (one-pass loudnorm; pass two fixes the mix)."""
+    pad = graph.then(pad, "loudnorm", {"I": REFERENCE_LUFS, "TP": -1.5, "LRA": 11,
+                                       "print_format": "none"})
+    # loudnorm resamples to 192 kHz internally and outputs that rate.
+    return graph.then(pad, "aresample", {"out_sample_rate": RATE_HZ})
 
 
 def mix(graph: Graph, plan: Plan) -> Pad | None:
@@ -49,14 +60,16 @@ def mix(graph: Graph, plan: Plan) -> Pad | None:
     if audio is None:
         return None
     total = plan.total_s
+    # Lengths in samples: loudnorm's output timestamps confuse duration-based trims.
+    samples = round(total * RATE_HZ)
     voice = music = None
     if audio.voice is not None and plan.voice is not None:
         src = graph.source(plan.voice, "-f", audio_demuxer(plan.voice))
-        voice = graph.chain(_fmt(graph, src.audio), [
+        voice = graph.chain(_level(graph, _fmt(graph, src.audio)), [
             ("volume", {"volume": f"{audio.voice.volume_db}dB"}),
             ("adelay", {"delays": round(audio.voice.start_s * 1000), "all": 1}),
-            ("apad", {"whole_dur": total}),
-            ("atrim", {"duration": total}),
+            ("apad", {"whole_len": samples}),
+            ("atrim", {"end_sample": samples}),
         ])
     if audio.music is not None and plan.music is not None:
         m = audio.music
@@ -65,15 +78,18 @@ def mix(graph: Graph, plan: Plan) -> Pad | None:
         fade_in = min(m.fade_in_s, total / 2)
         fade_out = min(m.fade_out_s, total / 2)
         steps: list[tuple[str, dict[str, str | int | float]]] = [
-            ("atrim", {"duration": total}),
-            ("apad", {"whole_dur": total}),
+            ("apad", {"whole_len": samples}),
+            ("atrim", {"end_sample": samples}),
             ("volume", {"volume": f"{m.volume_db}dB"}),
         ]
         if fade_in > 0:
-            steps.append(("afade", {"t": "in", "st": 0, "d": fade_in}))
+            steps.append(("afade", {"t": "in", "ss": 0, "ns": round(fade_in * RATE_HZ)}))
         if fade_out > 0:
-            steps.append(("afade", {"t": "out", "st": total - fade_out, "d": fade_out}))
-        music = graph.chain(_fmt(graph, src.audio), steps)
+            fade_n = round(fade_out * RATE_HZ)
+            steps.append(("afade", {"t": "out", "ss": samples - fade_n, "ns": fade_n}))
+        level = _level(graph, graph.then(_fmt(graph, src.audio), "atrim",
+                                         {"end_sample": samples}))
+        music = graph.chain(level, steps)
         if voice is not None and m.duck:
             voice, key = graph.add("asplit", [2], inputs=[voice], outputs=["audio", "audio"])
             (music,) = graph.add("sidechaincompress", DUCK, inputs=(music, key))
