@@ -75,6 +75,11 @@ def _ass_colour(color: str, opacity: float = 1.0) -> str:
     return f"&H{255 - a:02X}{b:02X}{g:02X}{r:02X}"
 
 
+def _tag_colour(color: str) -> str:
+    r, g, b, _ = rgba(color)
+    return f"&H{b:02X}{g:02X}{r:02X}&"
+
+
 def _clock(seconds: float) -> str:
     cs = max(0, round(seconds * 100))
     return f"{cs // 360000}:{cs // 6000 % 60:02d}:{cs // 100 % 60:02d}.{cs % 100:02d}"
@@ -111,7 +116,7 @@ def write_ass(captions: Captions, words: Sequence[Timed], frame: Frame, path: Pa
         for i, word in enumerate(group):
             w_end = group[i + 1].start_s if i + 1 < len(group) else end
             text = " ".join(
-                (f"{{\\c{_ass_colour(captions.highlight)}}}{_escape(w.text)}{{\\r}}"
+                (f"{{\\c{_tag_colour(captions.highlight)}}}{_escape(w.text)}{{\\r}}"
                  if j == i else _escape(w.text)) for j, w in enumerate(group))
             events.append((word.start_s, w_end, text))
     body = [

@@ -34,12 +34,12 @@ class PresetInfo:
 
 
 PRESETS: dict[str, PresetInfo] = {
-    "tiktok": PresetInfo(1080, 1920, SafeZone(top=160, bottom=480, left=60, right=150), 64),
-    "reels": PresetInfo(1080, 1920, SafeZone(top=220, bottom=420, left=60, right=130), 64),
-    "shorts": PresetInfo(1080, 1920, SafeZone(top=180, bottom=400, left=60, right=190), 64),
-    "youtube": PresetInfo(1920, 1080, SafeZone(top=54, bottom=108, left=96, right=96), 56),
-    "square": PresetInfo(1080, 1080, SafeZone(top=54, bottom=96, left=54, right=54), 56),
-    "portrait": PresetInfo(1080, 1350, SafeZone(top=68, bottom=160, left=60, right=60), 60),
+    "tiktok": PresetInfo(1080, 1920, SafeZone(top=160, bottom=480, left=60, right=150), 76),
+    "reels": PresetInfo(1080, 1920, SafeZone(top=220, bottom=420, left=60, right=130), 76),
+    "shorts": PresetInfo(1080, 1920, SafeZone(top=180, bottom=400, left=60, right=190), 76),
+    "youtube": PresetInfo(1920, 1080, SafeZone(top=54, bottom=108, left=96, right=96), 60),
+    "square": PresetInfo(1080, 1080, SafeZone(top=54, bottom=96, left=54, right=54), 64),
+    "portrait": PresetInfo(1080, 1350, SafeZone(top=68, bottom=160, left=60, right=60), 68),
 }
 
 # The short side of the frame relative to the preset's 1080: draft renders at 540 p.
