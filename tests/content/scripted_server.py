@@ -47,11 +47,13 @@ Responder = Callable[[Seen], Reply | None]
 
 @dataclass
 class ScriptedServer:
-    """Answers from a queue; `responder` may answer first (protocol rules of a fake server)."""
+    """Answers from a queue; `responder` may answer first (protocol rules of a fake server),
+    `fallback` answers when the queue is empty (the service's normal behaviour)."""
 
     replies: deque[Reply] = field(default_factory=deque)
     requests: list[Seen] = field(default_factory=list)
     responder: Responder | None = None
+    fallback: Callable[[Seen], Reply] | None = None
     server: ThreadingHTTPServer | None = None
 
     @property
@@ -74,6 +76,8 @@ class ScriptedServer:
             if reply is not None:
                 return reply
         if not self.replies:
+            if self.fallback is not None:
+                return self.fallback(seen)
             return Reply(599, {"error": {"message": "the test queued no reply for this"}})
         return self.replies.popleft()
 
@@ -113,9 +117,11 @@ class ScriptedServer:
 
 
 @contextmanager
-def scripted_server(responder: Responder | None = None) -> Iterator[ScriptedServer]:
+def scripted_server(
+    responder: Responder | None = None, fallback: Callable[[Seen], Reply] | None = None
+) -> Iterator[ScriptedServer]:
     """A started server on a free 127.0.0.1 port, stopped on exit."""
-    server = ScriptedServer(responder=responder).start()
+    server = ScriptedServer(responder=responder, fallback=fallback).start()
     try:
         yield server
     finally:
