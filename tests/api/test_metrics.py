@@ -133,3 +133,19 @@ def test_metrics_report_jobs_depth_connections_and_run_times(
         for key in broker_lists(broker, "social"):
             broker.delete(key)
         delete_jobs(db, ids)
+
+
+def test_webhook_delivery_families_render_their_counts() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from app.core.metrics import JobFigures, MetricsSnapshot, render
+
+    jobs = JobFigures(live=[], finished=[], run_time={}, queue_wait={},
+                      deliveries=[("job.succeeded", "delivered", 3, 4),
+                                  ("job.failed", "failed", 1, 10)])
+    text = render(MetricsSnapshot(jobs=jobs, queue_depth={}, workers=None,
+                                  websocket_connections=0, window_s=3600)).decode()
+    values = {(f.name, s.labels.get("event_type"), s.labels.get("status")): s.value
+              for f in text_string_to_metric_families(text) for s in f.samples}
+    assert values[("reelforge_webhook_deliveries_recent", "job.succeeded", "delivered")] == 3
+    assert values[("reelforge_webhook_delivery_attempts_recent", "job.failed", "failed")] == 10

@@ -53,6 +53,8 @@ class JobFigures:
     finished: list[tuple[str, str, int]]  # task_name, state, jobs in the window
     run_time: dict[str, Histogram]  # task_name -> finished_at - started_at
     queue_wait: dict[str, Histogram]  # task_name -> started_at - created_at
+    # event_type, status, deliveries, attempts: webhook deliveries created in the window
+    deliveries: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -102,6 +104,20 @@ class SnapshotCollector(Collector):
             for task_name, histogram in sorted(histograms.items()):
                 family.add_metric([task_name], histogram.buckets(), histogram.total)
             yield family
+
+        deliveries = GaugeMetricFamily(
+            "reelforge_webhook_deliveries_recent",
+            f"Webhook deliveries created in the last {window} s, by event and status",
+            labels=["event_type", "status"])
+        attempts = GaugeMetricFamily(
+            "reelforge_webhook_delivery_attempts_recent",
+            f"HTTP attempts of the webhook deliveries created in the last {window} s",
+            labels=["event_type", "status"])
+        for event_type, status, count, tries in snap.jobs.deliveries:
+            deliveries.add_metric([event_type, status], count)
+            attempts.add_metric([event_type, status], tries)
+        yield deliveries
+        yield attempts
 
         depth = GaugeMetricFamily(
             "reelforge_queue_depth", "Messages waiting on the broker, all priority steps",

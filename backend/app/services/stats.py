@@ -12,28 +12,26 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
 from anyio import to_thread
-from sqlalchemy import TextClause, text
+from sqlalchemy import TextClause, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.errors import AppError
 from app.core.metrics import DURATION_BUCKETS_S, Histogram, JobFigures
 from app.models import JobState
+from app.models.webhook import WebhookDelivery
 from app.schemas.stats import Health, PerformanceRead, QueueStats, QueueStatsRead, TaskPerformance
+from app.tasks.broker import queue_depths
 from app.tasks.names import Queue
-from app.tasks.priority import REDIS_PRIORITY_STEPS
 
 log = logging.getLogger(__name__)
 
 QUEUES = [q.value for q in Queue]
-# Kombu's Redis transport keeps one list per priority step: the queue's name for step 0,
-# name + "\x06\x16" + step for the others (kombu/transport/redis.py, Channel._q_for_pri).
-PRIORITY_SEPARATOR = "\x06\x16"
 
 
 def _in(*states: JobState) -> str:
@@ -141,24 +139,12 @@ def explain_statements(*, window_minutes: int) -> list[tuple[str, TextClause, di
     ]
 
 
-def broker_keys(queue: str) -> list[str]:
-    """The Redis lists that hold `queue`'s messages, one per priority step."""
-    return [queue if step == 0 else f"{queue}{PRIORITY_SEPARATOR}{step}"
-            for step in REDIS_PRIORITY_STEPS]
-
-
 async def broker_depths(redis: aioredis.Redis) -> dict[str, int]:
     """Messages per queue over every priority step: LLEN of each list, one round trip."""
-    pipe = redis.pipeline(transaction=False)
-    for queue in QUEUES:
-        for key in broker_keys(queue):
-            pipe.llen(key)
     try:
-        lengths: list[int] = await pipe.execute()
+        return await queue_depths(redis, QUEUES)
     except (aioredis.RedisError, OSError) as exc:
         raise AppError("broker_unavailable", f"Redis did not answer: {exc}", 503) from exc
-    steps = len(REDIS_PRIORITY_STEPS)
-    return {queue: sum(lengths[i * steps:(i + 1) * steps]) for i, queue in enumerate(QUEUES)}
 
 
 @dataclass(frozen=True)
@@ -303,8 +289,15 @@ async def job_figures(session: AsyncSession) -> JobFigures:
     live = await session.execute(LIVE_JOBS_SQL)
     recent = await session.execute(RECENT_JOBS_SQL,
                                    {"window_s": float(settings.METRICS_WINDOW_S)})
+    since = datetime.now(UTC) - timedelta(seconds=settings.METRICS_WINDOW_S)
+    delivered = await session.execute(
+        select(WebhookDelivery.event_type, WebhookDelivery.status, func.count(),
+               func.coalesce(func.sum(WebhookDelivery.attempts), 0))
+        .where(WebhookDelivery.created_at >= since)
+        .group_by(WebhookDelivery.event_type, WebhookDelivery.status))
     figures = JobFigures(live=[(r.queue, r.task_name, r.state, r.jobs) for r in live],
-                         finished=[], run_time={}, queue_wait={})
+                         finished=[], run_time={}, queue_wait={},
+                         deliveries=[(e, s, int(n), int(a)) for e, s, n, a in delivered])
     for row in recent:
         figures.finished.append((row.task_name, row.state, row.jobs))
         if row.timed:

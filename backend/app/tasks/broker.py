@@ -6,7 +6,8 @@ import redis.asyncio as aioredis
 
 from app.tasks.priority import REDIS_PRIORITY_STEPS
 
-# Kombu's Redis transport names the list for step n>0 as queue + sep + n.
+# Kombu's Redis transport keeps one list per priority step: the queue's name for step 0,
+# name + "\x06\x16" + step for the others (kombu/transport/redis.py, Channel._q_for_pri).
 PRIORITY_SEP = "\x06\x16"
 
 
