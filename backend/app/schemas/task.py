@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from app.media.timeline import Timeline
 
 Transition = Literal[
     "none", "fade", "fadeblack", "fadewhite", "dissolve", "wipeleft", "wiperight",
@@ -15,13 +17,22 @@ Transition = Literal[
 Resolution = Literal["1080x1920", "1920x1080", "1080x1080"]
 
 
+SLIDESHOW_FIELDS = frozenset({"asset_ids", "seconds_per_image", "transition", "transition_s",
+                              "resolution", "fps", "audio_asset_id"})
+
+
 class VideoSubmit(BaseModel):
-    """A slideshow: photos in order, each on screen for `seconds_per_image`."""
+    """A full `timeline`, or the slideshow shorthand: photos in order, each on screen for
+    `seconds_per_image` (expanded to a timeline by the worker)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    asset_ids: list[uuid.UUID] = Field(min_length=1, max_length=200,
-                                       description="Image assets, in display order")
+    timeline: Timeline | None = Field(
+        None, description="A full timeline (docs/render.md); its asset ids are your asset "
+                          "UUIDs. Not combinable with the slideshow fields")
+    asset_ids: list[uuid.UUID] | None = Field(
+        None, min_length=1, max_length=200,
+        description="Slideshow: image assets, in display order (required without timeline)")
     seconds_per_image: float = Field(3.0, ge=0.5, le=60)
     transition: Transition = "fade"
     transition_s: float = Field(0.5, ge=0.0, le=5.0, description="Ignored for `none`")
@@ -42,6 +53,15 @@ class VideoSubmit(BaseModel):
         if info.data.get("transition", "fade") != "none" and seconds and value >= seconds:
             raise ValueError("must be shorter than seconds_per_image")
         return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> VideoSubmit:
+        if self.timeline is None and self.asset_ids is None:
+            raise ValueError("asset_ids: required unless a timeline is given")
+        mixed = sorted(SLIDESHOW_FIELDS & self.model_fields_set) if self.timeline else []
+        if mixed:
+            raise ValueError(f"timeline: cannot be combined with {', '.join(mixed)}")
+        return self
 
 
 class JobUrls(BaseModel):

@@ -15,6 +15,7 @@ class Queue(enum.StrEnum):
 
 class TaskName(enum.StrEnum):
     VIDEO_RENDER = "video.render"
+    VIDEO_RENDER_GPU = "video.render_gpu"  # 4K renders; NVENC where a probe encode works
     MAINTENANCE_SWEEP = "maintenance.sweep_unpublished"
     MAINTENANCE_REAP = "maintenance.reap_stale"
     MAINTENANCE_CLEANUP_TEMP = "maintenance.cleanup_temp_files"
@@ -29,6 +30,7 @@ class TaskName(enum.StrEnum):
 # Every task's queue. The API publishes with these, so a route exists for each name.
 TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.VIDEO_RENDER: Queue.VIDEO,
+    TaskName.VIDEO_RENDER_GPU: Queue.GPU,
     TaskName.MAINTENANCE_SWEEP: Queue.DEFAULT,
     TaskName.MAINTENANCE_REAP: Queue.DEFAULT,
     TaskName.MAINTENANCE_CLEANUP_TEMP: Queue.DEFAULT,

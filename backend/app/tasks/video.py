@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.render_jobs import render_slideshow_job
+from app.services.render_jobs import render_video_job
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 from app.tasks.names import TaskName
@@ -11,4 +11,10 @@ from app.tasks.names import TaskName
 @celery_app.task(name=TaskName.VIDEO_RENDER.value, bind=True, base=JobTask)
 def render_video(self: JobTask, job_id: str) -> str:
     """Render the video job `job_id`."""
-    return self.run_job(job_id, render_slideshow_job)
+    return self.run_job(job_id, render_video_job)
+
+
+@celery_app.task(name=TaskName.VIDEO_RENDER_GPU.value, bind=True, base=JobTask)
+def render_video_gpu(self: JobTask, job_id: str) -> str:
+    """Render a 4K video job on a gpu worker (NVENC if its probe encode works, else CPU)."""
+    return self.run_job(job_id, render_video_job)
