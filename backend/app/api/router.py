@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.routes import admin_jobs, assets, auth, files, stats, tasks
+from app.api.routes import (
+    admin_jobs,
+    assets,
+    auth,
+    batches,
+    files,
+    stats,
+    steps,
+    tasks,
+    voices,
+    workflows,
+)
 from app.api.routes.admin_scale import router as admin_scale_router
 from app.api.routes.webhooks import job_router as webhook_job_router
 from app.api.routes.webhooks import router as webhook_router
@@ -15,6 +26,9 @@ api_router = APIRouter()
 api_router.include_router(webhook_job_router)
 # stats before tasks: /tasks/{job_id} would otherwise catch /tasks/stats/...
 for module in (auth, assets, stats, tasks, files, admin_jobs, ws):
+    api_router.include_router(module.router)
+# workflows, batches and single steps: POST /tasks/submit/... and /tasks/{id}/retry
+for module in (workflows, batches, steps, voices):
     api_router.include_router(module.router)
 api_router.include_router(admin_scale_router)
 api_router.include_router(webhook_router)

@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     RENDER_TIMEOUT_S: int = 1800
     RENDER_PRESET: str = "veryfast"
 
+    # Workflows (docs/workflows.md). Chord counters live this long in the result backend;
+    # a workflow's parallel steps all finish well inside it, and a lost counter only delays
+    # the step after them to the sweeper's resend of queued jobs (QUEUED_REPUBLISH_S).
+    CANVAS_RESULT_EXPIRES_S: int = 6 * 3600
+    WORKFLOW_PROGRESS_EVENT_S: float = 0.5  # workflow.progress events, at most this often
+    PUBLISH_URL_TTL_S: int = 24 * 3600  # reel links in a publish hook's POST stay valid this long
+
     # Outgoing webhooks (docs/webhooks.md): targets must be public https URLs; the two
     # switches are for local development and tests, never for a shared server.
     WEBHOOK_ALLOW_HTTP: bool = False

@@ -6,10 +6,12 @@ from app.models.idempotency import IdempotencyKey
 from app.models.job import Job, JobState
 from app.models.maintenance_run import MaintenanceRun
 from app.models.report import DailyReport
+from app.models.schedule import Schedule, ScheduleRun
 from app.models.usage import UsageDaily
 from app.models.user import ApiKey, User
 from app.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookSecret
+from app.models.workflow import Batch, Workflow, WorkflowState
 
-__all__ = ["ApiKey", "Asset", "Base", "DailyReport", "IdempotencyKey", "Job", "JobState",
-           "MaintenanceRun", "UsageDaily", "User", "WebhookDelivery", "WebhookEndpoint",
-           "WebhookSecret"]
+__all__ = ["ApiKey", "Asset", "Base", "Batch", "DailyReport", "IdempotencyKey", "Job",
+           "JobState", "MaintenanceRun", "Schedule", "ScheduleRun", "UsageDaily", "User",
+           "WebhookDelivery", "WebhookEndpoint", "WebhookSecret", "Workflow", "WorkflowState"]

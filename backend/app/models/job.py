@@ -16,6 +16,8 @@ from app.models.base import Base, CreatedMixin, IdMixin
 
 class JobState(enum.StrEnum):
     PENDING = "pending"  # committed, not yet confirmed on the broker
+    WAITING = "waiting"  # a workflow step whose earlier steps have not finished
+    HELD = "held"  # fair share: waits in PostgreSQL while its owner has a message queued
     QUEUED = "queued"
     STARTED = "started"
     PROGRESS = "progress"
@@ -52,6 +54,11 @@ class Job(IdMixin, CreatedMixin, Base):
         Index("ix_jobs_running_heartbeat", "heartbeat_at",
               postgresql_where=text("state IN ('started', 'progress')")),
         Index("ix_jobs_dead", "finished_at", postgresql_where=text("state = 'dead'")),
+        Index("ix_jobs_user_queue_waiting", "user_id", "queue", "priority",
+              postgresql_where=text("state IN ('held', 'queued')")),
+        # Workflow steps and batch items (migration 0007).
+        Index("ix_jobs_workflow", "workflow_id", postgresql_where=text("workflow_id IS NOT NULL")),
+        Index("ix_jobs_batch", "batch_id", postgresql_where=text("batch_id IS NOT NULL")),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -79,3 +86,8 @@ class Job(IdMixin, CreatedMixin, Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    workflow_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("workflows.id", ondelete="CASCADE"))
+    step: Mapped[str | None] = mapped_column(String(32))  # "content", "optimize:tiktok", ...
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("batches.id", ondelete="SET NULL"))

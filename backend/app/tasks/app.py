@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
+from celery.backends.redis import RedisBackend
 from kombu.entity import Queue as KombuQueue
 
 from app.core.config import settings
@@ -10,13 +13,25 @@ from app.tasks.names import TASK_QUEUES, Queue
 from app.tasks.periodic_schedule import maintenance_beat_schedule
 from app.tasks.priority import REDIS_PRIORITY_STEPS
 
+
+class CanvasResultBackend(RedisBackend):  # type: ignore[misc]
+    """Redis results for chord counting only: nothing waits on a result, so a publisher
+    never subscribes to one (the stock backend subscribes on every send)."""
+
+    def on_task_call(self, producer: Any, task_id: str) -> None:
+        return None
+
+
 celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=[
     "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary",
-    "app.tasks.periodic", "app.tasks.pool_control", "app.tasks.webhooks"])
+    "app.tasks.periodic", "app.tasks.pool_control", "app.tasks.webhooks",
+    "app.tasks.content", "app.tasks.speech", "app.tasks.social", "app.tasks.workflow"])
 
 celery_app.conf.update(
-    # Job state lives in PostgreSQL; the result backend is not used for status.
-    result_backend=None,
+    # Job state lives in PostgreSQL; the result backend only counts finished chord members
+    # (a workflow's parallel steps) and is never read for status.
+    result_backend=f"{__name__}:CanvasResultBackend+{settings.REDIS_URL}",
+    result_expires=settings.CANVAS_RESULT_EXPIRES_S,
     task_ignore_result=True,
     task_serializer="json",
     result_serializer="json",

@@ -25,6 +25,14 @@ class TaskName(enum.StrEnum):
     SYSTEM_PING = "system.ping"
     SYSTEM_CANARY = "system.canary"
     WEBHOOK_DELIVER = "webhook.deliver"
+    CONTENT_GENERATE = "content.generate"
+    CONTENT_HASHTAGS = "content.hashtags"
+    CONTENT_ANALYZE = "content.analyze"
+    CONTENT_VARIATIONS = "content.variations"
+    SPEECH_SYNTHESIZE = "speech.synthesize"
+    VIDEO_REEL = "video.reel"  # a workflow's render step: script cards + voice-over
+    SOCIAL_OPTIMIZE = "social.optimize"
+    SOCIAL_PUBLISH = "social.publish"
 
 
 # Every task's queue. The API publishes with these, so a route exists for each name.
@@ -40,6 +48,14 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.SYSTEM_PING: Queue.DEFAULT,
     TaskName.SYSTEM_CANARY: Queue.DEFAULT,
     TaskName.WEBHOOK_DELIVER: Queue.SOCIAL,
+    TaskName.CONTENT_GENERATE: Queue.CONTENT,
+    TaskName.CONTENT_HASHTAGS: Queue.CONTENT,
+    TaskName.CONTENT_ANALYZE: Queue.CONTENT,
+    TaskName.CONTENT_VARIATIONS: Queue.CONTENT,
+    TaskName.SPEECH_SYNTHESIZE: Queue.CONTENT,
+    TaskName.VIDEO_REEL: Queue.VIDEO,
+    TaskName.SOCIAL_OPTIMIZE: Queue.SOCIAL,
+    TaskName.SOCIAL_PUBLISH: Queue.SOCIAL,
 }
 
 # Worker groups that `make run` and supervisord start: one process per group.

@@ -1,0 +1,46 @@
+"""Single steps on their own: one script-writing job or one speech job."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from app.api.deps import CurrentUser, RedisDep, SessionDep
+from app.api.routes.tasks import SUBMIT_RESPONSES, IdempotencyKeyHeader, job_read
+from app.schemas.task import JobRead
+from app.schemas.workflow import ContentSubmit, TtsSubmit
+from app.services.idempotency import idempotent_submit, request_hash
+from app.services.single_steps import submit_content, submit_tts
+
+router = APIRouter(prefix="/tasks", tags=["tasks"])
+
+
+@router.post("/submit/content", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
+             responses=SUBMIT_RESPONSES,
+             summary="Submit a script job: generate, hashtags, analyze or variations")
+async def submit_content_job(body: ContentSubmit, user: CurrentUser, session: SessionDep,
+                             redis: RedisDep, response: Response,
+                             idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
+    job, replayed = await idempotent_submit(
+        session=session, user=user, key=idempotency_key,
+        fingerprint=request_hash("content", body.model_dump(mode="json")),
+        create=lambda job_id: submit_content(session=session, redis=redis, user=user,
+                                             request=body, job_id=job_id))
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+    return job_read(job)
+
+
+@router.post("/submit/tts", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
+             responses=SUBMIT_RESPONSES,
+             summary="Submit a speech job: text to a WAV voice-over with word timings")
+async def submit_tts_job(body: TtsSubmit, user: CurrentUser, session: SessionDep,
+                         redis: RedisDep, response: Response,
+                         idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
+    job, replayed = await idempotent_submit(
+        session=session, user=user, key=idempotency_key,
+        fingerprint=request_hash("tts", body.model_dump(mode="json")),
+        create=lambda job_id: submit_tts(session=session, redis=redis, user=user,
+                                         request=body, job_id=job_id))
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+    return job_read(job)

@@ -1,0 +1,86 @@
+"""Workflows: topic or script to finished reels; read, cancel, retry from the failed step."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel
+
+from app.api.deps import CurrentUser, RedisDep, SessionDep
+from app.api.routes.tasks import SUBMIT_RESPONSES, IdempotencyKeyHeader
+from app.core.config import settings
+from app.core.errors import AppError
+from app.schemas.workflow import WorkflowRead, WorkflowSubmit
+from app.services import workflows as workflow_service
+from app.services.idempotency import idempotent_submit, request_hash
+from app.services.workflow_reads import workflow_read
+from app.services.workflow_retry import retry
+
+router = APIRouter(tags=["workflows"])
+
+
+async def _read(session: SessionDep, user: CurrentUser, workflow_id: uuid.UUID) -> WorkflowRead:
+    workflow = await workflow_service.get_workflow(session=session, user=user,
+                                                   workflow_id=workflow_id)
+    return workflow_read(workflow, await workflow_service.workflow_jobs(session, workflow))
+
+
+@router.post("/tasks/submit/workflow", status_code=status.HTTP_202_ACCEPTED,
+             response_model=WorkflowRead, responses=SUBMIT_RESPONSES,
+             summary="Submit a workflow: script, voice, render, per-platform reels, publish")
+async def submit_workflow(body: WorkflowSubmit, user: CurrentUser, session: SessionDep,
+                          redis: RedisDep, response: Response,
+                          idempotency_key: IdempotencyKeyHeader = None) -> WorkflowRead:
+    first, replayed = await idempotent_submit(
+        session=session, user=user, key=idempotency_key,
+        fingerprint=request_hash("workflow", body.model_dump(mode="json")),
+        create=lambda job_id: workflow_service.submit_workflow(
+            session=session, redis=redis, user=user, request=body, job_id=job_id))
+    if first.workflow_id is None:  # the key names a job that is no workflow step
+        raise AppError("idempotency_conflict", "this Idempotency-Key was used for another "
+                                               "kind of submit", 409, field="Idempotency-Key")
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+    return await _read(session, user, first.workflow_id)
+
+
+@router.get("/workflows/{workflow_id}", response_model=WorkflowRead,
+            summary="One of your workflows, with its steps")
+async def read_workflow(workflow_id: uuid.UUID, user: CurrentUser,
+                        session: SessionDep) -> WorkflowRead:
+    return await _read(session, user, workflow_id)
+
+
+@router.delete("/workflows/{workflow_id}", response_model=WorkflowRead,
+               summary="Cancel a workflow: its running step stops, later steps never run")
+async def cancel_workflow(workflow_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                          redis: RedisDep) -> WorkflowRead:
+    await workflow_service.cancel_workflow(session=session, redis=redis, user=user,
+                                           workflow_id=workflow_id)
+    return await _read(session, user, workflow_id)
+
+
+class RetryRead(BaseModel):
+    kind: str  # "workflow" or "job"
+    id: uuid.UUID
+    steps: list[str]  # the steps run again; earlier ones keep their outputs
+    url: str
+
+
+RETRY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such workflow or job of yours"},
+    409: {"description": "Not failed or cancelled, so nothing to retry"},
+}
+
+
+@router.post("/tasks/{target_id}/retry", status_code=status.HTTP_202_ACCEPTED,
+             response_model=RetryRead, responses=RETRY_RESPONSES,
+             summary="Re-run a failed workflow from its failed step, or a failed job")
+async def retry_task(target_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                     redis: RedisDep) -> RetryRead:
+    done = await retry(session=session, redis=redis, user=user, target_id=target_id)
+    path = "workflows" if done.kind == "workflow" else "tasks"
+    return RetryRead(kind=done.kind, id=done.id, steps=done.steps,
+                     url=f"{settings.API_PREFIX}/{path}/{done.id}")

@@ -1,0 +1,167 @@
+"""Request and response bodies for workflows and their single-step submits."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.content import Platform, Tone
+from app.schemas.task import Transition
+
+Quality = Literal["draft", "standard", "high"]
+CaptionStyle = Literal["none", "plain", "boxed", "karaoke"]
+TtsProvider = Literal["espeak", "openai", "elevenlabs"]
+
+
+def _default_platforms() -> list[Platform]:
+    return ["tiktok"]
+
+
+class VoiceSettings(BaseModel):
+    """Who reads the script; unset fields take the server's configured defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: TtsProvider | None = Field(None, description="Default: TTS_PROVIDER")
+    voice: str | None = Field(None, min_length=1, max_length=100,
+                              description="A voice id from GET /voices")
+    rate_wpm: int | None = Field(None, ge=80, le=400, description="Speaking rate (espeak)")
+
+
+class VideoSettings(BaseModel):
+    """How the reel looks: aspect from `platform`, size and encoder effort from `quality`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    platform: Platform | None = Field(None, description="Render preset; default: the first "
+                                                        "of `platforms`")
+    quality: Quality = "standard"
+    image_asset_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=50,
+        description="Images shown in turn; without them each beat gets a text card")
+    captions: CaptionStyle = "karaoke"
+    transition: Transition = "fade"
+
+
+class PublishHook(BaseModel):
+    """Where the finished reels are announced: a signed POST (docs/workflows.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=1, max_length=2048)
+
+
+class WorkflowSubmit(BaseModel):
+    """A topic (a script is written) or a script (read as given) to finished reels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topic: str | None = Field(None, min_length=2, max_length=200)
+    script: str | None = Field(None, min_length=2, max_length=5000,
+                               description="Narration to read as is, instead of a topic")
+    tone: Tone = "informative"
+    audience: str = Field("curious viewers", min_length=2, max_length=120)
+    duration_s: float = Field(30.0, ge=12.0, le=300.0,
+                              description="Target narration length (topics only)")
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    video: VideoSettings = Field(default_factory=VideoSettings)
+    platforms: list[Platform] = Field(default_factory=_default_platforms, min_length=1,
+                                      max_length=4)
+    publish: PublishHook | None = None
+    priority: int = Field(5, ge=0, le=10, description="0 lowest, 10 most urgent")
+
+    @field_validator("platforms")
+    @classmethod
+    def _distinct(cls, value: list[Platform]) -> list[Platform]:
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _topic_or_script(self) -> WorkflowSubmit:
+        if (self.topic is None) == (self.script is None):
+            raise ValueError("give exactly one of topic and script")
+        return self
+
+    @property
+    def render_platform(self) -> Platform:
+        return self.video.platform or self.platforms[0]
+
+
+class StepRead(BaseModel):
+    """One step of a workflow: its job and where that job stands."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    step: str
+    job_id: uuid.UUID
+    kind: str
+    task_name: str
+    queue: str
+    state: str
+    progress: float
+    stage: str | None
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    attempts: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    result_url: str | None = None
+
+
+class WorkflowRead(BaseModel):
+    id: uuid.UUID
+    state: str
+    stage: str | None
+    label: str | None
+    progress: float
+    eta_s: float | None
+    params: dict[str, Any]
+    steps: list[StepRead]
+    result: dict[str, Any] | None
+    error: dict[str, Any] | None
+    retries: int
+    batch_id: uuid.UUID | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    websocket: str
+
+
+class ContentSubmit(BaseModel):
+    """One script-writing job: write, hashtag, analyse, or write A/B variants."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operation: Literal["generate", "hashtags", "analyze", "variations"] = "generate"
+    topic: str = Field(min_length=2, max_length=200)
+    tone: Tone = "informative"
+    audience: str = Field("curious viewers", min_length=2, max_length=120)
+    platform: Platform = "tiktok"
+    duration_s: float = Field(30.0, ge=12.0, le=300.0)
+    language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    variants: int = Field(2, ge=1, le=10, description="How many scripts (variations only)")
+    priority: int = Field(5, ge=0, le=10)
+
+
+class TtsSubmit(BaseModel):
+    """One speech job: text in, WAV with word timings out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    priority: int = Field(5, ge=0, le=10)
+
+
+class VoiceRead(BaseModel):
+    provider: str
+    id: str  # what `voice.voice` takes
+    name: str
+    language: str
+    gender: str | None
+    default: bool

@@ -1,0 +1,72 @@
+"""A batch's status: each item's state and progress, counts per state, overall progress."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import NotFound
+from app.models import Batch, Job, User, Workflow
+from app.models.job import FINAL_STATES
+from app.schemas.batch import BatchItemRead, BatchRead
+from app.services.workflow_plan import overall_progress
+
+FINAL = {s.value for s in FINAL_STATES}
+
+
+async def get_batch(*, session: AsyncSession, user: User, batch_id: uuid.UUID) -> Batch:
+    batch = await session.get(Batch, batch_id)
+    if batch is None or batch.user_id != user.id:
+        raise NotFound("batch", field="batch_id")
+    return batch
+
+
+def batch_state(counts: Counter[str], total: int) -> str:
+    """running until every item is final; then succeeded, failed, cancelled or partial."""
+    if sum(n for s, n in counts.items() if s in FINAL) < total:
+        return "running"
+    for state in ("succeeded", "failed", "cancelled"):
+        if counts[state] == total:
+            return state
+    return "partial"
+
+
+async def _items(session: AsyncSession, batch: Batch) -> dict[str, tuple[str, float, Any]]:
+    """Item id -> (state, progress, error)."""
+    steps: dict[uuid.UUID, dict[str, tuple[str, float]]] = {}
+    videos: dict[str, tuple[str, float, Any]] = {}
+    for job in (await session.execute(
+            select(Job.id, Job.workflow_id, Job.step, Job.state, Job.progress, Job.error)
+            .where(Job.batch_id == batch.id))).all():
+        if job.workflow_id is None:
+            videos[str(job.id)] = (job.state, 1.0 if job.state in FINAL else job.progress,
+                                   job.error)
+        else:
+            steps.setdefault(job.workflow_id, {})[job.step] = (job.state, job.progress)
+    out = dict(videos)
+    for wf in (await session.execute(
+            select(Workflow.id, Workflow.state, Workflow.steps, Workflow.error)
+            .where(Workflow.batch_id == batch.id))).all():
+        progress = 1.0 if wf.state in FINAL else overall_progress(wf.steps, steps.get(wf.id, {}))
+        out[str(wf.id)] = (wf.state, progress, wf.error)
+    return out
+
+
+async def batch_read(*, session: AsyncSession, user: User, batch_id: uuid.UUID) -> BatchRead:
+    batch = await get_batch(session=session, user=user, batch_id=batch_id)
+    found = await _items(session, batch)
+    items = []
+    for i, item in enumerate(batch.items):
+        # a row deleted with its user cannot be missing while the batch exists: cascades
+        state, progress, error = found.get(item["id"], ("cancelled", 1.0, None))
+        items.append(BatchItemRead(index=i, kind=item["kind"], id=item["id"], state=state,
+                                   progress=progress, error=error))
+    counts = Counter(item.state for item in items)
+    progress = sum(item.progress for item in items) / max(len(items), 1)
+    return BatchRead(id=batch.id, state=batch_state(counts, len(items)),
+                     item_count=batch.item_count, counts=dict(counts),
+                     progress=round(progress, 4), items=items, created_at=batch.created_at)

@@ -1,0 +1,87 @@
+"""The publish step: one signed POST announcing a workflow's reels to the user's hook.
+
+The body is a webhook event (`workflow.published`) signed like every other Reelforge
+webhook (app.social.webhooks) with the user's callback signing secret; the address is
+checked and pinned the same way (app.social.transport).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from app.core.config import settings
+from app.core.db import sync_session
+from app.core.signing import signed_path
+from app.models import WebhookSecret
+from app.services.workflow_runtime import StepRun
+from app.social.addresses import Unresolvable, UnsafeUrl
+from app.social.backoff import retryable_status
+from app.social.config import delivery_config
+from app.social.deliveries import ensure_secret
+from app.social.transport import post
+from app.social.webhooks import build_event, encode_event, event_id_for, signed_headers
+from app.tasks.policy import TransientError
+from app.tasks.runtime import JobFailed
+
+WORKFLOW_PUBLISHED = "workflow.published"
+
+
+def _secret(step: StepRun) -> str:
+    with sync_session() as session:
+        ensure_secret(session, step.user_id)
+        secret = session.scalar(select(WebhookSecret.secret)
+                                .where(WebhookSecret.user_id == step.user_id))
+        session.commit()
+    assert secret is not None  # ensured just above
+    return secret
+
+
+def reels_of(step: StepRun) -> list[dict[str, Any]]:
+    """Each platform's reel: a download URL valid for PUBLISH_URL_TTL_S, caption, tags."""
+    out = []
+    for platform in step.params["platforms"]:
+        row = step.earlier(f"optimize:{platform}")
+        result = row.result or {}
+        assert row.output_key is not None
+        url = settings.PUBLIC_URL + signed_path(row.output_key,
+                                                ttl_s=settings.PUBLISH_URL_TTL_S)
+        out.append({"platform": platform, "job_id": str(row.job_id), "video_url": url,
+                    "duration_s": result.get("duration_s"), "caption": result.get("caption"),
+                    "hashtags": result.get("hashtags", [])})
+    return out
+
+
+def publish(step: StepRun) -> dict[str, Any]:
+    """POST the signed announcement; 5xx, 408, 429 and network errors retry, others fail."""
+    workflow_id = step.workflow_id
+    if workflow_id is None:
+        raise JobFailed("not_in_workflow", "publishing needs a workflow")
+    url = str(step.params["url"])
+    step.progress(0.0, "publishing", force=True)
+    event_id = event_id_for(workflow_id, WORKFLOW_PUBLISHED, step.run.attempt)
+    now = datetime.now(UTC)
+    body = encode_event(build_event(event_id=event_id, event_type=WORKFLOW_PUBLISHED,
+                                    created_at=now, data={"workflow_id": str(workflow_id),
+                                                          "reels": reels_of(step)}))
+    headers = signed_headers(secret=_secret(step), body=body, event_id=str(event_id),
+                             event_type=WORKFLOW_PUBLISHED)
+    config = delivery_config()
+    try:
+        reply = post(url, body, headers, policy=config.policy, limits=config.limits)
+    except Unresolvable as exc:  # DNS may come back
+        raise TransientError(f"unresolvable: {exc}") from exc
+    except UnsafeUrl as exc:
+        raise JobFailed("publish_refused", f"refused: {exc}") from None
+    except httpx.TransportError as exc:
+        raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+    if not 200 <= reply.status_code < 300:
+        message = f"the hook answered HTTP {reply.status_code}"
+        if retryable_status(reply.status_code):
+            raise TransientError(message)
+        raise JobFailed("publish_refused", message)
+    return {"url": url, "event_id": str(event_id), "status_code": reply.status_code,
+            "delivered_at": now.isoformat(), "redirects": reply.redirects}

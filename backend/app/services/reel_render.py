@@ -1,0 +1,131 @@
+"""A workflow's render step: script segments, voice-over and word timings to one timeline."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from app.core.config import settings
+from app.core.db import sync_session
+from app.media import RenderFailed, RenderProgress, SpecError, render_timeline
+from app.media.timeline import (
+    Audio,
+    Captions,
+    CardScene,
+    Gradient,
+    ImageScene,
+    Motion,
+    Output,
+    TextOverlay,
+    Timeline,
+    Transition,
+    Voice,
+    Word,
+)
+from app.models import Asset
+from app.services.reel_timing import scene_seconds
+from app.services.workflow_runtime import StepRun
+from app.storage import get_storage
+from app.tasks.runtime import JobFailed
+
+VOICE_ASSET = "voice"
+TAIL_S = 0.6  # the picture holds this long after the last word
+TRANSITION_S = {"draft": 0.25, "standard": 0.4, "high": 0.5}
+FPS = {"draft": 24, "standard": 30, "high": 30}
+MOTIONS = ("zoom_in", "pan_left", "zoom_out", "pan_right")
+# Card backgrounds, dark enough for white text at WCAG contrast 4.5:1.
+GRADIENTS = (("#1B2A49", "#3E5C8A"), ("#3B1F47", "#7A3E6E"), ("#12403C", "#2F7D6D"),
+             ("#4A2511", "#8C4A1E"), ("#2B2B2B", "#5A5A5A"))
+
+
+def image_paths(user_id: uuid.UUID, ids: list[str]) -> dict[str, Path]:
+    """The user's image assets by id; one deleted since submit fails the step for good."""
+    wanted = [uuid.UUID(i) for i in ids]
+    with sync_session() as session:
+        keys = {str(a.id): a.storage_key for a in session.scalars(
+            select(Asset).where(Asset.id.in_(wanted), Asset.user_id == user_id))}
+    storage = get_storage()
+    paths: dict[str, Path] = {}
+    for asset_id in ids:
+        if asset_id not in keys:
+            raise JobFailed("asset_missing", f"asset {asset_id} no longer exists")
+        path = storage.local_path(keys[asset_id])
+        if not path.is_file():
+            raise JobFailed("asset_missing", f"asset {asset_id} has no stored file")
+        paths[asset_id] = path
+    return paths
+
+
+def build_timeline(segments: list[dict[str, str]], voice: dict[str, Any],
+                   params: dict[str, Any]) -> Timeline:
+    """Cards (or the user's images) per segment, timed to the voice, with captions."""
+    quality = params.get("quality", "standard")
+    transition = TRANSITION_S[quality] if params.get("transition", "fade") != "none" else 0.0
+    words = [Word(text=w[:100], start_s=s, end_s=max(e, s + 0.01))
+             for w, s, e in voice["words"]]
+    seconds = scene_seconds([s["text"] for s in segments], voice["words"],
+                            voice["duration_s"] + TAIL_S, transition)
+    images = params.get("image_asset_ids") or []
+    scenes: list[CardScene | ImageScene] = []
+    for i, (segment, length) in enumerate(zip(segments, seconds, strict=True)):
+        if images:
+            scenes.append(ImageScene(asset=images[i % len(images)], duration_s=length,
+                                     motion=Motion(kind=MOTIONS[i % len(MOTIONS)])))
+        else:
+            top, bottom = GRADIENTS[i % len(GRADIENTS)]
+            scenes.append(CardScene(duration_s=length, gradient=Gradient(colors=[top, bottom]),
+                                    text=TextOverlay(text=segment["card"][:500], size=84)))
+    style = params.get("captions", "karaoke")
+    return Timeline(
+        scenes=scenes,
+        transition=Transition(kind=params.get("transition", "fade") if transition else "none",
+                              duration_s=transition),
+        audio=Audio(voice=Voice(asset=VOICE_ASSET)),
+        captions=None if style == "none" or not words else Captions(words=words, style=style),
+        output=Output(preset=params["platform"], quality=quality, fps=FPS[quality],
+                      duration_s=round(voice["duration_s"] + TAIL_S, 3)))
+
+
+def render_reel(step: StepRun) -> dict[str, Any]:
+    """Render the reel of a workflow and store it under a job-scoped key."""
+    segments = step.earlier("content").result["segments"]  # type: ignore[index]
+    voice = step.earlier("voice")
+    assert voice.result is not None and voice.output_key is not None
+    storage = get_storage()
+    files = image_paths(step.user_id, step.params.get("image_asset_ids") or [])
+    files[VOICE_ASSET] = storage.local_path(voice.output_key)
+    try:
+        timeline = build_timeline(segments, voice.result, step.params)
+    except (SpecError, ValueError) as exc:
+        raise JobFailed("invalid_timeline", str(exc)) from None
+    workdir = settings.temp_dir / f"reel-{step.job_id}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        output = workdir / "reel.mp4"
+        step.progress(0.0, "rendering", force=True)
+        done = render_timeline(
+            timeline, files.__getitem__, output,
+            on_progress=lambda p: _report(step, p), should_cancel=step.should_cancel,
+            timeout_s=settings.RENDER_TIMEOUT_S)
+        step.progress(1.0, "storing", force=True)
+        key = f"results/{step.user_id}/{step.job_id}/reel.mp4"
+        storage.put_file(key, output)
+    except SpecError as exc:
+        raise JobFailed("invalid_timeline", str(exc)) from None
+    except RenderFailed as exc:
+        raise JobFailed("render_failed", str(exc)[-1000:]) from None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"output_key": key, "duration_s": done.duration_s, "width": done.width,
+            "height": done.height, "fps": done.fps, "encoder": done.encoder,
+            "size_bytes": done.size_bytes, "render_s": round(done.wall_s, 3),
+            "captions": timeline.captions.style if timeline.captions else "none",
+            "scenes": len(timeline.scenes), "preset": step.params["platform"]}
+
+
+def _report(step: StepRun, progress: RenderProgress) -> None:
+    step.progress(progress.fraction, progress.stage)

@@ -1,0 +1,55 @@
+"""The worker's side of the social steps: optimise the reel per platform, then announce it."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from app.content import Script
+from app.core.config import settings
+from app.media import RenderFailed
+from app.services.platform_reels import caption_for, optimise
+from app.services.workflow_runtime import StepRun
+from app.storage import get_storage
+from app.tasks.runtime import JobFailed
+
+
+def _caption_source(content: dict[str, Any], topic: str | None) -> Script | str:
+    """The script when one was written (its beats' keywords rank tags), else the topic."""
+    if content.get("script"):
+        return Script.model_validate(content["script"])
+    return topic or str(content.get("title", ""))
+
+
+def optimise_reel(step: StepRun) -> dict[str, Any]:
+    """Re-encode the render for one platform and write its caption and hashtags file."""
+    platform, quality = step.params["platform"], step.params.get("quality", "standard")
+    render = step.earlier("render")
+    content = step.earlier("content").result or {}
+    assert render.output_key is not None
+    storage = get_storage()
+    workdir = settings.temp_dir / f"optimise-{step.job_id}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        step.progress(0.0, "optimising", force=True)
+        try:
+            done = optimise(storage.local_path(render.output_key), workdir / "reel.mp4",
+                            platform=platform, quality=quality,
+                            on_progress=lambda f, s: step.progress(f, s),
+                            should_cancel=step.should_cancel, timeout_s=settings.RENDER_TIMEOUT_S)
+        except RenderFailed as exc:
+            raise JobFailed("optimise_failed", str(exc)[-1000:]) from None
+        caption, tags = caption_for(platform, str(content.get("title", "")),
+                                    _caption_source(content, step.params.get("topic")))
+        caption_file = workdir / "caption.txt"
+        caption_file.write_text(caption + "\n", encoding="utf-8")
+        prefix = f"results/{step.user_id}/{step.job_id}"
+        storage.put_file(f"{prefix}/caption.txt", caption_file)
+        storage.put_file(f"{prefix}/reel.mp4", done.path)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return {"output_key": f"{prefix}/reel.mp4", "platform": platform,
+            "duration_s": done.duration_s, "width": done.width, "height": done.height,
+            "size_bytes": done.size_bytes, "trimmed": done.trimmed,
+            "video_kbps_cap": done.video_kbps_cap, "caption": caption, "hashtags": tags,
+            "caption_key": f"{prefix}/caption.txt"}

@@ -1,0 +1,206 @@
+"""A step from the worker's side: what its body sees, its events, and what comes next."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from app.core.config import settings
+from app.core.db import sync_session
+from app.models import Job, JobState, Workflow, WorkflowState
+from app.realtime import bus
+from app.services.workflow_events import ended_events, publish_ended, publish_released
+from app.services.workflow_plan import (
+    WORKFLOW_PROGRESS,
+    eta_s,
+    overall_progress,
+    spec_for,
+    stage_event,
+)
+from app.services.workflow_steps import (
+    StepRef,
+    StepRow,
+    all_succeeded,
+    cancel_open_steps,
+    end_workflow,
+    is_final,
+    lock_workflow,
+    progress_of,
+    ref,
+    release_ready,
+    step_rows,
+)
+from app.services.workflow_summary import failure, summary
+from app.tasks.runtime import JobFailed, JobRun, worker_redis
+
+
+@dataclass(frozen=True)
+class StepLink:
+    """The workflow a job belongs to, read before it is claimed."""
+
+    job_id: uuid.UUID
+    workflow_id: uuid.UUID
+    step: str
+    state: str
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class Next:
+    """After a step: keep Celery's canvas going, and the steps to publish by hand when the
+    message that ran this step carried no canvas (a retry, a deferral, a sweeper resend)."""
+
+    keep_chain: bool
+    publish: list[StepRef] = field(default_factory=list)
+
+
+def step_link(job_id: uuid.UUID) -> StepLink | None:
+    with sync_session() as session:
+        row = session.execute(select(Job.workflow_id, Job.step, Job.state, Job.user_id)
+                              .where(Job.id == job_id)).first()
+    if row is None or row.workflow_id is None:
+        return None
+    return StepLink(job_id, row.workflow_id, row.step, row.state, row.user_id)
+
+
+class Tracker:
+    """Stage and throttled progress events of the workflow while one of its steps runs."""
+
+    def __init__(self, run: JobRun, link: StepLink) -> None:
+        self.run = run
+        self.link = link
+        self.names: list[str] = []
+        self.states: dict[str, tuple[str, float]] = {}
+        self.started_at = datetime.now(UTC)
+        self._last = 0.0
+
+    def begin(self) -> None:
+        """Mark the workflow running in this step's stage and announce the stage."""
+        stage = self.link.step.partition(":")[0]
+        with sync_session() as session:
+            row = session.execute(
+                update(Workflow)
+                .where(Workflow.id == self.link.workflow_id,
+                       Workflow.state.in_([WorkflowState.PENDING.value,
+                                           WorkflowState.RUNNING.value]))
+                .values(state=WorkflowState.RUNNING.value, stage=stage,
+                        started_at=func.coalesce(Workflow.started_at, func.now()))
+                .returning(Workflow.steps, Workflow.started_at)).first()
+            rows = step_rows(session, self.link.workflow_id) if row is not None else {}
+            session.commit()
+        if row is None:
+            return
+        self.names, self.started_at = list(row.steps), row.started_at
+        self.states = {n: (r.state, r.progress) for n, r in rows.items()}
+        self.states[self.link.step] = (JobState.STARTED.value, 0.0)
+        self._emit("workflow.stage", 0.0)
+
+    def progress(self, fraction: float) -> None:
+        now = time.monotonic()
+        if self.names and now - self._last >= settings.WORKFLOW_PROGRESS_EVENT_S:
+            self._last = now
+            self._emit(WORKFLOW_PROGRESS, fraction)
+
+    def _emit(self, type_: str, fraction: float) -> None:
+        self.states[self.link.step] = (JobState.PROGRESS.value, fraction)
+        overall = overall_progress(self.names, self.states)
+        elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
+        bus.publish_sync(worker_redis(), self.link.user_id, stage_event(
+            self.link.workflow_id, stage=self.link.step.partition(":")[0],
+            step=self.link.step, progress=overall, eta=eta_s(overall, elapsed),
+            type_=type_, job_id=str(self.run.job_id), state=WorkflowState.RUNNING.value,
+            step_progress=round(fraction, 4)))
+
+
+class StepRun:
+    """What a step body sees: the claimed job, its parameters and earlier steps' outputs."""
+
+    def __init__(self, run: JobRun, tracker: Tracker | None) -> None:
+        self.run = run
+        self.tracker = tracker
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.run.params
+
+    @property
+    def job_id(self) -> uuid.UUID:
+        return self.run.job_id
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.run.user_id
+
+    @property
+    def workflow_id(self) -> uuid.UUID | None:
+        return self.tracker.link.workflow_id if self.tracker is not None else None
+
+    def progress(self, fraction: float, stage: str, *, force: bool = False) -> None:
+        self.run.progress(fraction, stage, force=force)
+        if self.tracker is not None:
+            self.tracker.progress(fraction)
+
+    def should_cancel(self) -> bool:
+        return self.run.should_cancel()
+
+    def earlier(self, step: str) -> StepRow:
+        """The succeeded step `step` of this workflow: its result and output key."""
+        if self.tracker is None:
+            raise JobFailed("not_in_workflow", f"step {step!r} needs a workflow")
+        with sync_session() as session:
+            rows = step_rows(session, self.tracker.link.workflow_id)
+        row = rows.get(step)
+        if row is None or row.state != JobState.SUCCEEDED.value:
+            raise JobFailed("input_missing", f"step {step!r} has no result to use")
+        return row
+
+
+def after_step(link: StepLink) -> Next:
+    """Apply the step's outcome to its workflow: release later steps, or fail or cancel it."""
+    cancelled: list[uuid.UUID] = []
+    released: list[StepRef] = []
+    later: list[StepRef] = []
+    with sync_session() as session:
+        workflow = lock_workflow(session, link.workflow_id)
+        state = session.scalar(select(Job.state).where(Job.id == link.job_id))
+        if workflow is None or is_final(workflow):
+            session.commit()
+            return Next(keep_chain=False)
+        ended: WorkflowState | None = None
+        if state == JobState.SUCCEEDED.value:
+            released = release_ready(session, workflow)
+            rows = all_succeeded(session, workflow)
+            if rows is not None:
+                end_workflow(workflow, WorkflowState.SUCCEEDED, result=summary(rows, workflow))
+                ended = WorkflowState.SUCCEEDED
+            elif released:
+                top = max(r.level for r in released)
+                later = [ref(r, workflow.steps) for r in step_rows(session, workflow.id).values()
+                         if r.state == JobState.WAITING.value
+                         and spec_for(r.step, workflow.steps).level > top]
+        elif state in (JobState.FAILED.value, JobState.DEAD.value):
+            cancelled = cancel_open_steps(session, workflow.id, by="workflow_failed")
+            end_workflow(workflow, WorkflowState.FAILED,
+                         error=failure(session, link.step, link.job_id))
+            ended = WorkflowState.FAILED
+        elif state == JobState.CANCELLED.value:
+            cancelled = cancel_open_steps(session, workflow.id, by="workflow_cancelled")
+            end_workflow(workflow, WorkflowState.CANCELLED,
+                         error={"step": link.step, "code": "step_cancelled",
+                                "message": f"step {link.step} was cancelled"})
+            ended = WorkflowState.CANCELLED
+        events = [] if ended is None else ended_events(
+            workflow.id, workflow.state, workflow.error, workflow.result,
+            progress_of(session, workflow), cancelled)
+        session.commit()
+    client = worker_redis()
+    publish_released(client, link.user_id, released)
+    publish_ended(client, link.user_id, events, cancelled)
+    if state != JobState.SUCCEEDED.value:
+        return Next(keep_chain=False)
+    return Next(keep_chain=True, publish=released + later)
