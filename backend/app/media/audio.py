@@ -62,10 +62,13 @@ def mix(graph: Graph, plan: Plan) -> Pad | None:
     total = plan.total_s
     # Lengths in samples: loudnorm's output timestamps confuse duration-based trims.
     samples = round(total * RATE_HZ)
+    # Levelling only matters when two tracks meet; pass two normalises a lone track anyway.
+    both = audio.voice is not None and audio.music is not None
     voice = music = None
     if audio.voice is not None and plan.voice is not None:
         src = graph.source(plan.voice, "-f", audio_demuxer(plan.voice))
-        voice = graph.chain(_level(graph, _fmt(graph, src.audio)), [
+        voice = _fmt(graph, src.audio)
+        voice = graph.chain(_level(graph, voice) if both else voice, [
             ("volume", {"volume": f"{audio.voice.volume_db}dB"}),
             ("adelay", {"delays": round(audio.voice.start_s * 1000), "all": 1}),
             ("apad", {"whole_len": samples}),
@@ -87,9 +90,8 @@ def mix(graph: Graph, plan: Plan) -> Pad | None:
         if fade_out > 0:
             fade_n = round(fade_out * RATE_HZ)
             steps.append(("afade", {"t": "out", "ss": samples - fade_n, "ns": fade_n}))
-        level = _level(graph, graph.then(_fmt(graph, src.audio), "atrim",
-                                         {"end_sample": samples}))
-        music = graph.chain(level, steps)
+        music = graph.then(_fmt(graph, src.audio), "atrim", {"end_sample": samples})
+        music = graph.chain(_level(graph, music) if both else music, steps)
         if voice is not None and m.duck:
             voice, key = graph.add("asplit", [2], inputs=[voice], outputs=["audio", "audio"])
             (music,) = graph.add("sidechaincompress", DUCK, inputs=(music, key))

@@ -51,21 +51,22 @@ def _stages(plan: Plan, callback: ProgressCallback | None) -> Stages:
     return Stages(weights, callback)
 
 
-def _prepare(plan: Plan, folder: Path, stages: Stages, *, gallery: bool) -> build.Workfiles:
+def _prepare(plan: Plan, folder: Path, stages: Stages, *, captions: bool,
+             soundtrack: bool) -> build.Workfiles:
     stills_n = sum(1 for s in plan.scenes if s.scene.kind != "video")
     stills = folder / "stills.ppm" if stills_n else None
     if stills is not None:
         write_stills(plan, stills, lambda k: stages.report("prepare", k / stills_n))
-    captions = None
+    ass = None
     tl = plan.timeline
-    if tl.captions is not None and not gallery:
+    if tl.captions is not None and captions:
         start = tl.audio.voice.start_s if tl.audio and tl.audio.voice else 0.0
         words = caption_words(tl.captions, start, plan.voice_s, plan.total_s)
-        captions = folder / "captions.ass"
-        write_ass(tl.captions, words, plan.frame, captions, plan.total_s)
+        ass = folder / "captions.ass"
+        write_ass(tl.captions, words, plan.frame, ass, plan.total_s)
     stages.report("prepare", 1.0)
-    soundtrack = folder / "soundtrack.wav" if tl.audio is not None and not gallery else None
-    return build.Workfiles(folder, stills, captions, soundtrack)
+    wav = folder / "soundtrack.wav" if tl.audio is not None and soundtrack else None
+    return build.Workfiles(folder, stills, ass, wav)
 
 
 def render_timeline(
@@ -84,7 +85,7 @@ def render_timeline(
     choice = choose_encoder(timeline.output.codec, prefer_gpu=prefer_gpu)
     folder = Path(tempfile.mkdtemp(prefix=f".{output.stem}.", dir=output.parent))
     try:
-        files = _prepare(plan, folder, stages, gallery=False)
+        files = _prepare(plan, folder, stages, captions=True, soundtrack=True)
         loudness = None
         if files.soundtrack is not None:
             stats = run_graph(
@@ -122,7 +123,8 @@ def render_gallery(
     plan = make_plan(draft, resolver)
     folder = Path(tempfile.mkdtemp(prefix=f".{output.stem}.", dir=output.parent))
     try:
-        files = _prepare(plan, folder, Stages([("prepare", 1)], None), gallery=True)
+        files = _prepare(plan, folder, Stages([("prepare", 1)], None), captions=False,
+                         soundtrack=False)
         sheet = folder / "sheet.png"
         run_graph(build.gallery_graph(plan, files), sheet,
                   output_args=["-frames:v", "1", "-update", "1", "-f", "image2"],
@@ -131,6 +133,27 @@ def render_gallery(
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return output
+
+
+def render_frames(
+    timeline: Timeline,
+    resolver: AssetResolver,
+    output: Path,
+    *,
+    output_args: list[str],
+    timeout_s: float = 1800,
+) -> None:
+    """The picture of `timeline` alone, with the caller's output options (a lossless
+    reference for quality metrics, raw frames for an encoder benchmark)."""
+    plan = make_plan(timeline, resolver)
+    folder = Path(tempfile.mkdtemp(prefix=f".{output.stem}.", dir=output.parent))
+    try:
+        files = _prepare(plan, folder, Stages([("prepare", 1)], None), captions=True,
+                         soundtrack=False)
+        run_graph(build.render_graph(plan, files, None), output, output_args=output_args,
+                  total_s=plan.total_s, timeout_s=timeout_s)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _label(plan: Plan, sheet: Path, output: Path) -> None:

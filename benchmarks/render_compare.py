@@ -1,0 +1,237 @@
+"""Render benchmark: Reelforge against moviepy 2, a hand-written ffmpeg command and x264's floor.
+
+The job: 10 photos at 1920x1080, 3 s each, 0.5 s crossfades, 30 s of music trimmed to the
+video, H.264 1080p30, 25.5 s. Each contender runs as a child process; wall time, CPU time
+(RUSAGE_CHILDREN) and peak RSS of the whole process tree (sampled every 50 ms with psutil)
+are recorded. Quality is VMAF of each output against a lossless render of the same
+timeline (libvmaf, every 5th frame). moviepy is not a project dependency: install it into
+the virtualenv to include it (`pip install "moviepy>=2,<3"`), or it is skipped.
+
+    .venv/bin/python benchmarks/render_compare.py [--json results.json] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from app.media import ffmpeg_exe, parse_timeline
+from app.media.render import render_frames
+
+PHOTOS, SECONDS, FADE_S, FPS = 10, 3.0, 0.5, 30
+VIDEO_S = PHOTOS * SECONDS - (PHOTOS - 1) * FADE_S  # 25.5
+X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p"]
+
+
+@dataclass
+class Run:
+    name: str
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    vmaf: float | None = None
+    video_s: float = VIDEO_S
+
+    @property
+    def speed(self) -> float:
+        """Seconds of video per wall second."""
+        return self.video_s / self.wall_s
+
+
+def measure(name: str, cmd: list[str], cwd: Path) -> Run:
+    """Run `cmd` to completion; wall, CPU of all descendants, peak RSS of the tree."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        root = psutil.Process(proc.pid)
+        while not stop.is_set():
+            try:
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.monotonic() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{name} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(name, round(wall, 2), round(cpu, 2), round(peak / 2**20, 1))
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                    *args], check=True, timeout=600)
+
+
+def make_inputs(folder: Path) -> tuple[list[Path], Path]:
+    """Ten textured 1920x1080 JPEGs (gradients plus grain, like photos) and 30 s of music."""
+    photos = []
+    for k in range(PHOTOS):
+        path = folder / f"photo{k}.jpg"
+        ffmpeg("-f", "lavfi", "-i", f"gradients=s=1920x1080:n=5:seed={k + 1}:speed=0",
+               "-vf", "noise=alls=14:allf=u", "-frames:v", "1", "-q:v", "3", str(path))
+        photos.append(path)
+    music = folder / "music.mp3"
+    ffmpeg("-f", "lavfi", "-i", "aevalsrc=0.2*sin(2*PI*220*t)+0.15*sin(2*PI*277*t)"
+           "+0.1*sin(2*PI*330*t)*sin(PI*t):s=44100:d=30", "-ac", "2", "-b:a", "192k", str(music))
+    return photos, music
+
+
+def timeline(photos: list[Path], music: Path | None, quality: str = "standard") -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "scenes": [{"kind": "image", "asset": p.name, "duration_s": SECONDS} for p in photos],
+        "transition": {"kind": "fade", "duration_s": FADE_S},
+        "output": {"preset": "youtube", "quality": quality, "fps": FPS},
+    }
+    if music is not None:
+        data["audio"] = {"music": {"asset": music.name, "fade_in_s": 0, "fade_out_s": 1}}
+    return data
+
+
+def hand_ffmpeg(photos: list[Path], music: Path, out: Path) -> list[str]:
+    """The best single command written by hand: one decode per photo, loop, xfade chain."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    for p in photos:
+        cmd += ["-i", str(p)]
+    cmd += ["-i", str(music)]
+    frames = int(SECONDS * FPS)
+    parts = [f"[{k}:v]loop={frames - 1}:1,setpts=N/{FPS}/TB,fps={FPS},format=yuv420p[s{k}]"
+             for k in range(PHOTOS)]
+    last = "s0"
+    for k in range(1, PHOTOS):
+        offset = k * (SECONDS - FADE_S)
+        parts.append(f"[{last}][s{k}]xfade=transition=fade:duration={FADE_S}:offset={offset}"
+                     f"[x{k}]")
+        last = f"x{k}"
+    parts.append(f"[{PHOTOS}:a]atrim=0:{VIDEO_S},afade=t=out:st={VIDEO_S - 1}:d=1[a]")
+    return [*cmd, "-filter_complex", ";".join(parts), "-map", f"[{last}]", "-map", "[a]", *X264,
+            "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", str(out)]
+
+
+MOVIEPY = f"""
+import sys
+from moviepy import AudioFileClip, ImageClip, concatenate_videoclips, vfx, afx
+photos, music, out = sys.argv[1:-2], sys.argv[-2], sys.argv[-1]
+clips = [ImageClip(p).with_duration({SECONDS}) for p in photos]
+clips = [clips[0]] + [c.with_effects([vfx.CrossFadeIn({FADE_S})]) for c in clips[1:]]
+video = concatenate_videoclips(clips, method="compose", padding=-{FADE_S})
+audio = AudioFileClip(music).with_duration(video.duration).with_effects([afx.AudioFadeOut(1)])
+video = video.with_audio(audio)
+video.write_videofile(out, fps={FPS}, codec="libx264", audio_codec="aac", preset="veryfast",
+                      ffmpeg_params=["-crf", "21", "-pix_fmt", "yuv420p"], logger=None)
+"""
+
+
+def vmaf(distorted: Path, reference: Path, folder: Path) -> float:
+    """Pooled VMAF (every 5th frame) of `distorted`, scaled to 1080p, against `reference`."""
+    log = folder / f"{distorted.stem}.vmaf.json"
+    graph = ("[0:v]scale=1920:1080:flags=bicubic,setpts=PTS-STARTPTS[d];"
+             "[1:v]setpts=PTS-STARTPTS[r];"
+             f"[d][r]libvmaf=n_subsample=5:n_threads=2:log_fmt=json:log_path={log}")
+    ffmpeg("-i", str(distorted), "-i", str(reference), "-lavfi", graph, "-f", "null", "-")
+    return round(float(json.loads(log.read_text())["pooled_metrics"]["vmaf"]["mean"]), 2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--keep", type=Path, help="keep inputs and outputs in this folder")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="render-compare-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        return run_all(work, args.json)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_all(work: Path, json_path: Path | None) -> int:
+    photos, music = make_inputs(work)
+    print(f"machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; "
+          f"video {VIDEO_S} s at 1920x1080 {FPS} fps", flush=True)
+    # The reference: the same timeline's frames, losslessly, as raw YUV (also the floor input).
+    reference = work / "reference.y4m"
+    render_frames(parse_timeline(timeline(photos, None)), lambda a: work / a, reference,
+                  output_args=["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
+    runs: list[Run] = []
+    for quality in ("draft", "standard", "high"):
+        spec = work / f"spec-{quality}.json"
+        spec.write_text(json.dumps(timeline(photos, music, quality)))
+        out = work / f"reelforge-{quality}.mp4"
+        runs.append(measure(f"reelforge {quality}", [sys.executable, "-m", "app.cli", "render",
+                                                     str(spec), "-o", str(out)], work))
+        runs[-1].vmaf = vmaf(out, reference, work)
+        print(runs[-1], flush=True)
+    out = work / "hand.mp4"
+    runs.append(measure("ffmpeg by hand", hand_ffmpeg(photos, music, out), work))
+    runs[-1].vmaf = vmaf(out, reference, work)
+    print(runs[-1], flush=True)
+    out = work / "floor.mp4"
+    runs.append(measure("x264 floor", [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel",
+                                       "error", "-y", "-f", "yuv4mpegpipe", "-i",
+                                       str(reference), *X264, str(out)], work))
+    runs[-1].vmaf = vmaf(out, reference, work)
+    print(runs[-1], flush=True)
+    try:
+        import moviepy  # noqa: F401
+    except ImportError:
+        print("moviepy is not installed: skipped (pip install 'moviepy>=2,<3')")
+    else:
+        out = work / "moviepy.mp4"
+        script = work / "moviepy_render.py"
+        script.write_text(MOVIEPY)
+        runs.append(measure("moviepy 2", [sys.executable, str(script),
+                                          *map(str, photos), str(music), str(out)], work))
+        runs[-1].vmaf = vmaf(out, reference, work)
+        print(runs[-1], flush=True)
+    report(runs)
+    if json_path is not None:
+        json_path.write_text(json.dumps([asdict(r) | {"speed": r.speed} for r in runs], indent=2))
+    return 0
+
+
+def report(runs: list[Run]) -> None:
+    by = {r.name: r for r in runs}
+    print(f"\n{'contender':<20}{'wall s':>8}{'CPU s':>8}{'peak MB':>9}{'VMAF':>7}{'video s/s':>11}")
+    for r in runs:
+        print(f"{r.name:<20}{r.wall_s:>8.2f}{r.cpu_s:>8.2f}{r.peak_rss_mb:>9.0f}"
+              f"{r.vmaf if r.vmaf is not None else float('nan'):>7.2f}{r.speed:>11.2f}")
+    ours = by["reelforge standard"]
+    print()
+    print(f"reelforge / x264 floor (wall): {ours.wall_s / by['x264 floor'].wall_s:.2f}x")
+    print(f"ffmpeg by hand / reelforge (wall): {by['ffmpeg by hand'].wall_s / ours.wall_s:.2f}x")
+    if "moviepy 2" in by:
+        mp = by["moviepy 2"]
+        print(f"moviepy / reelforge: wall {mp.wall_s / ours.wall_s:.1f}x, CPU "
+              f"{mp.cpu_s / ours.cpu_s:.1f}x, memory {mp.peak_rss_mb / ours.peak_rss_mb:.1f}x, "
+              f"VMAF {mp.vmaf} vs {ours.vmaf}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
