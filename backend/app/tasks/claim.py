@@ -36,7 +36,7 @@ def _under_running_limit() -> ColumnElement[bool]:
                    for name, plan in settings.PLANS.items()),
                  else_=settings.PLANS["free"].max_running)
     running_now = (select(func.count()).select_from(others)
-                   .where(others.user_id == Job.user_id, others.state.in_(RUNNING))
+                   .where(others.user_id == owner.id, others.state.in_(RUNNING))
                    .scalar_subquery())
     owner_row = select(owner.role, limit).where(owner.id == Job.user_id)
     return exists(owner_row.where(or_(owner.role == "admin", running_now < limit)))
