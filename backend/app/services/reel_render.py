@@ -53,10 +53,10 @@ def image_paths(user_id: uuid.UUID, ids: list[str]) -> dict[str, Path]:
     for asset_id in ids:
         if asset_id not in keys:
             raise JobFailed("asset_missing", f"asset {asset_id} no longer exists")
-        path = storage.local_path(keys[asset_id])
-        if not path.is_file():
-            raise JobFailed("asset_missing", f"asset {asset_id} has no stored file")
-        paths[asset_id] = path
+        try:
+            paths[asset_id] = storage.local_path(keys[asset_id])
+        except FileNotFoundError:
+            raise JobFailed("asset_missing", f"asset {asset_id} has no stored file") from None
     return paths
 
 
@@ -94,10 +94,9 @@ def render_reel(step: StepRun) -> dict[str, Any]:
     """Render the reel of a workflow and store it under a job-scoped key."""
     segments = step.earlier("content").result["segments"]  # type: ignore[index]
     voice = step.earlier("voice")
-    assert voice.result is not None and voice.output_key is not None
-    storage = get_storage()
+    assert voice.result is not None
     files = image_paths(step.user_id, step.params.get("image_asset_ids") or [])
-    files[VOICE_ASSET] = storage.local_path(voice.output_key)
+    files[VOICE_ASSET] = step.output_of("voice")
     try:
         timeline = build_timeline(segments, voice.result, step.params)
     except (SpecError, ValueError) as exc:
@@ -113,7 +112,7 @@ def render_reel(step: StepRun) -> dict[str, Any]:
             timeout_s=settings.RENDER_TIMEOUT_S)
         step.progress(1.0, "storing", force=True)
         key = f"results/{step.user_id}/{step.job_id}/reel.mp4"
-        storage.put_file(key, output)
+        get_storage().put_file(key, output)
     except SpecError as exc:
         raise JobFailed("invalid_timeline", str(exc)) from None
     except RenderFailed as exc:

@@ -24,16 +24,15 @@ def _caption_source(content: dict[str, Any], topic: str | None) -> Script | str:
 def optimise_reel(step: StepRun) -> dict[str, Any]:
     """Re-encode the render for one platform and write its caption and hashtags file."""
     platform, quality = step.params["platform"], step.params.get("quality", "standard")
-    render = step.earlier("render")
+    source = step.output_of("render")
     content = step.earlier("content").result or {}
-    assert render.output_key is not None
     storage = get_storage()
     workdir = settings.temp_dir / f"optimise-{step.job_id}"
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         step.progress(0.0, "optimising", force=True)
         try:
-            done = optimise(storage.local_path(render.output_key), workdir / "reel.mp4",
+            done = optimise(source, workdir / "reel.mp4",
                             platform=platform, quality=quality,
                             on_progress=lambda f, s: step.progress(f, s),
                             should_cancel=step.should_cancel, timeout_s=settings.RENDER_TIMEOUT_S)

@@ -6,6 +6,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -36,6 +37,7 @@ from app.services.workflow_steps import (
     step_rows,
 )
 from app.services.workflow_summary import failure, summary
+from app.storage import get_storage
 from app.tasks.runtime import JobFailed, JobRun, worker_redis
 
 
@@ -158,6 +160,16 @@ class StepRun:
         if row is None or row.state != JobState.SUCCEEDED.value:
             raise JobFailed("input_missing", f"step {step!r} has no result to use")
         return row
+
+    def output_of(self, step: str) -> Path:
+        """The local file the succeeded step `step` stored; gone means retry cannot help."""
+        key = self.earlier(step).output_key
+        try:
+            if key is None:
+                raise FileNotFoundError(step)
+            return get_storage().local_path(key)
+        except FileNotFoundError:
+            raise JobFailed("input_missing", f"the output of step {step!r} is gone") from None
 
 
 def after_step(link: StepLink) -> Next:
