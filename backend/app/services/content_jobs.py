@@ -66,19 +66,27 @@ def segments_of_script(script: Script) -> list[dict[str, str]]:
             {"text": script.call_to_action, "card": card_text(script.call_to_action)}]
 
 
-def segments_of_text(text: str) -> list[dict[str, str]]:
-    """A user's narration cut at sentence ends into segments of about SEGMENT_WORDS words."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if words(s)]
-    total = sum(count_words(s) for s in sentences)
-    target = max(SEGMENT_WORDS, -(-total // MAX_SEGMENTS))
+def _pack(sentences: list[str], target: int) -> list[str]:
     segments: list[str] = []
     for sentence in sentences:
         if segments and count_words(segments[-1]) + count_words(sentence) <= target:
             segments[-1] = f"{segments[-1]} {sentence}"
         else:
             segments.append(sentence)
-    if not segments:
+    return segments
+
+
+def segments_of_text(text: str) -> list[dict[str, str]]:
+    """A user's narration cut at sentence ends into segments of about SEGMENT_WORDS words,
+    at most MAX_SEGMENTS of them (longer segments for a longer script)."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if words(s)]
+    if not sentences:
         raise JobFailed("empty_script", "the script has no words to read")
+    target = SEGMENT_WORDS
+    segments = _pack(sentences, target)
+    while len(segments) > MAX_SEGMENTS:
+        target += SEGMENT_WORDS // 2
+        segments = _pack(sentences, target)
     return [{"text": s, "card": card_text(s)} for s in segments]
 
 
