@@ -8,6 +8,7 @@ the launcher starts them; `Platform.__exit__` stops them and drops what it creat
 from __future__ import annotations
 
 import io
+import json
 import os
 import resource
 import secrets
@@ -39,7 +40,9 @@ from app.dev.services import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DATABASE = "reelforge_bench"
+# Suffixed with the reserved Redis db, so two benchmarks running at once never drop each
+# other's database.
+BENCH_DATABASE = "reelforge_bench_{}"
 REDIS_SERVER = "redis://127.0.0.1:6379"
 # The test suite reserves Redis dbs 1-15 with these keys in db 0 (tests/support/slots.py);
 # taking one the same way keeps a test run that starts meanwhile out of our db.
@@ -47,6 +50,10 @@ SLOT_KEY = "reelforge:test-slot:{}"
 SLOT_TTL_S = 3600
 STARTUP_DEADLINE_S = 60.0
 PASSWORD = "correct horse battery staple"
+# New accounts get the `free` plan; here it has limits no benchmark reaches, so the quota
+# checks run in full (advisory lock, window counts) and never answer 429.
+BENCH_PLANS = {"free": {"submits_per_hour": {"*": 10**9}, "max_waiting": 10**9,
+                        "max_running": 1000}}
 
 
 def raise_fd_limit(wanted: int = 65536) -> int:
@@ -132,11 +139,15 @@ class Platform:
     def __init__(self, *, redis_db: int = 14) -> None:
         self.preferred_db = redis_db
         self.root = Path(tempfile.mkdtemp(prefix="reelforge-bench-"))
-        self.database_url = with_database(LOCAL_POSTGRES_URL, BENCH_DATABASE)
+        self.database_url = ""
         self.redis_db = 0
         self.children: list[Child] = []
         self.base_url = ""
         self._control = redis.Redis.from_url(f"{REDIS_SERVER}/0")
+
+    @property
+    def database(self) -> str:
+        return BENCH_DATABASE.format(self.redis_db)
 
     @property
     def redis_url(self) -> str:
@@ -151,12 +162,14 @@ class Platform:
             self._reserve_redis_db()
             with redis.Redis.from_url(self.redis_url) as client:
                 client.flushdb()
-            ensure_database(LOCAL_POSTGRES_URL, BENCH_DATABASE, fresh=True)
+            self.database_url = with_database(LOCAL_POSTGRES_URL, self.database)
+            ensure_database(LOCAL_POSTGRES_URL, self.database, fresh=True)
             # Exported before any app module builds its settings; children inherit them.
             os.environ.update({
                 "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(48),
                 "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
                 "DATA_DIR": str(self.root / "data"), "PYTHONUNBUFFERED": "1",
+                "PLANS": json.dumps(BENCH_PLANS),
             })
             from app.core.migrate import upgrade_head
 
@@ -176,8 +189,9 @@ class Platform:
                 client.flushdb()
             if self._control.get(SLOT_KEY.format(self.redis_db)) == str(os.getpid()).encode():
                 self._control.delete(SLOT_KEY.format(self.redis_db))
-        with psycopg.connect(libpq_conninfo(LOCAL_POSTGRES_URL), autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        if self.database_url:
+            with psycopg.connect(libpq_conninfo(LOCAL_POSTGRES_URL), autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
         self._control.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -200,11 +214,11 @@ class Platform:
         self.children.append(child)
         return child
 
-    def start_api(self) -> Child:
+    def start_api(self, app: str = "app.main:app", env: dict[str, str] | None = None) -> Child:
         """`uvicorn app.main:app` with one worker process, as the launcher runs it."""
         port = free_port()
-        child = self.spawn("api", [sys.executable, "-m", "uvicorn", "app.main:app",
-                                   "--host", "127.0.0.1", "--port", str(port)])
+        child = self.spawn("api", [sys.executable, "-m", "uvicorn", app,
+                                   "--host", "127.0.0.1", "--port", str(port)], env)
         self.base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + STARTUP_DEADLINE_S
         while time.monotonic() < deadline:

@@ -1,8 +1,11 @@
 """Submit throughput and latency through the whole API path.
 
-Each request is `POST /api/v1/tasks/submit/video` with a real JWT and a body that names an
-uploaded image: auth, validation, the asset check, the insert, the commit, the publish to
-Redis and the `queued` update all run. No worker consumes; the queue is purged after.
+Each request is `POST /api/v1/tasks/submit/video` with a real JWT and a body that names the
+caller's uploaded image: auth, validation, the asset check, the quota checks (per-user
+advisory lock and window counts; the plan's limits are set out of reach), the insert, the
+commit, the publish to Redis and the `queued` update all run. Each client is its own user
+by default (`--users 1` puts them all behind one user's quota lock). No worker consumes;
+the queue is purged after each phase, so the global queue-depth guard never trips.
 
 The load generator runs on the same cores as the API, PostgreSQL and Redis, so the API
 process's own CPU time per request is printed too. `wrk` (apt-get install wrk) costs far
@@ -21,18 +24,28 @@ import shutil
 import subprocess
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import psutil
 import psycopg
 import redis
-from _platform import Platform, libpq_conninfo, machine_facts, percentiles, sync_url
+from _platform import Account, Platform, libpq_conninfo, machine_facts, percentiles, sync_url
 
 GOAL_RPS = 400
 GOAL_P99_MS = 100.0
 SUBMIT_PATH = "/api/v1/tasks/submit/video"
+# wrk stops at its deadline with requests in flight; the API finishes them meanwhile.
+SETTLE_S = 2.0
+
+
+@dataclass
+class Caller:
+    """One user's credentials and a valid submit body naming that user's image."""
+
+    token: str
+    body: str
 
 
 @dataclass
@@ -54,35 +67,48 @@ def submit_body(asset_id: str) -> dict[str, object]:
             "resolution": "1080x1080", "fps": 24}
 
 
-async def _httpx_load(base_url: str, headers: dict[str, str], body: dict[str, object],
-                      clients: int, seconds: float) -> tuple[list[float], Counter[str]]:
+def make_callers(platform: Platform, users: int) -> list[Caller]:
+    def one(_: int) -> Caller:
+        account: Account = platform.create_account()
+        body = json.dumps(submit_body(platform.upload_image(account)))
+        return Caller(account.token, body)
+
+    with ThreadPoolExecutor(4) as pool:  # argon2 makes each registration ~0.1 s
+        return list(pool.map(one, range(users)))
+
+
+async def _httpx_load(base_url: str, callers: list[Caller], clients: int,
+                      seconds: float) -> tuple[list[float], Counter[str]]:
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
-                                 timeout=30.0) as client:
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30.0) as client:
         end = time.perf_counter() + seconds
 
-        async def one_client() -> None:
+        async def one_client(caller: Caller) -> None:
+            headers = {"Authorization": f"Bearer {caller.token}",
+                       "Content-Type": "application/json"}
             while time.perf_counter() < end:
                 start = time.perf_counter()
                 try:
-                    answer = await client.post(SUBMIT_PATH, json=body)
+                    answer = await client.post(SUBMIT_PATH, content=caller.body,
+                                               headers=headers)
                     statuses[str(answer.status_code)] += 1
                     if answer.status_code == 202:
                         latencies.append((time.perf_counter() - start) * 1000)
                 except httpx.HTTPError as exc:
                     statuses[type(exc).__name__] += 1
 
-        await asyncio.gather(*(one_client() for _ in range(clients)))
+        await asyncio.gather(*(one_client(callers[i % len(callers)]) for i in range(clients)))
     return latencies, statuses
 
 
-def run_httpx(base_url: str, headers: dict[str, str], body: dict[str, object], clients: int,
+def run_httpx(platform: Platform, callers: list[Caller], clients: int,
               seconds: float) -> Outcome:
     cpu0 = time.process_time()
     started = time.perf_counter()
-    latencies, statuses = asyncio.run(_httpx_load(base_url, headers, body, clients, seconds))
+    latencies, statuses = asyncio.run(_httpx_load(platform.base_url, callers, clients,
+                                                  seconds))
     elapsed = time.perf_counter() - started
     ok = statuses["202"]
     return Outcome(f"httpx.AsyncClient, {clients} coroutines in this process", elapsed, ok,
@@ -90,11 +116,23 @@ def run_httpx(base_url: str, headers: dict[str, str], body: dict[str, object], c
                    time.process_time() - cpu0, statuses=statuses)
 
 
+# Requests are prepared once per caller and handed out in turn.
 WRK_SCRIPT = """
-wrk.method = "POST"
-wrk.body = [[%(body)s]]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer %(token)s"
+local callers = %(callers)s
+local prepared = {}
+local turn = 0
+
+function init(args)
+  for i, c in ipairs(callers) do
+    prepared[i] = wrk.format("POST", "%(path)s", {
+      ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. c[1]}, c[2])
+  end
+end
+
+function request()
+  turn = turn %% #prepared + 1
+  return prepared[turn]
+end
 
 function done(summary, latency, requests)
   local e = summary.errors
@@ -107,47 +145,51 @@ end
 """
 
 
-def _wrk(url: str, script: Path, clients: int, seconds: float) -> tuple[dict[str, int], float]:
-    """One wrk run; returns its summary and the CPU seconds wrk itself used."""
+def run_wrk(platform: Platform, callers: list[Caller], clients: int, seconds: float) -> Outcome:
+    """One wrk run (a separate process, one thread); its CPU time comes from rusage."""
+    script = platform.root / "submit.lua"
+    entries = ", ".join(f"{{[[{c.token}]], [[{c.body}]]}}" for c in callers)
+    script.write_text(WRK_SCRIPT % {"callers": "{" + entries + "}", "path": SUBMIT_PATH})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s",
-                          "--timeout", "10s", "-s", str(script), url],
+                          "--timeout", "10s", "-s", str(script), platform.base_url],
                          capture_output=True, text=True, check=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    line = next(raw for raw in reversed(out.splitlines()) if raw.startswith("{"))
-    return json.loads(line), cpu
-
-
-def run_wrk(platform: Platform, token: str, body: dict[str, object], clients: int,
-            seconds: float) -> Outcome:
-    script = platform.root / "submit.lua"
-    script.write_text(WRK_SCRIPT % {"body": json.dumps(body), "token": token})
-    summary, cpu = _wrk(platform.base_url + SUBMIT_PATH, script, clients, seconds)
+    summary = json.loads(next(raw for raw in reversed(out.splitlines()) if raw[:1] == "{"))
     errors = sum(summary[k] for k in ("connect", "read", "write", "status", "timeout"))
     latencies = {k: summary[k] / 1000 for k in ("p50", "p90", "p99", "max")}
     return Outcome("wrk -t1, a separate process", summary["duration_us"] / 1e6,
                    summary["requests"] - errors, errors, latencies, cpu)
 
 
+def purge_queue(redis_url: str) -> int:
+    """Delete the video queue's lists (every priority level); returns the messages dropped."""
+    with redis.Redis.from_url(redis_url) as client:
+        keys = list(client.scan_iter(match="video*"))
+        dropped = sum(int(client.llen(key)) for key in keys)
+        if keys:
+            client.delete(*keys)
+    return dropped
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
 def print_outcome(run: Outcome) -> None:
-    rate = run.ok / run.seconds
     lat = run.latencies_ms
     print(f"\n[{run.client}]")
-    print(f"  submits/s      {rate:8.1f}   (goal >= {GOAL_RPS})  ok={run.ok} errors={run.errors}"
-          + (f" statuses={dict(run.statuses)}" if run.errors else ""))
+    print(f"  submits/s      {run.ok / run.seconds:8.1f}   (goal >= {GOAL_RPS})  ok={run.ok} "
+          f"errors={run.errors}" + (f" {dict(run.statuses)}" if run.errors else ""))
     print(f"  latency ms     p50 {lat['p50']:.1f}  p90 {lat['p90']:.1f}  p99 {lat['p99']:.1f}  "
           f"max {lat['max']:.1f}   (goal p99 <= {GOAL_P99_MS:.0f})")
     print(f"  API CPU        {run.api_cpu_s * 1000 / max(run.ok, 1):8.2f} ms/request "
           f"({run.api_cpu_s / run.seconds:.0%} of one core)")
     print(f"  client CPU     {run.client_cpu_s * 1000 / max(run.ok, 1):8.2f} ms/request "
           f"({run.client_cpu_s / run.seconds:.0%} of one core)")
-    print(f"  machine busy   {run.machine_busy:.0%} of all cores")
-
-
-def cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system)
+    print(f"  machine busy   {run.machine_busy:.0%} of both cores (everything on the machine)")
 
 
 def main() -> None:
@@ -156,6 +198,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds per client")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before")
     parser.add_argument("--clients", type=int, default=50, help="concurrent connections")
+    parser.add_argument("--users", type=int, default=0, help="accounts (default: one per client)")
     parser.add_argument("--client", choices=["httpx", "wrk", "both"],
                         default="both" if shutil.which("wrk") else "httpx")
     parser.add_argument("--redis-db", type=int, default=14)
@@ -164,35 +207,29 @@ def main() -> None:
     print(f"machine: {machine_facts()}")
     with Platform(redis_db=args.redis_db) as platform:
         api = platform.start_api().process
-        account = platform.create_account()
-        body = submit_body(platform.upload_image(account))
+        callers = make_callers(platform, args.users or args.clients)
         print(f"API {platform.base_url} (pid {api.pid}, one process); Redis db "
-              f"{platform.redis_db}; {args.clients} clients, {args.warmup:.0f} s warm-up, "
-              f"{args.seconds:.0f} s measured; no worker consumes")
+              f"{platform.redis_db}; {args.clients} clients as {len(callers)} users; "
+              f"{args.warmup:g} s warm-up, {args.seconds:g} s measured; no worker consumes")
         kinds = ["httpx", "wrk"] if args.client == "both" else [args.client]
+        purged = 0
         for kind in kinds:
-            def load(seconds: float, kind: str = kind) -> Outcome:
-                if kind == "wrk":
-                    return run_wrk(platform, account.token, body, args.clients, seconds)
-                return run_httpx(platform.base_url, account.headers, body, args.clients,
-                                 seconds)
-
-            load(args.warmup)
+            runner = run_wrk if kind == "wrk" else run_httpx
+            runner(platform, callers, args.clients, args.warmup)
+            time.sleep(SETTLE_S)
+            purged += purge_queue(platform.redis_url)
             api_cpu0, machine0 = cpu_seconds(api), psutil.cpu_times()
-            run = load(args.seconds)
+            run = runner(platform, callers, args.clients, args.seconds)
             machine1 = psutil.cpu_times()
             run.api_cpu_s = cpu_seconds(api) - api_cpu0
             busy = (sum(machine1) - machine1.idle) - (sum(machine0) - machine0.idle)
             run.machine_busy = busy / max(sum(machine1) - sum(machine0), 1e-9)
             print_outcome(run)
+            time.sleep(SETTLE_S)
+            purged += purge_queue(platform.redis_url)
         with psycopg.connect(libpq_conninfo(sync_url(platform.database_url))) as conn:
             rows = conn.execute("SELECT state, count(*) FROM jobs GROUP BY state").fetchall()
-        with redis.Redis.from_url(platform.redis_url) as client:
-            keys = list(client.scan_iter(match="video*"))
-            queued = sum(client.llen(key) for key in keys)
-            if keys:
-                client.delete(*keys)  # purge: no worker will ever take these
-        print(f"\njobs rows by state: {dict(rows)}; broker messages purged: {queued}")
+        print(f"\njobs rows by state: {dict(rows)}; broker messages purged: {purged}")
 
 
 if __name__ == "__main__":

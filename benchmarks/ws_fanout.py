@@ -85,7 +85,7 @@ async def _clients_main(pipe: Connection, urls: list[str], compression: bool) ->
         command = await asyncio.to_thread(pipe.recv)
         if command == "stats":
             pipe.send({"connected": tally.connected, "closed": tally.closed,
-                       "failed": tally.failed,
+                       "failed": tally.failed, "steady": len(tally.steady),
                        "burst": tally.burst, "burst_last": tally.burst_last})
         elif command == "steady":
             pipe.send(tally.steady)
@@ -162,6 +162,7 @@ class ClientFleet:
         return {"connected": sum(s["connected"] for s in stats),
                 "closed": sum(s["closed"] for s in stats),
                 "failed": sum(s["failed"] for s in stats),
+                "steady": sum(s["steady"] for s in stats),
                 "burst": sum(s["burst"] for s in stats),
                 "burst_last": max(s["burst_last"] for s in stats)}
 
@@ -175,6 +176,21 @@ class ClientFleet:
 
     def cpu_seconds(self) -> float:
         return sum(cpu_seconds(psutil.Process(proc.pid)) for proc in self.procs)
+
+    def drain(self, key: str, expected: int, deadline_s: float) -> dict[str, float]:
+        """Wait until `expected` messages of a phase arrived, or none came for 3 s."""
+        end = time.monotonic() + deadline_s
+        seen, still_since = -1.0, time.monotonic()
+        while time.monotonic() < end:
+            totals = self.totals()
+            if totals[key] >= expected:
+                break
+            if totals[key] != seen:
+                seen, still_since = totals[key], time.monotonic()
+            elif time.monotonic() - still_since > 3.0:
+                break  # nothing more is coming
+            time.sleep(0.5)  # poll interval of a bounded wait
+        return totals
 
     def close(self) -> None:
         self.ask("exit")
@@ -205,38 +221,28 @@ def run_layout(platform: Platform, api: psutil.Process, label: str, tokens: list
               f"{(rss_open - rss_idle) / len(urls) / 1024:.1f} KiB per connection")
 
         ticks = round(args.rate * args.seconds)
-        cpu0, clients0 = cpu_seconds(api), fleet.cpu_seconds()
+        cpu0, clients0, wall0 = cpu_seconds(api), fleet.cpu_seconds(), time.monotonic()
         publish(platform.redis_url, user_ids, "steady", args.rate, ticks)
-        time.sleep(1.0)  # stragglers
-        cpu_steady = cpu_seconds(api) - cpu0
+        expected = ticks * len(urls)
+        fleet.drain("steady", expected, args.drain_timeout)  # late ones count, with their delay
+        cpu_steady, wall = cpu_seconds(api) - cpu0, time.monotonic() - wall0
         clients_steady = fleet.cpu_seconds() - clients0
         latencies = [v for chunk in fleet.ask("steady") for v in chunk]
-        expected = ticks * len(urls)
         p = percentiles(latencies)
         print(f"  steady         {args.rate:g} ticks/s for {args.seconds:g} s: "
-              f"{len(latencies)}/{expected} delivered, "
-              f"{len(latencies) / args.seconds:.0f} messages/s")
+              f"{len(latencies)}/{expected} delivered ({expected / args.seconds:.0f} "
+              "messages/s offered)")
         print(f"  latency ms     p50 {p['p50']:.1f}  p90 {p['p90']:.1f}  p99 {p['p99']:.1f}  "
               f"max {p['max']:.1f}   (goal p99 <= {GOAL_P99_MS:.0f})")
-        print(f"  API CPU        {cpu_steady / args.seconds:.0%} of one core, "
+        print(f"  API CPU        {cpu_steady / wall:.0%} of one core over {wall:.1f} s, "
               f"{cpu_steady * 1e6 / max(len(latencies), 1):.0f} us per delivered message; "
-              f"client processes {clients_steady / args.seconds:.0%} of one core")
+              f"client processes {clients_steady / wall:.0%} of one core")
 
         burst_ticks = args.burst
         expected = burst_ticks * len(urls)
         cpu0 = cpu_seconds(api)
         first, published = publish(platform.redis_url, user_ids, "burst", 0, burst_ticks)
-        end = time.monotonic() + args.drain_timeout
-        last_seen, still_since = -1.0, time.monotonic()
-        while time.monotonic() < end:
-            totals = fleet.totals()
-            if totals["burst"] >= expected:
-                break
-            if totals["burst"] != last_seen:
-                last_seen, still_since = totals["burst"], time.monotonic()
-            elif time.monotonic() - still_since > 3.0:
-                break  # nothing more is coming
-            time.sleep(0.5)  # poll interval of a bounded wait
+        totals = fleet.drain("burst", expected, args.drain_timeout)
         cpu_burst = cpu_seconds(api) - cpu0
         span = max(totals["burst_last"] - first, 1e-9)
         print(f"  burst          {burst_ticks * len(user_ids)} events published in "
@@ -262,6 +268,8 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=2)
     parser.add_argument("--compression", action=argparse.BooleanOptionalAction, default=True,
                         help="offer permessage-deflate, as browsers do")
+    parser.add_argument("--layouts", default="one,spread",
+                        help="comma-separated: one (all as one user), spread (over --users)")
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
     args.burst = min(args.burst, 1900)
@@ -274,12 +282,15 @@ def main() -> None:
         print(f"API {platform.base_url} (pid {api.pid}, one process); {args.client_processes} "
               f"client processes; compression {'deflate' if args.compression else 'off'}")
         time.sleep(1.0)
-        one = accounts[0]
-        run_layout(platform, api, "one user", [one.token] * args.connections, [one.user_id],
-                   args)
-        spread = [accounts[i % len(accounts)] for i in range(args.connections)]
-        run_layout(platform, api, f"{len(accounts)} users", [a.token for a in spread],
-                   [a.user_id for a in accounts], args)
+        layouts = args.layouts.split(",")
+        if "one" in layouts:
+            one = accounts[0]
+            run_layout(platform, api, "one user", [one.token] * args.connections,
+                       [one.user_id], args)
+        if "spread" in layouts:
+            spread = [accounts[i % len(accounts)] for i in range(args.connections)]
+            run_layout(platform, api, f"{len(accounts)} users", [a.token for a in spread],
+                       [a.user_id for a in accounts], args)
 
 
 if __name__ == "__main__":
