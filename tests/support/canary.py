@@ -24,7 +24,8 @@ def insert_canary(user_id: str, *, priority: int = 5, publish: bool = True,
     with engine.begin() as conn:
         conn.execute(insert(Job).values(
             id=job_id, user_id=uuid.UUID(user_id), kind="canary", task_name="system.canary",
-            queue="default", priority=priority, state="queued", params=params,
+            queue="default", priority=priority, state="queued" if publish else "pending",
+            params=params,
             history=[{"state": "pending", "at": now.isoformat()}], progress=0.0, attempts=0,
             created_at=now, queued_at=now))
     engine.dispose()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import kombu.exceptions
+import redis
 
 STARTUP_DEADLINE_S = 60.0
 
@@ -108,8 +110,11 @@ class CeleryWorker:
                 raise RuntimeError(f"worker exited early:\n{self.log.read_text()[-3000:]}")
             if f"{self.hostname} ready." in self.log.read_text():
                 # consuming; a ping round trip confirms the remote-control channel too
-                if celery_app.control.ping(destination=[self.hostname], timeout=2.0):
-                    return
+                try:
+                    if celery_app.control.ping(destination=[self.hostname], timeout=2.0):
+                        return
+                except (OSError, redis.RedisError, kombu.exceptions.OperationalError):
+                    pass  # the broker is (re)starting; ask again until the deadline
             time.sleep(0.1)  # polling interval of a bounded readiness wait
         self.stop()
         raise RuntimeError(f"worker not ready in time:\n{self.log.read_text()[-3000:]}")
