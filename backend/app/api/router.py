@@ -17,6 +17,7 @@ from app.api.routes import (
     workflows,
 )
 from app.api.routes.admin_scale import router as admin_scale_router
+from app.api.routes.schedules import router as schedule_router
 from app.api.routes.webhooks import job_router as webhook_job_router
 from app.api.routes.webhooks import router as webhook_router
 from app.realtime import ws
@@ -32,3 +33,4 @@ for module in (workflows, batches, steps, voices):
     api_router.include_router(module.router)
 api_router.include_router(admin_scale_router)
 api_router.include_router(webhook_router)
+api_router.include_router(schedule_router)

@@ -149,6 +149,12 @@ class Settings(BaseSettings):
     ALERT_WEBHOOK_TIMEOUT_S: float = 5.0
     USAGE_LOOKBACK_DAYS: int = 2  # yesterday too: renders that finish after midnight
 
+    # User schedules (docs/schedules.md): beat sends `schedules.tick` this often; one tick
+    # fires at most SCHEDULE_TICK_BATCH due schedules, the rest wait for the next tick.
+    SCHEDULE_TICK_INTERVAL_S: float = 30.0
+    SCHEDULE_TICK_BATCH: int = 500
+    SCHEDULE_MAX_PER_USER: int = 50
+
     # Script writing (app.content): `template` is offline; `openai` speaks chat completions to
     # any compatible server (OpenAI, Ollama, vLLM, LM Studio) at OPENAI_BASE_URL.
     CONTENT_PROVIDER: Literal["template", "openai"] = "template"

@@ -10,7 +10,7 @@ from kombu.entity import Queue as KombuQueue
 
 from app.core.config import settings
 from app.tasks.names import TASK_QUEUES, Queue
-from app.tasks.periodic_schedule import maintenance_beat_schedule
+from app.tasks.periodic_schedule import maintenance_beat_schedule, schedules_beat_schedule
 from app.tasks.priority import REDIS_PRIORITY_STEPS
 
 
@@ -25,7 +25,8 @@ class CanvasResultBackend(RedisBackend):  # type: ignore[misc]
 celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=[
     "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary",
     "app.tasks.periodic", "app.tasks.pool_control", "app.tasks.webhooks",
-    "app.tasks.content", "app.tasks.speech", "app.tasks.social", "app.tasks.workflow"])
+    "app.tasks.content", "app.tasks.speech", "app.tasks.social", "app.tasks.workflow",
+    "app.tasks.schedules"])
 
 celery_app.conf.update(
     # Job state lives in PostgreSQL; the result backend only counts finished chord members
@@ -66,5 +67,6 @@ celery_app.conf.update(
             "schedule": settings.SWEEPER_INTERVAL_S * 2,
         },
         **maintenance_beat_schedule(),
+        **schedules_beat_schedule(),
     },
 )

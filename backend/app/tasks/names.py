@@ -25,6 +25,7 @@ class TaskName(enum.StrEnum):
     SYSTEM_PING = "system.ping"
     SYSTEM_CANARY = "system.canary"
     WEBHOOK_DELIVER = "webhook.deliver"
+    SCHEDULES_TICK = "schedules.tick"
     CONTENT_GENERATE = "content.generate"
     CONTENT_HASHTAGS = "content.hashtags"
     CONTENT_ANALYZE = "content.analyze"
@@ -48,6 +49,7 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.SYSTEM_PING: Queue.DEFAULT,
     TaskName.SYSTEM_CANARY: Queue.DEFAULT,
     TaskName.WEBHOOK_DELIVER: Queue.SOCIAL,
+    TaskName.SCHEDULES_TICK: Queue.DEFAULT,
     TaskName.CONTENT_GENERATE: Queue.CONTENT,
     TaskName.CONTENT_HASHTAGS: Queue.CONTENT,
     TaskName.CONTENT_ANALYZE: Queue.CONTENT,

@@ -57,3 +57,15 @@ def maintenance_beat_schedule() -> dict[str, dict[str, Any]]:
             "options": {"expires": max(period, MIN_EXPIRY_S)},
         }
     return entries
+
+
+def schedules_beat_schedule() -> dict[str, dict[str, Any]]:
+    """The user-schedule tick (docs/schedules.md): idempotent, so no slot is stamped; two
+    beats, or a late message, fire nothing twice (services/schedule_runs.py)."""
+    interval = settings.SCHEDULE_TICK_INTERVAL_S
+    return {TaskName.SCHEDULES_TICK.value: {
+        "task": TaskName.SCHEDULES_TICK.value,
+        "schedule": interval,
+        # A tick that waited past this is dropped: a later one fires the same schedules.
+        "options": {"expires": max(interval, MIN_EXPIRY_S)},
+    }}
