@@ -94,6 +94,9 @@ class Settings(BaseSettings):
         "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
                           max_running=8),
     }
+    # Fair share: messages one user may have waiting on one queue's broker lists; the rest
+    # wait in PostgreSQL (`held`) and are released one per claim. 0 turns it off.
+    FAIR_SHARE_PER_USER: int = 1
     # Above this many messages waiting on a queue, submits to it answer 429.
     GLOBAL_MAX_QUEUE_DEPTH: int = 20000
 

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 JOB_QUEUED = "job.queued"
+JOB_HELD = "job.held"
 JOB_STARTED = "job.started"
 JOB_PROGRESS = "job.progress"
 JOB_SUCCEEDED = "job.succeeded"

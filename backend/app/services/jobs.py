@@ -17,7 +17,8 @@ from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.models import Job, JobState, User
 from app.realtime import bus
-from app.realtime.events import JOB_CANCELLED, JOB_QUEUED, job_event
+from app.realtime.events import JOB_CANCELLED, JOB_HELD, JOB_QUEUED, job_event
+from app.services import fair_share
 from app.services.job_state import CANCELLABLE, cancel_key, history_append, history_entry
 from app.tasks.names import TaskName, queue_for
 from app.tasks.publish import publish_job
@@ -57,7 +58,13 @@ async def create_job(
 
 async def publish_and_mark_queued(*, session: AsyncSession, redis: aioredis.Redis,
                                   job: Job) -> None:
-    """Publish a committed job and record `queued`; on broker failure the sweeper retries."""
+    """Publish a committed job and record `queued` (or hold it for fair share); on broker
+    failure the job stays `pending` and the sweeper retries."""
+    ahead = await session.scalar(fair_share.queued_ahead(
+        user_id=job.user_id, queue=job.queue, priority=job.priority))
+    if fair_share.must_hold(ahead or 0):
+        await _hold(session=session, redis=redis, job=job)
+        return
     try:
         await to_thread.run_sync(lambda: publish_job(
             job_id=job.id, task_name=job.task_name, queue=job.queue, priority=job.priority))
@@ -79,6 +86,20 @@ async def publish_and_mark_queued(*, session: AsyncSession, redis: aioredis.Redi
             tuple[str, datetime, list[dict[str, Any]]], tuple(updated))
         await bus.publish(redis, job.user_id, job_event(
             JOB_QUEUED, job.id, state=JobState.QUEUED.value, kind=job.kind, queue=job.queue,
+            priority=job.priority))
+
+
+async def _hold(*, session: AsyncSession, redis: aioredis.Redis, job: Job) -> None:
+    row = await session.execute(
+        update(Job).where(Job.id == job.id, Job.state == JobState.PENDING.value)
+        .values(state=JobState.HELD.value, history=history_append(JobState.HELD))
+        .returning(Job.state, Job.history))
+    held = row.first()
+    await session.commit()
+    if held is not None:
+        job.state, job.history = cast(tuple[str, list[dict[str, Any]]], tuple(held))
+        await bus.publish(redis, job.user_id, job_event(
+            JOB_HELD, job.id, state=JobState.HELD.value, kind=job.kind, queue=job.queue,
             priority=job.priority))
 
 
@@ -149,6 +170,8 @@ async def cancel_job(*, session: AsyncSession, redis: aioredis.Redis, user: User
     async def _announce() -> None:
         await bus.publish(redis, user.id, job_event(JOB_CANCELLED, job_id,
                                                     state=JobState.CANCELLED.value))
+        # a queued message is gone from the user's share: let a held job take its place
+        await to_thread.run_sync(fair_share.release_next, user.id, job.queue)
 
     after_commit(session, _announce)
     return job

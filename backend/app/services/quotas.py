@@ -15,7 +15,8 @@ from app.models import Job, JobState, User
 from app.tasks.broker import queue_depths
 
 WINDOW = timedelta(hours=1)
-WAITING = (JobState.PENDING.value, JobState.QUEUED.value, JobState.RETRYING.value)
+WAITING = (JobState.PENDING.value, JobState.HELD.value, JobState.QUEUED.value,
+           JobState.RETRYING.value)
 
 
 def _too_many(message: str, retry_after_s: float) -> AppError:

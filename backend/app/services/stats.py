@@ -39,9 +39,9 @@ def _in(*states: JobState) -> str:
 
 
 ACTIVE = _in(JobState.STARTED, JobState.PROGRESS)
-WAITING = _in(JobState.PENDING, JobState.QUEUED)
-LIVE = _in(JobState.PENDING, JobState.QUEUED, JobState.STARTED, JobState.PROGRESS,
-           JobState.RETRYING)
+WAITING = _in(JobState.PENDING, JobState.HELD, JobState.QUEUED)
+LIVE = _in(JobState.PENDING, JobState.HELD, JobState.QUEUED, JobState.STARTED,
+           JobState.PROGRESS, JobState.RETRYING)
 FINAL = _in(JobState.SUCCEEDED, JobState.FAILED, JobState.DEAD, JobState.CANCELLED)
 FAILED = _in(JobState.FAILED, JobState.DEAD)
 RAN = _in(JobState.SUCCEEDED, JobState.FAILED, JobState.DEAD)  # ran to an outcome

@@ -24,6 +24,7 @@ from app.realtime.events import (
     JOB_STARTED,
     JOB_SUCCEEDED,
 )
+from app.services import fair_share
 from app.storage import get_storage
 from app.tasks.claim import Busy, attempt_entry, claim, finish
 from app.tasks.policy import RetryPolicy, is_transient, policy_for
@@ -62,6 +63,8 @@ class JobTask(Task):  # type: ignore[misc]
             if outcome is Busy.USER_AT_LIMIT:
                 return self._defer(job_uuid, USER_LIMIT_RECHECK_S)
             bind(user_id=str(outcome.user_id))
+            # the claim took a message off the user's share: release a held job
+            fair_share.release_next(outcome.user_id, outcome.queue)
             return self._execute(outcome, body, policy)
         finally:
             unbind(token)

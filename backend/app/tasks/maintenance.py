@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from app.services import recovery
+from app.services import fair_share, recovery
 from app.tasks.app import celery_app
 from app.tasks.names import TaskName
 
 
 @celery_app.task(name=TaskName.MAINTENANCE_SWEEP.value)
 def sweep_unpublished_task() -> int:
-    """Re-publish jobs committed but never sent, and overdue retries."""
-    return recovery.sweep_unpublished()
+    """Re-publish jobs committed but never sent, and overdue retries; release held jobs
+    whose owner has no message queued."""
+    return recovery.sweep_unpublished() + fair_share.heal()
 
 
 @celery_app.task(name=TaskName.MAINTENANCE_REAP.value)
