@@ -14,6 +14,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,8 +136,15 @@ class Replay:
 
 
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Replay, Path]:
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Replay, Path]]:
     base = tmp_path_factory.mktemp("image")
+    try:
+        yield _replay_build(base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)  # half a gigabyte of venv
+
+
+def _replay_build(base: Path) -> tuple[Replay, Path]:
     context = base / "context"
     DockerIgnore.read(ROOT / ".dockerignore").copy_context(ROOT, context)
     # `python` of the base image: this interpreter's own (not the test venv's)
