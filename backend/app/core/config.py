@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     DB_POOL_SIZE: int = 20
     DB_MAX_OVERFLOW: int = 20
+    DB_POOL_RECYCLE_S: int = 1800
 
     SECRET_KEY: str = DEV_SECRET
     ACCESS_TOKEN_TTL_S: int = 3600
@@ -67,7 +68,8 @@ class Settings(BaseSettings):
 
     # Realtime: per-user streams keep the last N events for resume.
     EVENT_STREAM_MAXLEN: int = 1000
-    FIREHOSE_MAXLEN: int = 10000
+    # Enough for a hub ~1 s behind at 100k events/s; a hub further behind detects the gap.
+    FIREHOSE_MAXLEN: int = 100000
     PROGRESS_DB_INTERVAL_S: float = 1.0
     WS_MAX_LIFETIME_S: int = 3600
 

@@ -76,7 +76,9 @@ def child_specs(options: LaunchOptions, env: dict[str, str], creds: Credentials)
     """The programs to start: API, one worker per queue group, beat and Flower."""
     python = sys.executable
     celery = [python, "-m", "celery", "-A", CELERY_APP]
-    specs = [ChildSpec("api", [python, "-m", "uvicorn", options.api_app, "--host", "127.0.0.1",
+    # per-message deflate costs more than it saves on ~150-byte events (docs/benchmarks.md)
+    specs = [ChildSpec("api", [python, "-m", "uvicorn", options.api_app,
+                               "--ws-per-message-deflate", "false", "--host", "127.0.0.1",
                                "--port", str(options.port)], env)]
     for group, queues in WORKER_GROUPS.items():
         if group == "gpu" and not options.gpu_worker:

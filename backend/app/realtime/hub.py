@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import redis.asyncio as aioredis
 
 from app.realtime.bus import FIREHOSE
-from app.realtime.events import with_id
+from app.realtime.events import id_key, with_id
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 SUBSCRIBER_QUEUE_MAX = 2000
 # Must stay below the client's socket timeout (redis-py 8 defaults to 5 s; main.py sets 10 s).
 HUB_BLOCK_MS = 2000
+HUB_BATCH = 500
 
 
 class Subscription:
@@ -34,9 +35,16 @@ class Subscription:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
             self.overflowed = True
+            self.offer_close()
+
+    def offer_close(self) -> None:
+        """Queue the end marker: the reader closes the connection when it gets there."""
+        try:
+            self.queue.put_nowait(None)
+        except asyncio.QueueFull:
             with contextlib.suppress(asyncio.QueueEmpty):
                 self.queue.get_nowait()
-            self.queue.put_nowait(None)  # tells the reader to close the connection
+            self.queue.put_nowait(None)
 
 
 class EventHub:
@@ -78,7 +86,7 @@ class EventHub:
             try:
                 batches: list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
                 batches = await self._redis.xread(  # type: ignore[assignment]
-                    {FIREHOSE: last}, block=HUB_BLOCK_MS, count=500)
+                    {FIREHOSE: last}, block=HUB_BLOCK_MS, count=HUB_BATCH)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -86,9 +94,30 @@ class EventHub:
                 await asyncio.sleep(1.0)  # back off while Redis is away, then resume
                 continue
             for _stream, entries in batches or []:
+                if len(entries) == HUB_BATCH and await self._fell_behind(last):
+                    self._disconnect_all()
                 for entry_id, fields in entries:
                     last = entry_id.decode()
                     self._dispatch(fields)
+
+    async def _fell_behind(self, last: str) -> bool:
+        """Whether entries after `last` were trimmed before this process read them."""
+        if last == "$":
+            return False
+        info = await self._redis.xinfo_stream(FIREHOSE)
+        first = info.get("first-entry")
+        if not first:
+            return False
+        first_id = first[0].decode() if isinstance(first[0], bytes) else str(first[0])
+        return id_key(first_id) > id_key(last)
+
+    def _disconnect_all(self) -> None:
+        """Every client reconnects with its last id and resumes from its user's stream."""
+        log.warning("realtime.hub.fell_behind", extra={"connections": self.connections})
+        for subs in self._subs.values():
+            for sub in subs:
+                sub.overflowed = True
+                sub.offer_close()
 
     def _dispatch(self, fields: dict[bytes, bytes]) -> None:
         subs = self._subs.get(fields[b"u"].decode())

@@ -66,6 +66,8 @@ async def websocket_events(websocket: WebSocket) -> None:
                     await websocket.send_text('{"type":"ping"}')
                 else:
                     await websocket.send_text(item[1])
+            # the stream ended: this client fell behind; it resumes from its last id
+            await websocket.close(code=CLOSE_LIFETIME, reason="reconnect")
         except (WebSocketDisconnect, RuntimeError):
             return
         finally:
