@@ -117,7 +117,8 @@ def test_a_worker_stopped_mid_job_finishes_the_job_first(supervised: Supervised)
             return str(conn.execute(select(Job.state).where(Job.id == job_id)).scalar_one())
 
     try:
-        wait_until(lambda: state() == "started", JOB_DEADLINE_S, f"job {job_id} started")
+        wait_until(lambda: state() in ("started", "progress"), JOB_DEADLINE_S,
+                   f"job {job_id} running")
         # SIGTERM to Celery's main process only: warm shutdown waits for the running job
         assert "stopped" in supervised.ctl("stop", "worker-default")
         assert state() == "succeeded"
