@@ -63,7 +63,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         run.progress(0.0, "rendering", force=True)
         rendered = render_timeline(
             timeline, files.__getitem__, output,
-            on_progress=lambda p: run.progress(p.fraction, p.stage),
+            on_progress=lambda p: run.progress(p.fraction, p.stage, eta_s=p.eta_s),
             should_cancel=run.should_cancel, timeout_s=settings.RENDER_TIMEOUT_S,
             prefer_gpu=timeline.output.quality == "ultra")
         run.progress(1.0, "storing", force=True)

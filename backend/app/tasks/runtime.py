@@ -95,14 +95,17 @@ class JobRun:
         elapsed = time.monotonic() - self.started
         return round(elapsed * (1.0 - fraction) / fraction, 1)
 
-    def progress(self, fraction: float, stage: str, *, force: bool = False) -> None:
-        """Report progress (0..1) in `stage`; cheap to call often."""
+    def progress(self, fraction: float, stage: str, *, force: bool = False,
+                 eta_s: float | None = None) -> None:
+        """Report progress (0..1) in `stage`; cheap to call often. A domain ETA (e.g. the
+        renderer's smoothed one) is used when given, else one from the job's own pace."""
         now = time.monotonic()
         fraction = max(0.0, min(1.0, fraction))
         if force or now - self._last_event >= EVENT_INTERVAL_S:
             self._last_event = now
+            eta = round(eta_s, 1) if eta_s is not None else self.eta_s(fraction)
             self.emit(JOB_PROGRESS, state=JobState.PROGRESS.value, progress=round(fraction, 4),
-                      stage=stage, eta_s=self.eta_s(fraction))
+                      stage=stage, eta_s=eta)
         if force or now - self._last_db >= settings.PROGRESS_DB_INTERVAL_S:
             self._last_db = now
             self._write_progress(fraction, stage)
