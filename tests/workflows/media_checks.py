@@ -47,6 +47,7 @@ def caption_pixels(path: Path, t_s: float, rgb: tuple[int, int, int],
                 break
         else:
             raise AssertionError(f"no frame at {t_s} s in {path}")
-    data = image.convert("RGB").getdata()
-    return sum(1 for p in data if all(abs(a - b) <= tolerance for a, b in zip(p, rgb,
-                                                                            strict=True)))
+    raw = image.convert("RGB").tobytes()
+    pixels = zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+    return sum(1 for p in pixels if all(abs(a - b) <= tolerance for a, b in zip(p, rgb,
+                                                                              strict=True)))

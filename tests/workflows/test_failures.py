@@ -149,3 +149,19 @@ def test_cancel_stops_the_running_render_and_the_rest(
     assert not OPEN & set(states(final).values())
     render = next(s for s in final["steps"] if s["step"] == "render")
     assert render["result"] is None and render["result_url"] is None
+
+
+def test_a_step_cancelled_on_its_own_cancels_its_workflow(
+        account: Account, client: httpx.Client, workers: dict[str, CeleryWorker]) -> None:
+    submitted = client.post("/api/v1/tasks/submit/workflow", json={
+        "script": SCRIPT, "platforms": ["tiktok"], "video": {"quality": "draft"}}).json()
+    render = next(s for s in submitted["steps"] if s["step"] == "render")
+    assert account.client.delete(f"/api/v1/tasks/{render['job_id']}").status_code == 200
+    ended = wait_workflow(client, submitted["id"])
+    assert ended["state"] == "cancelled"
+    assert ended["error"]["step"] == "render" and ended["error"]["code"] == "step_cancelled"
+    after = states(ended)
+    # the voice step ran or not, by whether the content step finished before the cancel
+    assert after.pop("voice") in {"succeeded", "cancelled"}
+    assert after == {"content": "succeeded", "render": "cancelled",
+                     "optimize:tiktok": "cancelled"}

@@ -70,6 +70,9 @@ def step_link(job_id: uuid.UUID) -> StepLink | None:
     return StepLink(job_id, row.workflow_id, row.step, row.state, row.user_id)
 
 
+BROKEN = (JobState.FAILED.value, JobState.DEAD.value, JobState.CANCELLED.value)
+
+
 class Tracker:
     """Stage and throttled progress events of the workflow while one of its steps runs."""
 
@@ -172,6 +175,13 @@ class StepRun:
             raise JobFailed("input_missing", f"the output of step {step!r} is gone") from None
 
 
+def _broken(rows: dict[str, StepRow], first: str) -> tuple[str, StepRow] | None:
+    """A step that ended without succeeding (this one first): the workflow cannot finish.
+    Another step gets here when it was cancelled on its own, through the job routes."""
+    ordered = [first, *(n for n in rows if n != first)]
+    return next(((n, rows[n]) for n in ordered if rows[n].state in BROKEN), None)
+
+
 def after_step(link: StepLink) -> Next:
     """Apply the step's outcome to its workflow: release later steps, or fail or cancel it."""
     cancelled: list[uuid.UUID] = []
@@ -179,33 +189,35 @@ def after_step(link: StepLink) -> Next:
     later: list[StepRef] = []
     with sync_session() as session:
         workflow = lock_workflow(session, link.workflow_id)
-        state = session.scalar(select(Job.state).where(Job.id == link.job_id))
-        if workflow is None or is_final(workflow):
+        rows = step_rows(session, link.workflow_id)
+        if workflow is None or is_final(workflow) or link.step not in rows:
             session.commit()
             return Next(keep_chain=False)
+        state = rows[link.step].state
+        broken = _broken(rows, link.step)
         ended: WorkflowState | None = None
-        if state == JobState.SUCCEEDED.value:
+        if broken is not None:
+            name, row = broken
+            cancelled = cancel_open_steps(session, workflow.id, by=f"workflow_{row.state}")
+            if row.state == JobState.CANCELLED.value:
+                ended = WorkflowState.CANCELLED
+                error = {"step": name, "job_id": str(row.job_id), "code": "step_cancelled",
+                         "message": f"step {name} was cancelled"}
+            else:
+                ended = WorkflowState.FAILED
+                error = failure(session, name, row.job_id)
+            end_workflow(workflow, ended, error=error)
+        elif state == JobState.SUCCEEDED.value:
             released = release_ready(session, workflow)
-            rows = all_succeeded(session, workflow)
-            if rows is not None:
-                end_workflow(workflow, WorkflowState.SUCCEEDED, result=summary(rows, workflow))
+            done = all_succeeded(session, workflow)
+            if done is not None:
+                end_workflow(workflow, WorkflowState.SUCCEEDED, result=summary(done, workflow))
                 ended = WorkflowState.SUCCEEDED
             elif released:
                 top = max(r.level for r in released)
                 later = [ref(r, workflow.steps) for r in step_rows(session, workflow.id).values()
                          if r.state == JobState.WAITING.value
                          and spec_for(r.step, workflow.steps).level > top]
-        elif state in (JobState.FAILED.value, JobState.DEAD.value):
-            cancelled = cancel_open_steps(session, workflow.id, by="workflow_failed")
-            end_workflow(workflow, WorkflowState.FAILED,
-                         error=failure(session, link.step, link.job_id))
-            ended = WorkflowState.FAILED
-        elif state == JobState.CANCELLED.value:
-            cancelled = cancel_open_steps(session, workflow.id, by="workflow_cancelled")
-            end_workflow(workflow, WorkflowState.CANCELLED,
-                         error={"step": link.step, "code": "step_cancelled",
-                                "message": f"step {link.step} was cancelled"})
-            ended = WorkflowState.CANCELLED
         events = [] if ended is None else ended_events(
             workflow.id, workflow.state, workflow.error, workflow.result,
             progress_of(session, workflow), cancelled)
@@ -213,6 +225,6 @@ def after_step(link: StepLink) -> Next:
     client = worker_redis()
     publish_released(client, link.user_id, released)
     publish_ended(client, link.user_id, events, cancelled)
-    if state != JobState.SUCCEEDED.value:
+    if state != JobState.SUCCEEDED.value or ended is not None:
         return Next(keep_chain=False)
     return Next(keep_chain=True, publish=released + later)

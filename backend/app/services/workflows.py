@@ -119,6 +119,11 @@ def start_after_commit(session: AsyncSession, redis: aioredis.Redis, user_id: uu
     async def _start() -> None:
         if not canvases:
             return
+        # announced before the first step can start, so `queued` is always the first stage
+        for workflow_id, _ in canvases:
+            await bus.publish(redis, user_id, stage_event(
+                workflow_id, stage="queued", step=None, progress=0.0, eta=None,
+                state=WorkflowState.PENDING.value))
         try:
             await to_thread.run_sync(_publish_all)
         except Exception:
@@ -133,12 +138,8 @@ def start_after_commit(session: AsyncSession, redis: aioredis.Redis, user_id: uu
                     history=history_append(JobState.QUEUED))
             .returning(Job.id))).all())
         await session.commit()
-        for workflow_id, refs in canvases:
-            await bus.publish(redis, user_id, stage_event(
-                workflow_id, stage="queued", step=None, progress=0.0, eta=None,
-                state=WorkflowState.PENDING.value))
-            for event in released_events([r for r in refs if r.job_id in queued]):
-                await bus.publish(redis, user_id, event)
+        for event in released_events([r for r in first if r.job_id in queued]):
+            await bus.publish(redis, user_id, event)
 
     after_commit(session, _start)
 

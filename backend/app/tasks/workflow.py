@@ -89,7 +89,10 @@ def run_step(task: JobTask, job_id: str, body: StepBody) -> str:
     if not following.keep_chain:
         task.request.chain = None
     elif following.publish and not carried:
-        publish_steps(following.publish)
+        try:
+            publish_steps(following.publish)
+        except Exception:  # the released steps are `queued`: the sweeper resends them
+            log.exception("workflow.publish_failed", extra={"job_id": job_id})
     return outcome
 
 
