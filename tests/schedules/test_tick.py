@@ -122,6 +122,10 @@ def test_concurrent_ticks_fire_each_schedule_once(account: Account,
     assert sorted(str(r.schedule_id) for r in rows) == sorted(ids)  # one run each
     jobs = jobs_of(account.user_id)
     assert sorted(str(j.id) for j in jobs) == sorted(str(r.job_id) for r in rows)
+    # Each left `pending` before its tick ended: published, or held for fair share (one
+    # message per user on the broker) exactly as an API submit would be.
+    moved = {j.history[1]["state"] for j in jobs}
+    assert "queued" in moved and moved <= {"queued", "held"}, moved
     for job in jobs:
         account.client.delete(f"/api/v1/tasks/{job.id}")
 

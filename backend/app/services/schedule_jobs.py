@@ -1,8 +1,8 @@
 """What one scheduled run does: pick the photos, apply quotas, create and publish the job.
 
 Synchronous (psycopg): the tick runs on a worker. The job follows the API's path: a
-`pending` row committed with the run, then published and marked `queued`; a publish lost
-in between is re-sent by the sweeper, like any pending job.
+`pending` row committed with the run, then published and marked `queued` (or `held` for
+fair share); a publish lost in between is re-sent by the sweeper, like any pending job.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from app.core.db import sync_session
 from app.models import Asset, Job, JobState, Schedule, User
 from app.realtime import bus
-from app.realtime.events import JOB_QUEUED, job_event
+from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
 from app.schemas.schedule import FixedPhotos, RecentPhotos, VideoTemplate
+from app.services import fair_share
 from app.services.job_state import history_append, history_entry
 from app.services.schedule_quota import refusal
 from app.tasks.names import TaskName, queue_for
@@ -116,26 +117,41 @@ def plan_run(session: Session, schedule: Schedule, fire_at: datetime) -> Planned
     return Planned("enqueued", job=job)
 
 
+def _move(job: Job, state: JobState, **values: object) -> bool:
+    """`pending` -> `state`, unless the sweeper or a cancel moved the job first."""
+    with sync_session() as session:
+        moved = session.execute(
+            update(Job).where(Job.id == job.id, Job.state == JobState.PENDING.value)
+            .values(state=state.value, history=history_append(state), **values)
+            .returning(Job.id)).first()
+        session.commit()
+    return moved is not None
+
+
+def _announce(job: Job, event: str, state: JobState) -> None:
+    try:
+        bus.publish_sync(worker_redis(), job.user_id, job_event(
+            event, job.id, state=state.value, kind=job.kind, queue=job.queue,
+            priority=job.priority))
+    except redis.RedisError:
+        log.warning("schedule.event_failed", extra={"job_id": str(job.id)}, exc_info=True)
+
+
 def publish_created(job: Job) -> None:
-    """Publish a committed job and record `queued`; on broker failure it stays `pending`."""
+    """Publish a committed job and record `queued`, or hold it for fair share as an API
+    submit would; on broker failure it stays `pending` for the sweeper."""
+    with sync_session() as session:
+        ahead = session.scalar(fair_share.queued_ahead(
+            user_id=job.user_id, queue=job.queue, priority=job.priority)) or 0
+    if fair_share.must_hold(ahead):
+        if _move(job, JobState.HELD):
+            _announce(job, JOB_HELD, JobState.HELD)
+        return
     try:
         publish_job(job_id=job.id, task_name=job.task_name, queue=job.queue,
                     priority=job.priority)
     except Exception:
         log.exception("schedule.publish_failed", extra={"job_id": str(job.id)})
         return
-    with sync_session() as session:
-        queued = session.execute(
-            update(Job).where(Job.id == job.id, Job.state == JobState.PENDING.value)
-            .values(state=JobState.QUEUED.value, queued_at=datetime.now(UTC),
-                    history=history_append(JobState.QUEUED))
-            .returning(Job.id)).first()
-        session.commit()
-    if queued is None:
-        return  # the sweeper or a cancel got there first
-    try:
-        bus.publish_sync(worker_redis(), job.user_id, job_event(
-            JOB_QUEUED, job.id, state=JobState.QUEUED.value, kind=job.kind, queue=job.queue,
-            priority=job.priority))
-    except redis.RedisError:
-        log.warning("schedule.event_failed", extra={"job_id": str(job.id)}, exc_info=True)
+    if _move(job, JobState.QUEUED, queued_at=datetime.now(UTC)):
+        _announce(job, JOB_QUEUED, JobState.QUEUED)
