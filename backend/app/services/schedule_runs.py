@@ -90,6 +90,8 @@ def fire(schedule_id: uuid.UUID, *, now: datetime) -> str:
         if schedule is None:
             return "busy"
         fire_at = due_fire_time(schedule.cron, schedule.timezone, schedule.next_fire_at, now)
+        # Claimed first, so a duplicate does no work; the status is settled below, in the
+        # same transaction, so no one ever reads this provisional one.
         run_id = None if fire_at is None else _claim(session, schedule.id, fire_at,
                                                      status="skipped")
         if fire_at is None or run_id is None:
