@@ -31,7 +31,40 @@ def _api_key(owner: Account) -> str:
     return str(owner.client.post("/api/v1/auth/api-keys", json={"name": "m"}).json()["id"])
 
 
-FACTORIES: dict[str, Factory] = {"job_id": _job, "asset_id": _asset, "key_id": _api_key}
+SCRIPT = {"script": "Tea is old. People still drink it every day."}
+
+
+def _created(answer: httpx.Response) -> str:
+    assert answer.status_code in (200, 201, 202), answer.text
+    return str(answer.json()["id"])
+
+
+def _schedule(owner: Account) -> str:
+    body = {"name": "m", "cron": "0 7 * * *",
+            "template": {"images": {"source": "recent", "since": "P1D"}}}
+    return _created(owner.client.post("/api/v1/schedules", json=body))
+
+
+def _webhook(owner: Account) -> str:
+    # a public address literal: checked without a DNS lookup
+    url = f"https://93.184.216.34/hooks/{uuid.uuid4().hex}"
+    return _created(owner.client.post("/api/v1/webhooks", json={"url": url}))
+
+
+def _workflow(owner: Account) -> str:
+    return _created(owner.client.post("/api/v1/tasks/submit/workflow", json=SCRIPT))
+
+
+def _batch(owner: Account) -> str:
+    return _created(owner.client.post("/api/v1/tasks/submit/batch",
+                                      json={"items": [{"overrides": SCRIPT}]}))
+
+
+FACTORIES: dict[str, Factory] = {
+    "job_id": _job, "asset_id": _asset, "key_id": _api_key, "schedule_id": _schedule,
+    "webhook_id": _webhook, "workflow_id": _workflow, "batch_id": _batch,
+    "target_id": _job,
+}
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 NOT_OWNED = {"/api/v1/files/{key}"}
 
@@ -65,7 +98,7 @@ def test_id_routes_are_owner_only(make_account: Callable[..., Account],
     promote_to_admin(admin.user_id)
     expired = create_access_token(uuid.UUID(owner.user_id), "user", ttl_s=-60)
     routes = _id_routes(api_server)
-    assert len(routes) >= 7
+    assert len(routes) >= 17
     mismatches: list[tuple[Any, ...]] = []
     for method, path, param in routes:
         factory = FACTORIES.get(param)
