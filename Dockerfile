@@ -39,9 +39,8 @@ RUN groupadd --system --gid 10001 reelforge \
        reelforge \
     && install -d -o reelforge -g reelforge -m 0750 /data
 ENV VIRTUAL_ENV=/opt/venv
-# The migrations (backend/alembic, backend/alembic.ini) sit beside the package, not in the
-# wheel: app.core.migrate finds alembic.ini two folders above app/, so the image imports
-# `app` from /app/backend, and the venv supplies the dependencies and the console script.
+# `app` is imported from the source tree at /app/backend (the wheel in the venv carries the
+# same code, migrations included); the venv supplies the dependencies and the console script.
 ENV PATH="$VIRTUAL_ENV/bin:$PATH" \
     PYTHONPATH=/app/backend \
     PYTHONUNBUFFERED=1 \

@@ -68,7 +68,7 @@ def test_both_images_install_python_the_same_way() -> None:
 def test_dockerignore_sends_the_project_and_nothing_else(tmp_path: Path) -> None:
     sent = set(DockerIgnore.read(ROOT / ".dockerignore").copy_context(ROOT, tmp_path))
     assert {"pyproject.toml", "README.md", "backend/alembic.ini", "backend/app/main.py",
-            "backend/alembic/env.py"} <= sent
+            "backend/app/migrations/env.py"} <= sent
     tops = {path.split("/")[0] for path in sent}
     assert tops == {"pyproject.toml", "README.md", "backend"}
     assert not [p for p in sent if "__pycache__" in p or ".egg-info" in p]

@@ -1,18 +1,23 @@
-"""Apply Alembic migrations programmatically (the CLI, `make run` and the tests use this)."""
+"""Apply Alembic migrations programmatically (the CLI, `make run` and the tests use this).
+
+The migrations live inside the package (`app/migrations`), so an installed wheel can
+migrate without the source tree; `backend/alembic.ini` points at the same folder for
+people who run the `alembic` command.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 
-from alembic import command
-
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
 
 def alembic_config(sync_url: str | None = None) -> Config:
-    config = Config(str(ALEMBIC_INI))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
     if sync_url:
         config.attributes["url"] = sync_url
     return config

@@ -17,7 +17,6 @@ Two indexes keep the admin stats endpoints and /metrics fast on large job tables
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "0002"
