@@ -115,6 +115,17 @@ class Plan:
     def total_s(self) -> float:
         return self.total_frames / self.fps
 
+    def overlaps(self, index: int) -> tuple[int, int]:
+        """Frames scene `index` shares with the scene before and the scene after it."""
+        head = self.transitions[index - 1][1] if index > 0 else 0
+        tail = self.transitions[index][1] if index < len(self.transitions) else 0
+        return head, tail
+
+    @property
+    def segmented(self) -> bool:
+        """True if every scene outlasts both of its transitions, so xfade sees only overlaps."""
+        return all(sp.frames >= sum(self.overlaps(sp.index)) for sp in self.scenes)
+
     def start_frame(self, index: int) -> int:
         """The output frame at which scene `index` begins (its incoming transition included)."""
         return sum(s.frames for s in self.scenes[:index]) - sum(

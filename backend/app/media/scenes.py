@@ -3,6 +3,11 @@
 All stills (photos and cards) go to ffmpeg as ONE input: a file of concatenated PPM
 frames read at one frame a second. ffmpeg reads frame k only when scene k needs it,
 so at most two decoded stills are alive at once however long the timeline is.
+
+xfade accepts no subsampled format, so each xfade input would be converted from
+yuv420p to yuv444p frame by frame, by a scaler of its own that keeps its own buffers.
+A held still that meets a transition instead gets its one frame converted once, by a
+single converter shared by all stills (`Clip.blend`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,15 @@ class Clip:
     pad: Pad
     frames: int
     static: bool
+    blend: Pad | None = None  # the held frame in yuv444p, for the xfade inputs
+
+
+def _holds(sp: ScenePlan) -> bool:
+    """A still scene without motion or animated text: one frame held for the whole scene."""
+    scene = sp.scene
+    motion = getattr(scene, "motion", None)
+    animated = scene.text is not None and not is_static(scene.text)
+    return _is_still(sp) and (motion is None or motion.kind == "none") and not animated
 
 
 def _is_still(sp: ScenePlan) -> bool:
@@ -105,14 +119,24 @@ def build_scenes(graph: Graph, plan: Plan, workdir: Path, stills: Path | None) -
     """One clip per scene; `stills` is the file write_stills() filled (None if no stills)."""
     still_scenes = [sp for sp in plan.scenes if _is_still(sp)]
     one_frame: dict[int, Pad] = {}
+    blend: dict[int, Pad] = {}
     if still_scenes:
         assert stills is not None
         src = graph.source(stills, "-f", "ppm_pipe", "-framerate", "1")
         pad = graph.chain(src.video, YUV)
-        n = len(still_scenes)
-        outs = graph.add("split", [n], inputs=[pad], outputs=["video"] * n) if n > 1 else (pad,)
-        for k, (sp, out) in enumerate(zip(still_scenes, outs, strict=True)):
-            one_frame[sp.index] = graph.then(out, "trim", {"start_frame": k, "end_frame": k + 1})
+        # Held stills that meet an xfade and show alone in between (only in a segmented
+        # join; the chained fallback passes whole clips through xfade).
+        blended = [k for k, sp in enumerate(still_scenes)
+                   if plan.segmented and _holds(sp) and 0 < sum(plan.overlaps(sp.index))
+                   < sp.frames]
+        if blended:
+            pad, wide = graph.add("split", [2], inputs=[pad], outputs=["video", "video"])
+            wide = graph.then(wide, "format", ["yuv444p"])
+            for k, out in zip(blended, _split(graph, wide, len(blended)), strict=True):
+                blend[still_scenes[k].index] = _pick(graph, out, k)
+        for k, (sp, out) in enumerate(zip(still_scenes, _split(graph, pad, len(still_scenes)),
+                                          strict=True)):
+            one_frame[sp.index] = _pick(graph, out, k)
     interpolation = "cubic" if plan.timeline.output.quality in ("high", "ultra") else "linear"
     clips = []
     for sp in plan.scenes:
@@ -120,8 +144,9 @@ def build_scenes(graph: Graph, plan: Plan, workdir: Path, stills: Path | None) -
         motion = getattr(scene, "motion", None)
         animated = scene.text is not None and not is_static(scene.text)
         if _is_still(sp):
-            if (motion is None or motion.kind == "none") and not animated:
-                clips.append(Clip(one_frame[sp.index], sp.frames, static=True))
+            if _holds(sp):
+                clips.append(Clip(one_frame[sp.index], sp.frames, static=True,
+                                  blend=blend.get(sp.index)))
                 continue
             pad = hold(graph, one_frame[sp.index], sp.frames, plan.fps)
         else:
@@ -134,6 +159,15 @@ def build_scenes(graph: Graph, plan: Plan, workdir: Path, stills: Path | None) -
             pad = _text(graph, pad, sp, plan, workdir, render_text(scene.text, plan.frame))
         clips.append(Clip(pad, sp.frames, static=False))
     return clips
+
+
+def _split(graph: Graph, pad: Pad, n: int) -> tuple[Pad, ...]:
+    return graph.add("split", [n], inputs=[pad], outputs=["video"] * n) if n > 1 else (pad,)
+
+
+def _pick(graph: Graph, pad: Pad, k: int) -> Pad:
+    """Frame k of the stills stream."""
+    return graph.then(pad, "trim", {"start_frame": k, "end_frame": k + 1})
 
 
 def _text(graph: Graph, pad: Pad, sp: ScenePlan, plan: Plan, workdir: Path,

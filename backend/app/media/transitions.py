@@ -4,6 +4,13 @@ xfade costs about as much per frame passed through as per frame blended, so each
 scene is cut into [head | body | tail]: the head and tail meet their neighbours in
 an xfade of exactly the transition's frames and concat carries the bodies. Scenes
 too short for both of their transitions fall back to a chain of whole-clip xfades.
+
+xfade works in yuv444p (it takes no subsampled format) and every filter keeps a pool of
+the frames it has output, for the life of the graph. So held stills come in already
+converted (`Clip.blend`), and all xfade outputs go through one concat and ONE
+conversion back to yuv420p before they are cut back into their places: one scaler and
+one pool instead of one per xfade (measured at 1080p, 10 photos: 300 -> 140 MB for
+the graph, half its CPU time).
 """
 
 from __future__ import annotations
@@ -63,22 +70,56 @@ def join(graph: Graph, clips: Sequence[Clip], transitions: Sequence[tuple[str, i
 
 def _segmented(graph: Graph, clips: Sequence[Clip], transitions: Sequence[tuple[str, int]],
                fps: int) -> Pad:
-    segments: list[Pad] = []
+    segments: list[Pad | int] = []  # an int is the index of a blended segment
+    blended: list[tuple[Pad, int]] = []
     tail: Pad | None = None
     for k, clip in enumerate(clips):
         head_n = transitions[k - 1][1] if k > 0 else 0
         tail_n = transitions[k][1] if k < len(transitions) else 0
         body_n = clip.frames - head_n - tail_n
-        parts = iter(pieces(graph, clip, [head_n, body_n, tail_n], fps))
-        if head_n:
+        head, body, new_tail = _parts(graph, clip, head_n, body_n, tail_n, fps)
+        if head is not None:
             assert tail is not None
-            segments.append(xfade(graph, tail, next(parts), transitions[k - 1][0], head_n, 0,
-                                  fps))
-        if body_n:
-            segments.append(next(parts))
-        if tail_n:
-            tail = next(parts)
-    return concat(graph, segments)
+            segments.append(len(blended))
+            blended.append((xfade(graph, tail, head, transitions[k - 1][0], head_n, 0, fps),
+                            head_n))
+        if body is not None:
+            segments.append(body)
+        tail = new_tail
+    back = _back_to_yuv420p(graph, blended)
+    return concat(graph, [back[s] if isinstance(s, int) else s for s in segments])
+
+
+def _parts(graph: Graph, clip: Clip, head: int, body: int, tail: int,
+           fps: int) -> tuple[Pad | None, Pad | None, Pad | None]:
+    """The clip's head, body and tail (None where 0 frames); blend pads feed the ends."""
+    if clip.blend is None:
+        parts = iter(pieces(graph, clip, [head, body, tail], fps))
+        return (next(parts) if head else None, next(parts) if body else None,
+                next(parts) if tail else None)
+    ends = iter(pieces(graph, Clip(clip.blend, clip.frames, static=True), [head, tail], fps))
+    return (next(ends) if head else None,
+            hold(graph, clip.pad, body, fps) if body else None,
+            next(ends) if tail else None)
+
+
+def _back_to_yuv420p(graph: Graph, blended: Sequence[tuple[Pad, int]]) -> list[Pad]:
+    """The xfade outputs, joined, converted once and cut apart again."""
+    if not blended:
+        return []
+    if len(blended) == 1:
+        return [graph.then(blended[0][0], "format", ["yuv420p"])]
+    joined = graph.then(concat(graph, [pad for pad, _ in blended]), "format", ["yuv420p"])
+    copies = graph.add("split", [len(blended)], inputs=[joined],
+                       outputs=["video"] * len(blended))
+    out, start = [], 0
+    for pad, (_, count) in zip(copies, blended, strict=True):
+        out.append(graph.chain(pad, [
+            ("trim", {"start_frame": start, "end_frame": start + count}),
+            ("setpts", ["PTS-STARTPTS"]),
+        ]))
+        start += count
+    return out
 
 
 def _chained(graph: Graph, clips: Sequence[Clip], transitions: Sequence[tuple[str, int]],
