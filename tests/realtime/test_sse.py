@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -10,6 +11,8 @@ import httpx
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
 from tests.support.processes import CeleryWorker
+
+SSE_DEADLINE_S = 120.0
 
 
 def _read_sse(account: Account, job_id: str, last_id: str | None = None
@@ -21,7 +24,10 @@ def _read_sse(account: Account, job_id: str, last_id: str | None = None
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         event_id, name = None, ""
+        deadline = time.monotonic() + SSE_DEADLINE_S
         for line in response.iter_lines():
+            # keepalives arrive every 15 s, so a stalled job still reaches this check
+            assert time.monotonic() < deadline, f"no final event after {SSE_DEADLINE_S} s"
             if line.startswith("id: "):
                 event_id = line[4:]
             elif line.startswith("event: "):
