@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +61,7 @@ def _prepare(plan: Plan, folder: Path, stages: Stages, *, captions: bool,
     stills = folder / "stills.ppm" if stills_n else None
     if stills is not None:
         write_stills(plan, stills, lambda k: stages.report("prepare", k / stills_n))
+        _trim_heap()
     ass = None
     tl = plan.timeline
     if tl.captions is not None and captions:
@@ -67,6 +72,26 @@ def _prepare(plan: Plan, folder: Path, stages: Stages, *, captions: bool,
     stages.report("prepare", 1.0)
     wav = folder / "soundtrack.wav" if tl.audio is not None and soundtrack else None
     return build.Workfiles(folder, stills, ass, wav)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    path = ctypes.util.find_library("c")
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(path).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
+    return trim
+
+
+def _trim_heap() -> None:
+    """Give the decoded photos' freed memory back to the system before ffmpeg starts.
+
+    glibc keeps freed heap pages; after Pillow has fitted 10 photos at 1080p that is
+    ~8 MB this process would otherwise hold for the whole render (measured)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def render_timeline(
