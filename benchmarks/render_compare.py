@@ -8,6 +8,11 @@ timeline (libvmaf, every 5th frame). moviepy is not a project dependency: instal
 the virtualenv to include it (`pip install "moviepy>=2,<3"`), or it is skipped.
 
     .venv/bin/python benchmarks/render_compare.py [--json results.json] [--keep DIR]
+        [--repeat 3] [--only standard,floor]
+
+With --repeat N each contender runs N times (interleaved) and the medians are reported;
+the load average at the start of each run is printed with it, since the development
+machine is shared and wall times follow its load.
 """
 
 from __future__ import annotations
@@ -17,11 +22,13 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +41,9 @@ from app.media.render import render_frames
 PHOTOS, SECONDS, FADE_S, FPS = 10, 3.0, 0.5, 30
 VIDEO_S = PHOTOS * SECONDS - (PHOTOS - 1) * FADE_S  # 25.5
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p"]
+CONTENDERS = ("draft", "standard", "high", "hand", "floor", "moviepy")
+MEMORY_GOAL_MB = 400
+FLOOR_GOAL = 1.3  # Reelforge standard within this factor of the floor's CPU (and wall) time
 
 
 @dataclass
@@ -44,6 +54,8 @@ class Run:
     peak_rss_mb: float
     vmaf: float | None = None
     video_s: float = VIDEO_S
+    load: float = 0.0  # 1-minute load average when the run started
+    runs: int = 1
 
     @property
     def speed(self) -> float:
@@ -53,6 +65,7 @@ class Run:
 
 def measure(name: str, cmd: list[str], cwd: Path) -> Run:
     """Run `cmd` to completion; wall, CPU of all descendants, peak RSS of the tree."""
+    load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -80,7 +93,17 @@ def measure(name: str, cmd: list[str], cwd: Path) -> Run:
         raise SystemExit(f"{name} failed ({proc.returncode}):\n{err.decode()[-3000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(name, round(wall, 2), round(cpu, 2), round(peak / 2**20, 1))
+    return Run(name, round(wall, 2), round(cpu, 2), round(peak / 2**20, 1), load=round(load, 2))
+
+
+def median_run(runs: list[Run]) -> Run:
+    """Medians of wall, CPU, peak RSS and load over repeated runs of one contender."""
+    def med(values: list[float]) -> float:
+        return round(statistics.median(values), 2)
+
+    return Run(runs[0].name, med([r.wall_s for r in runs]), med([r.cpu_s for r in runs]),
+               med([r.peak_rss_mb for r in runs]), load=med([r.load for r in runs]),
+               runs=len(runs))
 
 
 def ffmpeg(*args: str) -> None:
@@ -150,8 +173,12 @@ video.write_videofile(out, fps={FPS}, codec="libx264", audio_codec="aac", preset
 def vmaf(distorted: Path, reference: Path, folder: Path) -> float:
     """Pooled VMAF (every 5th frame) of `distorted`, scaled to 1080p, against `reference`."""
     log = folder / f"{distorted.stem}.vmaf.json"
-    graph = ("[0:v]scale=1920:1080:flags=bicubic,setpts=PTS-STARTPTS[d];"
-             "[1:v]setpts=PTS-STARTPTS[r];"
+    # Both sides get the same colour tags: ffmpeg 8 converts between differently tagged
+    # inputs before libvmaf (BT.709-tagged output vs the untagged y4m reference cost our
+    # outputs 2-7 VMAF points for pixels identical to the floor's).
+    tags = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
+    graph = (f"[0:v]{tags},scale=1920:1080:flags=bicubic,setpts=PTS-STARTPTS[d];"
+             f"[1:v]{tags},setpts=PTS-STARTPTS[r];"
              f"[d][r]libvmaf=n_subsample=5:n_threads=2:log_fmt=json:log_path={log}")
     ffmpeg("-i", str(distorted), "-i", str(reference), "-lavfi", graph, "-f", "null", "-")
     return round(float(json.loads(log.read_text())["pooled_metrics"]["vmaf"]["mean"]), 2)
@@ -161,76 +188,117 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", type=Path, help="keep inputs and outputs in this folder")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="runs per contender; medians are reported (default: 1)")
+    parser.add_argument("--only", default=",".join(CONTENDERS),
+                        help=f"comma-separated subset of {','.join(CONTENDERS)}")
     args = parser.parse_args()
+    only = [c.strip() for c in args.only.split(",") if c.strip()]
+    unknown = sorted(set(only) - set(CONTENDERS))
+    if unknown or args.repeat < 1:
+        parser.error(f"unknown contenders {unknown}" if unknown else "--repeat must be >= 1")
     work = args.keep or Path(tempfile.mkdtemp(prefix="render-compare-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return run_all(work, args.json)
+        return run_all(work, args.json, only, args.repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run_all(work: Path, json_path: Path | None) -> int:
-    photos, music = make_inputs(work)
-    print(f"machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; "
-          f"video {VIDEO_S} s at 1920x1080 {FPS} fps", flush=True)
-    # The reference: the same timeline's frames, losslessly, as raw YUV (also the floor input).
-    reference = work / "reference.y4m"
-    render_frames(parse_timeline(timeline(photos, None)), lambda a: work / a, reference,
-                  output_args=["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
-    runs: list[Run] = []
+def commands(work: Path, photos: list[Path], music: Path,
+             reference: Path) -> dict[str, tuple[str, list[str], Path]]:
+    """Per contender: its display name, its command and the video it writes."""
+    out: dict[str, tuple[str, list[str], Path]] = {}
     for quality in ("draft", "standard", "high"):
         spec = work / f"spec-{quality}.json"
         spec.write_text(json.dumps(timeline(photos, music, quality)))
-        out = work / f"reelforge-{quality}.mp4"
-        runs.append(measure(f"reelforge {quality}", [sys.executable, "-m", "app.cli", "render",
-                                                     str(spec), "-o", str(out)], work))
-        runs[-1].vmaf = vmaf(out, reference, work)
-        print(runs[-1], flush=True)
-    out = work / "hand.mp4"
-    runs.append(measure("ffmpeg by hand", hand_ffmpeg(photos, music, out), work))
-    runs[-1].vmaf = vmaf(out, reference, work)
-    print(runs[-1], flush=True)
-    out = work / "floor.mp4"
-    runs.append(measure("x264 floor", [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel",
-                                       "error", "-y", "-f", "yuv4mpegpipe", "-i",
-                                       str(reference), *X264, str(out)], work))
-    runs[-1].vmaf = vmaf(out, reference, work)
-    print(runs[-1], flush=True)
+        video = work / f"reelforge-{quality}.mp4"
+        out[quality] = (f"reelforge {quality}", [sys.executable, "-m", "app.cli", "render",
+                                                 str(spec), "-o", str(video)], video)
+    video = work / "hand.mp4"
+    out["hand"] = ("ffmpeg by hand", hand_ffmpeg(photos, music, video), video)
+    video = work / "floor.mp4"
+    out["floor"] = ("x264 floor", [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel",
+                                   "error", "-y", "-f", "yuv4mpegpipe", "-i", str(reference),
+                                   *X264, str(video)], video)
     try:
         import moviepy  # noqa: F401
     except ImportError:
         print("moviepy is not installed: skipped (pip install 'moviepy>=2,<3')")
     else:
-        out = work / "moviepy.mp4"
+        video = work / "moviepy.mp4"
         script = work / "moviepy_render.py"
         script.write_text(MOVIEPY)
-        runs.append(measure("moviepy 2", [sys.executable, str(script),
-                                          *map(str, photos), str(music), str(out)], work))
-        runs[-1].vmaf = vmaf(out, reference, work)
-        print(runs[-1], flush=True)
-    report(runs)
+        out["moviepy"] = ("moviepy 2", [sys.executable, str(script), *map(str, photos),
+                                        str(music), str(video)], video)
+    return out
+
+
+def run_all(work: Path, json_path: Path | None, only: list[str], repeat: int) -> int:
+    photos, music = make_inputs(work)
+    print(f"machine: {os.cpu_count()} CPUs, load {load_text()}; "
+          f"video {VIDEO_S} s at 1920x1080 {FPS} fps; {repeat} run(s) each", flush=True)
+    # The reference: the same timeline's frames, losslessly, as raw YUV (also the floor input).
+    reference = work / "reference.y4m"
+    render_frames(parse_timeline(timeline(photos, None)), lambda a: work / a, reference,
+                  output_args=["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
+    todo = {k: v for k, v in commands(work, photos, music, reference).items() if k in only}
+    samples: dict[str, list[Run]] = {k: [] for k in todo}
+    for _ in range(repeat):  # interleaved, so a burst of load hits every contender alike
+        for key, (name, cmd, _video) in todo.items():
+            samples[key].append(measure(name, cmd, work))
+            print(f"  {samples[key][-1]}", flush=True)
+    runs = []
+    for key, (_name, _cmd, video) in todo.items():
+        run = median_run(samples[key])
+        run.vmaf = vmaf(video, reference, work)
+        runs.append(run)
+    report(runs, print)
     if json_path is not None:
         json_path.write_text(json.dumps([asdict(r) | {"speed": r.speed} for r in runs], indent=2))
     return 0
 
 
-def report(runs: list[Run]) -> None:
+def load_text() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
+
+
+def report(runs: list[Run], say: Callable[[str], None]) -> None:
+    """The table, then Reelforge standard against the floor and the goals."""
     by = {r.name: r for r in runs}
-    print(f"\n{'contender':<20}{'wall s':>8}{'CPU s':>8}{'peak MB':>9}{'VMAF':>7}{'video s/s':>11}")
+    say(f"\n{'contender':<20}{'wall s':>8}{'CPU s':>8}{'peak MB':>9}{'VMAF':>7}"
+        f"{'video s/s':>11}{'load':>7}{'runs':>6}")
     for r in runs:
-        print(f"{r.name:<20}{r.wall_s:>8.2f}{r.cpu_s:>8.2f}{r.peak_rss_mb:>9.0f}"
-              f"{r.vmaf if r.vmaf is not None else float('nan'):>7.2f}{r.speed:>11.2f}")
-    ours = by["reelforge standard"]
-    print()
-    print(f"reelforge / x264 floor (wall): {ours.wall_s / by['x264 floor'].wall_s:.2f}x")
-    print(f"ffmpeg by hand / reelforge (wall): {by['ffmpeg by hand'].wall_s / ours.wall_s:.2f}x")
-    if "moviepy 2" in by:
+        say(f"{r.name:<20}{r.wall_s:>8.2f}{r.cpu_s:>8.2f}{r.peak_rss_mb:>9.0f}"
+            f"{r.vmaf if r.vmaf is not None else float('nan'):>7.2f}{r.speed:>11.2f}"
+            f"{r.load:>7.2f}{r.runs:>6}")
+    say(f"load average at the end: {load_text()}")
+    ours, floor = by.get("reelforge standard"), by.get("x264 floor")
+    if ours is not None and floor is not None:
+        cpu, wall = ours.cpu_s / floor.cpu_s, ours.wall_s / floor.wall_s
+        say("")
+        say("reelforge standard against the x264 floor (goal: within "
+            f"{FLOOR_GOAL}x; CPU is the steadier figure on a shared machine)")
+        say(f"  CPU   {ours.cpu_s:7.2f} s / {floor.cpu_s:7.2f} s = {cpu:.2f}x  "
+            f"{'met' if cpu <= FLOOR_GOAL else 'NOT met'}")
+        say(f"  wall  {ours.wall_s:7.2f} s / {floor.wall_s:7.2f} s = {wall:.2f}x  "
+            f"{'met' if wall <= FLOOR_GOAL else 'NOT met'}")
+        say(f"  peak  {ours.peak_rss_mb:7.0f} MB (goal < {MEMORY_GOAL_MB} MB: "
+            f"{'met' if ours.peak_rss_mb < MEMORY_GOAL_MB else 'NOT met'}); floor "
+            f"{floor.peak_rss_mb:.0f} MB = {ours.peak_rss_mb / floor.peak_rss_mb:.2f}x")
+        if ours.vmaf is not None and floor.vmaf is not None:
+            gap = ours.vmaf - floor.vmaf
+            say(f"  VMAF  {ours.vmaf:.2f} vs {floor.vmaf:.2f} ({gap:+.2f}; goal within 1 point: "
+                f"{'met' if gap >= -1 else 'NOT met'})")
+    if ours is not None and "ffmpeg by hand" in by:
+        say(f"ffmpeg by hand / reelforge (wall): {by['ffmpeg by hand'].wall_s / ours.wall_s:.2f}x")
+    if ours is not None and "moviepy 2" in by:
         mp = by["moviepy 2"]
-        print(f"moviepy / reelforge: wall {mp.wall_s / ours.wall_s:.1f}x, CPU "
-              f"{mp.cpu_s / ours.cpu_s:.1f}x, memory {mp.peak_rss_mb / ours.peak_rss_mb:.1f}x, "
-              f"VMAF {mp.vmaf} vs {ours.vmaf}")
+        say(f"moviepy / reelforge: wall {mp.wall_s / ours.wall_s:.1f}x, CPU "
+            f"{mp.cpu_s / ours.cpu_s:.1f}x, memory {mp.peak_rss_mb / ours.peak_rss_mb:.1f}x, "
+            f"VMAF {mp.vmaf} vs {ours.vmaf}")
 
 
 if __name__ == "__main__":
