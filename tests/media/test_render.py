@@ -11,7 +11,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from app.media import frame_rgb_at, parse_timeline, probe, render_timeline
-from app.media.plan import RANDOM_POOL
+from app.media.compile import Workfiles, video_chain
+from app.media.graph import Graph
+from app.media.plan import RANDOM_POOL, Plan, make_plan
+from app.media.scenes import write_stills
 from tests.media.colours import BLUE, GREEN, RED
 from tests.media.frames import centroid, close, column_profile, frame_count, images
 
@@ -192,3 +195,42 @@ def test_video_clip_is_trimmed_and_held(
     assert close(frame_rgb_at(out, 0.9, region=0.3), GREEN)
     assert close(frame_rgb_at(out, 2.4, region=0.3), BLUE)
     assert probe(out).video_duration_s == pytest.approx(2.5, abs=1 / 30)
+
+
+def test_held_stills_meet_xfade_converted_once(
+    make_image: Callable[..., Path], resolver: Resolver, out_dir: Path, tmp_path: Path
+) -> None:
+    """Held stills reach xfade through one yuv444p converter; the blends come back
+    through one scaler; a still with motion and a cut sit among them; lengths stay exact."""
+    for name, colour in (("r.png", RED), ("g.png", GREEN), ("b.png", BLUE)):
+        make_image(colour, (320, 240), name=name)
+    scenes: list[dict[str, Any]] = [
+        {"kind": "image", "asset": "r.png", "duration_s": 1.0},
+        {"kind": "image", "asset": "g.png", "duration_s": 1.0,
+         "motion": {"kind": "zoom_in", "amount": 0.1}},
+        {"kind": "image", "asset": "b.png", "duration_s": 1.0,
+         "transition": {"kind": "none"}},
+        {"kind": "image", "asset": "r.png", "duration_s": 1.0},
+        {"kind": "image", "asset": "g.png", "duration_s": 1.0},
+    ]
+    data = {"scenes": scenes, "transition": {"kind": "wipeleft", "duration_s": 0.2},
+            "output": DRAFT_SQUARE}
+    timeline = parse_timeline(data)
+    plan = make_plan(timeline, resolver)
+    stills = tmp_path / "stills.ppm"
+    write_stills(plan, stills)
+    text = video_chain_script(plan, tmp_path, stills)
+    assert text.count("xfade=") == 3
+    assert text.count("format=yuv444p") == 1
+    assert text.count("format=yuv420p") == 2  # the stills' conversion and the blends' return
+    out = render(data, resolver, out_dir / "v.mp4")
+    assert frame_count(out) == 5 * 30 - 3 * 6
+    # Scenes start at frames 0, 24, 48, 78 (after the cut) and 102 of 132.
+    for at, colour in ((0.3, RED), (2.2, BLUE), (3.0, RED), (4.1, GREEN)):
+        assert close(frame_rgb_at(out, at), colour), at
+
+
+def video_chain_script(plan: Plan, folder: Path, stills: Path) -> str:
+    graph = Graph()
+    graph.output(video_chain(graph, plan, Workfiles(folder, stills, None, None)))
+    return graph.script()
