@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from app.api.limits import BodySizeLimit
 from app.api.router import api_router
 from app.api.routes import health, metrics
+from app.api.text_guard import NulGuard
 from app.core.config import settings
 from app.core.db import make_async_engine, make_sessionmaker
 from app.core.errors import install_error_handlers
@@ -48,6 +49,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     upload_cap = max(settings.MAX_IMAGE_BYTES, settings.MAX_AUDIO_BYTES) + MULTIPART_OVERHEAD
+    app.add_middleware(NulGuard)
     app.add_middleware(BodySizeLimit, limits={f"{settings.API_PREFIX}/assets": upload_cap},
                        default=1 << 20)
     app.include_router(health.router)

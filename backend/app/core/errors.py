@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -66,6 +67,14 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": _field_of(e.get("loc", ())), "message": e.get("msg")} for e in errors
         ]
         return JSONResponse(body, 422)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        # a NUL in a query parameter or form field reaches PostgreSQL, which refuses it
+        if "\\x00" in str(exc.orig) or "0x00" in str(exc.orig) or "NUL" in str(exc.orig):
+            return JSONResponse(error_body("invalid_text",
+                                           "a parameter contains a NUL character"), 422)
+        raise exc
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
