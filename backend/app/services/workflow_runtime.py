@@ -113,13 +113,35 @@ class Tracker:
 
     def _emit(self, type_: str, fraction: float) -> None:
         self.states[self.link.step] = (JobState.PROGRESS.value, fraction)
-        overall = overall_progress(self.names, self.states)
+        # parallel steps each see their own snapshot of the others: publish the running
+        # maximum so a client never sees the workflow go backwards
+        overall = monotonic_progress(worker_redis(), self.link.workflow_id,
+                                     overall_progress(self.names, self.states))
         elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
         bus.publish_sync(worker_redis(), self.link.user_id, stage_event(
             self.link.workflow_id, stage=self.link.step.partition(":")[0],
             step=self.link.step, progress=overall, eta=eta_s(overall, elapsed),
             type_=type_, job_id=str(self.run.job_id), state=WorkflowState.RUNNING.value,
             step_progress=round(fraction, 4)))
+
+
+_MAX_PROGRESS = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local offered = tonumber(ARGV[1])
+if offered > current then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return ARGV[1]
+end
+return tostring(current)
+"""
+PROGRESS_KEY_TTL_S = 7 * 24 * 3600
+
+
+def monotonic_progress(client: Any, workflow_id: uuid.UUID, progress: float) -> float:
+    """The highest progress published for this workflow so far, this value included."""
+    kept = client.eval(_MAX_PROGRESS, 1, f"workflow:{workflow_id}:progress",
+                       repr(round(progress, 4)), PROGRESS_KEY_TTL_S)
+    return float(kept.decode() if isinstance(kept, bytes) else kept)
 
 
 class StepRun:
