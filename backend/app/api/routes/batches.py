@@ -7,12 +7,11 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
-from app.api.routes.tasks import SUBMIT_RESPONSES, IdempotencyKeyHeader
+from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.errors import AppError
 from app.schemas.batch import BatchRead, BatchSubmit
 from app.services.batch_reads import batch_read
 from app.services.batches import submit_batch as create_batch
-from app.services.idempotency import idempotent_submit, request_hash
 
 router = APIRouter(tags=["batches"])
 
@@ -23,16 +22,14 @@ router = APIRouter(tags=["batches"])
 async def submit_batch(body: BatchSubmit, user: CurrentUser, session: SessionDep,
                        redis: RedisDep, response: Response,
                        idempotency_key: IdempotencyKeyHeader = None) -> BatchRead:
-    first, replayed = await idempotent_submit(
-        session=session, user=user, key=idempotency_key,
-        fingerprint=request_hash("batch", body.model_dump(mode="json")),
+    first = await submit_once(
+        route="batch", body=body, session=session, user=user, key=idempotency_key,
+        response=response,
         create=lambda job_id: create_batch(session=session, redis=redis, user=user,
                                            request=body, job_id=job_id))
     if first.batch_id is None:  # the key names a job outside any batch
         raise AppError("idempotency_conflict", "this Idempotency-Key was used for another "
                                                "kind of submit", 409, field="Idempotency-Key")
-    if replayed:
-        response.status_code = status.HTTP_200_OK
     return await batch_read(session=session, user=user, batch_id=first.batch_id)
 
 

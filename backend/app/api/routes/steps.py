@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
-from app.api.routes.tasks import SUBMIT_RESPONSES, IdempotencyKeyHeader, job_read
+from app.api.routes.tasks import job_read
+from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.schemas.task import JobRead
 from app.schemas.workflow import ContentSubmit, TtsSubmit
-from app.services.idempotency import idempotent_submit, request_hash
 from app.services.single_steps import submit_content, submit_tts
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -20,13 +20,11 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 async def submit_content_job(body: ContentSubmit, user: CurrentUser, session: SessionDep,
                              redis: RedisDep, response: Response,
                              idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
-    job, replayed = await idempotent_submit(
-        session=session, user=user, key=idempotency_key,
-        fingerprint=request_hash("content", body.model_dump(mode="json")),
+    job = await submit_once(
+        route="content", body=body, session=session, user=user, key=idempotency_key,
+        response=response,
         create=lambda job_id: submit_content(session=session, redis=redis, user=user,
                                              request=body, job_id=job_id))
-    if replayed:
-        response.status_code = status.HTTP_200_OK
     return job_read(job)
 
 
@@ -36,11 +34,9 @@ async def submit_content_job(body: ContentSubmit, user: CurrentUser, session: Se
 async def submit_tts_job(body: TtsSubmit, user: CurrentUser, session: SessionDep,
                          redis: RedisDep, response: Response,
                          idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
-    job, replayed = await idempotent_submit(
-        session=session, user=user, key=idempotency_key,
-        fingerprint=request_hash("tts", body.model_dump(mode="json")),
+    job = await submit_once(
+        route="tts", body=body, session=session, user=user, key=idempotency_key,
+        response=response,
         create=lambda job_id: submit_tts(session=session, redis=redis, user=user,
                                          request=body, job_id=job_id))
-    if replayed:
-        response.status_code = status.HTTP_200_OK
     return job_read(job)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 
 from app.api.deps import CurrentUser, HubDep, RedisDep, SessionDep, StorageDep
+from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
 from app.core.signing import signed_path
@@ -16,7 +17,6 @@ from app.models import Job, JobState
 from app.realtime.sse import job_event_stream
 from app.schemas.task import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services import jobs as job_service
-from app.services.idempotency import idempotent_submit, request_hash
 from app.services.videos import submit_video
 from app.tasks.names import Queue
 
@@ -31,32 +31,16 @@ def job_read(job: Job) -> JobRead:
     return read
 
 
-SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"model": JobRead, "description": "Replay: the job first created with this "
-                                           "Idempotency-Key and body"},
-    404: {"description": "An asset is unknown or not yours (the field names it)"},
-    409: {"description": "The Idempotency-Key was used with a different body"},
-    422: {"description": "Invalid field (the error names it)"},
-    429: {"description": "Over a quota or the queue is full; see Retry-After"},
-}
-IdempotencyKeyHeader = Annotated[str | None, Header(
-    alias="Idempotency-Key", max_length=255,
-    description="Repeat a submit safely: the same key and body within 24 h return the "
-                "first job")]
-
-
 @router.post("/submit/video", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
              summary="Submit a slideshow video job", responses=SUBMIT_RESPONSES)
 async def submit_video_job(body: VideoSubmit, user: CurrentUser, session: SessionDep,
                            redis: RedisDep, response: Response,
                            idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
-    job, replayed = await idempotent_submit(
-        session=session, user=user, key=idempotency_key,
-        fingerprint=request_hash("video", body.model_dump(mode="json")),
+    job = await submit_once(
+        route="video", body=body, session=session, user=user, key=idempotency_key,
+        response=response,
         create=lambda job_id: submit_video(session=session, redis=redis, user=user,
                                            request=body, job_id=job_id))
-    if replayed:
-        response.status_code = status.HTTP_200_OK
     return job_read(job)
 
 

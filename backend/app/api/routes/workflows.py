@@ -9,12 +9,11 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
-from app.api.routes.tasks import SUBMIT_RESPONSES, IdempotencyKeyHeader
+from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
 from app.schemas.workflow import WorkflowRead, WorkflowSubmit
 from app.services import workflows as workflow_service
-from app.services.idempotency import idempotent_submit, request_hash
 from app.services.workflow_reads import workflow_read
 from app.services.workflow_retry import retry
 
@@ -33,16 +32,14 @@ async def _read(session: SessionDep, user: CurrentUser, workflow_id: uuid.UUID) 
 async def submit_workflow(body: WorkflowSubmit, user: CurrentUser, session: SessionDep,
                           redis: RedisDep, response: Response,
                           idempotency_key: IdempotencyKeyHeader = None) -> WorkflowRead:
-    first, replayed = await idempotent_submit(
-        session=session, user=user, key=idempotency_key,
-        fingerprint=request_hash("workflow", body.model_dump(mode="json")),
+    first = await submit_once(
+        route="workflow", body=body, session=session, user=user, key=idempotency_key,
+        response=response,
         create=lambda job_id: workflow_service.submit_workflow(
             session=session, redis=redis, user=user, request=body, job_id=job_id))
     if first.workflow_id is None:  # the key names a job that is no workflow step
         raise AppError("idempotency_conflict", "this Idempotency-Key was used for another "
                                                "kind of submit", 409, field="Idempotency-Key")
-    if replayed:
-        response.status_code = status.HTTP_200_OK
     return await _read(session, user, first.workflow_id)
 
 
