@@ -1,14 +1,17 @@
 """Render benchmark: Reelforge against moviepy 2, a hand-written ffmpeg command and x264's floor.
 
 The job: 10 photos at 1920x1080, 3 s each, 0.5 s crossfades, 30 s of music trimmed to the
-video, H.264 1080p30, 25.5 s. Each contender runs as a child process; wall time, CPU time
-(RUSAGE_CHILDREN) and peak RSS of the whole process tree (sampled every 50 ms with psutil)
-are recorded. Quality is VMAF of each output against a lossless render of the same
-timeline (libvmaf, every 5th frame). moviepy is not a project dependency: install it into
-the virtualenv to include it (`pip install "moviepy>=2,<3"`), or it is skipped.
+video, H.264 1080p30, 25.5 s. --platform picks the output preset: youtube (1920x1080, the
+default) or tiktok (1080x1920, the portrait size Reels and Shorts share; the landscape
+photos are cover-cropped, and the floor and the VMAF reference are at that size too).
+Each contender runs as a child process; wall time, CPU time (RUSAGE_CHILDREN) and peak RSS
+of the whole process tree (sampled every 50 ms with psutil) are recorded. Quality is VMAF
+of each output against a lossless render of the same timeline (libvmaf, every 5th frame).
+moviepy is not a project dependency: install it into the virtualenv to include it
+(`pip install "moviepy>=2,<3"`), or it is skipped.
 
     .venv/bin/python benchmarks/render_compare.py [--json results.json] [--keep DIR]
-        [--repeat 3] [--only standard,floor]
+        [--repeat 3] [--only standard,floor] [--platform youtube|tiktok]
 
 With --repeat N each contender runs N times (interleaved) and the medians are reported;
 the load average at the start of each run is printed with it, since the development
@@ -42,6 +45,8 @@ PHOTOS, SECONDS, FADE_S, FPS = 10, 3.0, 0.5, 30
 VIDEO_S = PHOTOS * SECONDS - (PHOTOS - 1) * FADE_S  # 25.5
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-pix_fmt", "yuv420p"]
 CONTENDERS = ("draft", "standard", "high", "hand", "floor", "moviepy")
+PHOTO_SIZE = (1920, 1080)
+PLATFORMS = {"youtube": (1920, 1080), "tiktok": (1080, 1920)}  # preset -> output frame size
 MEMORY_GOAL_MB = 400
 FLOOR_GOAL = 1.3  # Reelforge standard within this factor of the floor's CPU (and wall) time
 
@@ -114,9 +119,10 @@ def ffmpeg(*args: str) -> None:
 def make_inputs(folder: Path) -> tuple[list[Path], Path]:
     """Ten textured 1920x1080 JPEGs (gradients plus grain, like photos) and 30 s of music."""
     photos = []
+    width, height = PHOTO_SIZE
     for k in range(PHOTOS):
         path = folder / f"photo{k}.jpg"
-        ffmpeg("-f", "lavfi", "-i", f"gradients=s=1920x1080:n=5:seed={k + 1}:speed=0",
+        ffmpeg("-f", "lavfi", "-i", f"gradients=s={width}x{height}:n=5:seed={k + 1}:speed=0",
                "-vf", "noise=alls=14:allf=u", "-frames:v", "1", "-q:v", "3", str(path))
         photos.append(path)
     music = folder / "music.mp3"
@@ -125,25 +131,31 @@ def make_inputs(folder: Path) -> tuple[list[Path], Path]:
     return photos, music
 
 
-def timeline(photos: list[Path], music: Path | None, quality: str = "standard") -> dict[str, Any]:
+def timeline(photos: list[Path], music: Path | None, quality: str = "standard",
+             platform: str = "youtube") -> dict[str, Any]:
+    """Image scenes fit `cover` (the default): cropped to the centre when the frame is portrait."""
     data: dict[str, Any] = {
         "scenes": [{"kind": "image", "asset": p.name, "duration_s": SECONDS} for p in photos],
         "transition": {"kind": "fade", "duration_s": FADE_S},
-        "output": {"preset": "youtube", "quality": quality, "fps": FPS},
+        "output": {"preset": platform, "quality": quality, "fps": FPS},
     }
     if music is not None:
         data["audio"] = {"music": {"asset": music.name, "fade_in_s": 0, "fade_out_s": 1}}
     return data
 
 
-def hand_ffmpeg(photos: list[Path], music: Path, out: Path) -> list[str]:
+def hand_ffmpeg(photos: list[Path], music: Path, out: Path, size: tuple[int, int]) -> list[str]:
     """The best single command written by hand: one decode per photo, loop, xfade chain."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     for p in photos:
         cmd += ["-i", str(p)]
     cmd += ["-i", str(music)]
     frames = int(SECONDS * FPS)
-    parts = [f"[{k}:v]loop={frames - 1}:1,setpts=N/{FPS}/TB,fps={FPS},format=yuv420p[s{k}]"
+    width, height = size
+    # Cover-crop once per photo, before `loop` repeats it (nothing to do at the photos' size).
+    fit = ("" if size == PHOTO_SIZE else
+           f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height},")
+    parts = [f"[{k}:v]{fit}loop={frames - 1}:1,setpts=N/{FPS}/TB,fps={FPS},format=yuv420p[s{k}]"
              for k in range(PHOTOS)]
     last = "s0"
     for k in range(1, PHOTOS):
@@ -156,11 +168,18 @@ def hand_ffmpeg(photos: list[Path], music: Path, out: Path) -> list[str]:
             "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", str(out)]
 
 
-MOVIEPY = f"""
+def moviepy_script(size: tuple[int, int]) -> str:
+    """The moviepy 2 job; photos are scaled and centre-cropped when the frame is not theirs."""
+    width, height = size
+    scale = max(width / PHOTO_SIZE[0], height / PHOTO_SIZE[1])
+    fit = ("" if size == PHOTO_SIZE else
+           f".resized({scale}).cropped(x_center={PHOTO_SIZE[0] * scale / 2}, "
+           f"y_center={PHOTO_SIZE[1] * scale / 2}, width={width}, height={height})")
+    return f"""
 import sys
 from moviepy import AudioFileClip, ImageClip, concatenate_videoclips, vfx, afx
 photos, music, out = sys.argv[1:-2], sys.argv[-2], sys.argv[-1]
-clips = [ImageClip(p).with_duration({SECONDS}) for p in photos]
+clips = [ImageClip(p){fit}.with_duration({SECONDS}) for p in photos]
 clips = [clips[0]] + [c.with_effects([vfx.CrossFadeIn({FADE_S})]) for c in clips[1:]]
 video = concatenate_videoclips(clips, method="compose", padding=-{FADE_S})
 audio = AudioFileClip(music).with_duration(video.duration).with_effects([afx.AudioFadeOut(1)])
@@ -170,14 +189,14 @@ video.write_videofile(out, fps={FPS}, codec="libx264", audio_codec="aac", preset
 """
 
 
-def vmaf(distorted: Path, reference: Path, folder: Path) -> float:
-    """Pooled VMAF (every 5th frame) of `distorted`, scaled to 1080p, against `reference`."""
+def vmaf(distorted: Path, reference: Path, folder: Path, size: tuple[int, int]) -> float:
+    """Pooled VMAF (every 5th frame) of `distorted`, scaled to `size`, against `reference`."""
     log = folder / f"{distorted.stem}.vmaf.json"
     # Both sides get the same colour tags: ffmpeg 8 converts between differently tagged
     # inputs before libvmaf (BT.709-tagged output vs the untagged y4m reference cost our
     # outputs 2-7 VMAF points for pixels identical to the floor's).
     tags = "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
-    graph = (f"[0:v]{tags},scale=1920:1080:flags=bicubic,setpts=PTS-STARTPTS[d];"
+    graph = (f"[0:v]{tags},scale={size[0]}:{size[1]}:flags=bicubic,setpts=PTS-STARTPTS[d];"
              f"[1:v]{tags},setpts=PTS-STARTPTS[r];"
              f"[d][r]libvmaf=n_subsample=5:n_threads=2:log_fmt=json:log_path={log}")
     ffmpeg("-i", str(distorted), "-i", str(reference), "-lavfi", graph, "-f", "null", "-")
@@ -192,6 +211,8 @@ def main() -> int:
                         help="runs per contender; medians are reported (default: 1)")
     parser.add_argument("--only", default=",".join(CONTENDERS),
                         help=f"comma-separated subset of {','.join(CONTENDERS)}")
+    parser.add_argument("--platform", choices=sorted(PLATFORMS), default="youtube",
+                        help="output preset: youtube 1920x1080 (default) or tiktok 1080x1920")
     args = parser.parse_args()
     only = [c.strip() for c in args.only.split(",") if c.strip()]
     unknown = sorted(set(only) - set(CONTENDERS))
@@ -200,24 +221,25 @@ def main() -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="render-compare-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        return run_all(work, args.json, only, args.repeat)
+        return run_all(work, args.json, only, args.repeat, args.platform)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def commands(work: Path, photos: list[Path], music: Path,
-             reference: Path) -> dict[str, tuple[str, list[str], Path]]:
+def commands(work: Path, photos: list[Path], music: Path, reference: Path,
+             platform: str) -> dict[str, tuple[str, list[str], Path]]:
     """Per contender: its display name, its command and the video it writes."""
     out: dict[str, tuple[str, list[str], Path]] = {}
     for quality in ("draft", "standard", "high"):
         spec = work / f"spec-{quality}.json"
-        spec.write_text(json.dumps(timeline(photos, music, quality)))
+        spec.write_text(json.dumps(timeline(photos, music, quality, platform)))
         video = work / f"reelforge-{quality}.mp4"
         out[quality] = (f"reelforge {quality}", [sys.executable, "-m", "app.cli", "render",
                                                  str(spec), "-o", str(video)], video)
     video = work / "hand.mp4"
-    out["hand"] = ("ffmpeg by hand", hand_ffmpeg(photos, music, video), video)
+    out["hand"] = ("ffmpeg by hand", hand_ffmpeg(photos, music, video, PLATFORMS[platform]),
+                   video)
     video = work / "floor.mp4"
     out["floor"] = ("x264 floor", [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel",
                                    "error", "-y", "-f", "yuv4mpegpipe", "-i", str(reference),
@@ -229,21 +251,24 @@ def commands(work: Path, photos: list[Path], music: Path,
     else:
         video = work / "moviepy.mp4"
         script = work / "moviepy_render.py"
-        script.write_text(MOVIEPY)
+        script.write_text(moviepy_script(PLATFORMS[platform]))
         out["moviepy"] = ("moviepy 2", [sys.executable, str(script), *map(str, photos),
                                         str(music), str(video)], video)
     return out
 
 
-def run_all(work: Path, json_path: Path | None, only: list[str], repeat: int) -> int:
+def run_all(work: Path, json_path: Path | None, only: list[str], repeat: int,
+            platform: str) -> int:
     photos, music = make_inputs(work)
-    print(f"machine: {os.cpu_count()} CPUs, load {load_text()}; "
-          f"video {VIDEO_S} s at 1920x1080 {FPS} fps; {repeat} run(s) each", flush=True)
+    size = PLATFORMS[platform]
+    print(f"machine: {os.cpu_count()} CPUs, load {load_text()}; video {VIDEO_S} s at "
+          f"{size[0]}x{size[1]} {FPS} fps ({platform}); {repeat} run(s) each", flush=True)
     # The reference: the same timeline's frames, losslessly, as raw YUV (also the floor input).
     reference = work / "reference.y4m"
-    render_frames(parse_timeline(timeline(photos, None)), lambda a: work / a, reference,
-                  output_args=["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
-    todo = {k: v for k, v in commands(work, photos, music, reference).items() if k in only}
+    render_frames(parse_timeline(timeline(photos, None, platform=platform)), lambda a: work / a,
+                  reference, output_args=["-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe"])
+    todo = {k: v for k, v in commands(work, photos, music, reference, platform).items()
+            if k in only}
     samples: dict[str, list[Run]] = {k: [] for k in todo}
     for _ in range(repeat):  # interleaved, so a burst of load hits every contender alike
         for key, (name, cmd, _video) in todo.items():
@@ -252,7 +277,7 @@ def run_all(work: Path, json_path: Path | None, only: list[str], repeat: int) ->
     runs = []
     for key, (_name, _cmd, video) in todo.items():
         run = median_run(samples[key])
-        run.vmaf = vmaf(video, reference, work)
+        run.vmaf = vmaf(video, reference, work, size)
         runs.append(run)
     report(runs, print)
     if json_path is not None:
