@@ -59,3 +59,11 @@ def test_sse_for_another_users_job_is_404(make_account) -> None:  # type: ignore
     images = upload_images(owner, 1)
     job = submit(owner, images, seconds_per_image=0.5)
     assert other.client.get(f"/api/v1/tasks/{job['id']}/events").status_code == 404
+
+
+def test_malformed_last_event_id_is_422(account: Account) -> None:
+    job = submit(account, upload_images(account, 1), seconds_per_image=0.5)
+    answer = account.client.get(f"/api/v1/tasks/{job['id']}/events",
+                                headers={"Last-Event-ID": "null"})
+    assert answer.status_code == 422
+    assert answer.json()["error"]["field"] == "Last-Event-ID"

@@ -14,6 +14,7 @@ from app.core.config import settings
 from app.core.errors import AppError
 from app.core.signing import signed_path
 from app.models import Job, JobState
+from app.realtime.events import id_key
 from app.realtime.sse import job_event_stream
 from app.schemas.task import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services import jobs as job_service
@@ -103,6 +104,12 @@ async def job_events(
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=40)] = None,
 ) -> StreamingResponse:
     job = await job_service.get_job(session=session, user=user, job_id=job_id)
+    if last_event_id is not None:
+        try:
+            id_key(last_event_id)
+        except ValueError:
+            raise AppError("invalid_event_id", "Last-Event-ID is not an event id", 422,
+                           field="Last-Event-ID") from None
     snapshot = job_read(job).model_dump(mode="json")
     stream = job_event_stream(request=request, redis=redis, hub=hub, user_id=str(user.id),
                               job_id=str(job.id), snapshot=snapshot, last_event_id=last_event_id)
