@@ -65,19 +65,17 @@ def api_server() -> Iterator[ApiServer]:
 @pytest.fixture(scope="session")
 def worker() -> Iterator[CeleryWorker]:
     """One worker slot on the video queue, like a small production box."""
-    proc = CeleryWorker.start(name="video", queues="video", concurrency=1,
-                              log_dir=_TMP / "logs")
-    try:
-        yield proc
-    finally:
-        proc.stop()
+    yield from _session_worker("video")
 
 
 @pytest.fixture(scope="session")
 def default_worker() -> Iterator[CeleryWorker]:
     """One worker slot on the default queue (canary and maintenance jobs)."""
-    proc = CeleryWorker.start(name="default", queues="default", concurrency=1,
-                              log_dir=_TMP / "logs")
+    yield from _session_worker("default")
+
+
+def _session_worker(queue: str) -> Iterator[CeleryWorker]:
+    proc = CeleryWorker.start(name=queue, queues=queue, concurrency=1, log_dir=_TMP / "logs")
     try:
         yield proc
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam
+from sqlalchemy import ColumnElement, bindparam, func, literal
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.models import Job, JobState
@@ -22,6 +22,14 @@ def history_entry(state: JobState, **extra: Any) -> list[dict[str, Any]]:
 def history_append(state: JobState, **extra: Any) -> ColumnElement[Any]:
     """`history || [entry]`, so recording a transition is part of the same UPDATE."""
     return Job.history.op("||")(bindparam(None, history_entry(state, **extra), type_=JSONB))
+
+
+def lost_attempt_entry(ended_at: datetime) -> ColumnElement[Any]:
+    """A one-element JSONB list recording the current attempt as lost with its worker."""
+    return func.jsonb_build_array(func.jsonb_build_object(
+        "attempt", Job.attempts, "worker", Job.worker, "error",
+        func.jsonb_build_object("code", literal("worker_lost")),
+        "started_at", Job.started_at, "ended_at", ended_at)).cast(JSONB)
 
 
 def cancel_key(job_id: object) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.core.config import settings
 from app.core.db import sync_session
 from app.models import Job, JobState
-from app.services.job_state import history_append
+from app.services.job_state import history_append, lost_attempt_entry
 from app.tasks.policy import policy_for
 from app.tasks.publish import publish_job
 from app.tasks.runtime import RUNNING
@@ -82,10 +82,7 @@ def reap_stale(*, action: Literal["requeue", "fail"], stale_after_s: float | Non
     stale_s = stale_after_s if stale_after_s is not None else policy_for("").stale_after_s
     now = datetime.now(UTC)
     cutoff = now - timedelta(seconds=stale_s)
-    lost = func.jsonb_build_array(func.jsonb_build_object(
-        "attempt", Job.attempts, "worker", Job.worker, "error",
-        func.jsonb_build_object("code", literal("worker_lost")),
-        "started_at", Job.started_at, "ended_at", now)).cast(JSONB)
+    lost = lost_attempt_entry(now)
     error = literal({"code": "worker_lost", "message": "the worker stopped heart-beating"},
                     type_=JSONB)
     outcome: dict[str, list[uuid.UUID]] = {"requeued": [], "dead": [], "failed": []}

@@ -15,7 +15,7 @@ from app.core.config import settings
 from app.core.db import sync_session
 from app.models import Job, JobState, User
 from app.models.job import CLAIMABLE_STATES, FINAL_STATES
-from app.services.job_state import history_append
+from app.services.job_state import history_append, lost_attempt_entry
 from app.tasks.policy import RetryPolicy
 from app.tasks.runtime import RUNNING, JobRun
 
@@ -47,10 +47,7 @@ def claim(job_id: uuid.UUID, worker: str, policy: RetryPolicy) -> JobRun | Busy:
     now = datetime.now(UTC)
     stale = now - timedelta(seconds=policy.stale_after_s)
     running = Job.state.in_(RUNNING)
-    lost_entry = func.jsonb_build_array(func.jsonb_build_object(
-        "attempt", Job.attempts, "worker", Job.worker, "error",
-        func.jsonb_build_object("code", literal("worker_lost")),
-        "started_at", Job.started_at, "ended_at", now)).cast(JSONB)
+    lost_entry = lost_attempt_entry(now)
     with sync_session() as session:
         row = session.execute(
             update(Job)
