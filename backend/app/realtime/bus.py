@@ -59,3 +59,17 @@ async def read_after(
     rows: list[tuple[bytes, dict[bytes, bytes]]] = await client.xrange(
         user_stream(user_id), min=f"({last_id}", count=count)  # type: ignore[assignment]
     return [(i.decode(), fields[b"d"].decode()) for i, fields in rows]
+
+
+async def publish_many(
+    client: aioredis.Redis, events: list[tuple[uuid.UUID | str, dict[str, Any]]]
+) -> list[str]:
+    """Append many events (user id, event) in one round trip; returns their ids in order."""
+    if not events:
+        return []
+    pipe = client.pipeline(transaction=False)
+    for user_id, event in events:
+        keys, argv = _args(user_id, event)
+        pipe.eval(_PUBLISH, 2, *keys, *argv)
+    ids = await pipe.execute()
+    return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
