@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ import httpx
 import psutil
 import psycopg
 import redis
+from _paced import paced_load, prepared_post
 from _platform import Account, Platform, libpq_conninfo, machine_facts, percentiles, sync_url
 
 GOAL_RPS = 400
@@ -112,6 +114,23 @@ def run_httpx(platform: Platform, callers: list[Caller], clients: int,
     elapsed = time.perf_counter() - started
     ok = statuses["202"]
     return Outcome(f"httpx.AsyncClient, {clients} coroutines in this process", elapsed, ok,
+                   sum(statuses.values()) - ok, percentiles(latencies),
+                   time.process_time() - cpu0, statuses=statuses)
+
+
+def run_paced(platform: Platform, callers: list[Caller], clients: int, seconds: float,
+              rate: float) -> Outcome:
+    """An open loop at `rate` submits/s over `clients` connections, in this process."""
+    host = platform.base_url.split("://", 1)[1]
+    requests = [prepared_post(host=host, path=SUBMIT_PATH, token=c.token, body=c.body)
+                for c in (callers[i % len(callers)] for i in range(clients))]
+    cpu0 = time.process_time()
+    latencies, statuses = asyncio.run(paced_load(base_url=platform.base_url,
+                                                 requests=requests, rate=rate,
+                                                 seconds=seconds))
+    ok = statuses["202"]
+    return Outcome(f"paced: {rate:g} submits/s offered over {clients} connections, "
+                   "latency from each scheduled send", seconds, ok,
                    sum(statuses.values()) - ok, percentiles(latencies),
                    time.process_time() - cpu0, statuses=statuses)
 
@@ -199,22 +218,36 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before")
     parser.add_argument("--clients", type=int, default=50, help="concurrent connections")
     parser.add_argument("--users", type=int, default=0, help="accounts (default: one per client)")
-    parser.add_argument("--client", choices=["httpx", "wrk", "both"],
-                        default="both" if shutil.which("wrk") else "httpx")
+    parser.add_argument("--client", choices=["httpx", "wrk", "paced", "all"],
+                        action="append",
+                        help="load generators, in turn (repeatable; default: wrk and paced "
+                             "when wrk is installed, else httpx and paced)")
+    parser.add_argument("--rate", type=float, default=float(GOAL_RPS),
+                        help="submits/s that the paced client offers")
+    parser.add_argument("--fair-share", type=int, default=None,
+                        help="FAIR_SHARE_PER_USER for the API (0: every job is published "
+                             "to the broker; default: the platform's, which holds a user's "
+                             "jobs beyond one queued message in PostgreSQL)")
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
 
     print(f"machine: {machine_facts()}")
     with Platform(redis_db=args.redis_db) as platform:
-        api = platform.start_api().process
+        env = {} if args.fair_share is None else {"FAIR_SHARE_PER_USER": str(args.fair_share)}
+        api = platform.start_api(env=env).process
         callers = make_callers(platform, args.users or args.clients)
         print(f"API {platform.base_url} (pid {api.pid}, one process); Redis db "
               f"{platform.redis_db}; {args.clients} clients as {len(callers)} users; "
               f"{args.warmup:g} s warm-up, {args.seconds:g} s measured; no worker consumes")
-        kinds = ["httpx", "wrk"] if args.client == "both" else [args.client]
+        kinds = args.client or ["wrk" if shutil.which("wrk") else "httpx", "paced"]
+        if "all" in kinds:
+            kinds = ["httpx", "wrk", "paced"]
+        runners: dict[str, Callable[[Platform, list[Caller], int, float], Outcome]] = {
+            "httpx": run_httpx, "wrk": run_wrk,
+            "paced": lambda p, c, n, s: run_paced(p, c, n, s, args.rate)}
         purged = 0
         for kind in kinds:
-            runner = run_wrk if kind == "wrk" else run_httpx
+            runner = runners[kind]
             runner(platform, callers, args.clients, args.warmup)
             time.sleep(SETTLE_S)
             purged += purge_queue(platform.redis_url)

@@ -17,6 +17,7 @@ from app.core.db import make_async_engine, make_sessionmaker
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.realtime.hub import EventHub
+from app.services.admission import Admitter
 from app.web import routes as web
 
 MULTIPART_OVERHEAD = 1 << 20
@@ -30,9 +31,13 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                                               socket_timeout=10)
     app.state.hub = EventHub(app.state.redis)
     await app.state.hub.start()
+    app.state.admitter = Admitter(engine, app.state.redis, max_batch=settings.SUBMIT_BATCH_MAX,
+                                  batchers=settings.SUBMIT_BATCHERS)
+    await app.state.admitter.start()
     try:
         yield
     finally:
+        await app.state.admitter.stop()
         await app.state.hub.stop()
         await app.state.redis.aclose()
         await engine.dispose()

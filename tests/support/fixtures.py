@@ -71,7 +71,7 @@ def account(make_account: Callable[[], Account]) -> Account:
     return make_account()
 
 
-def _update_user(user_id: str, **values: str) -> None:
+def _update_user(user_id: str, **values: str | bool) -> None:
     from sqlalchemy import create_engine, update
 
     from app.core.config import settings
@@ -91,6 +91,11 @@ def promote_to_admin(user_id: str) -> None:
 def set_plan(user_id: str, plan: str) -> None:
     """Move an account to another plan (accounts register on the free plan)."""
     _update_user(user_id, plan=plan)
+
+
+def set_active(user_id: str, active: bool) -> None:
+    """Deactivate (or reactivate) an account directly in the database."""
+    _update_user(user_id, is_active=active)
 
 
 @pytest.fixture

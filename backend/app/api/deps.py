@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 import redis.asyncio as aioredis
@@ -18,6 +19,7 @@ from app.core.transaction import run_callbacks
 from app.models import User
 from app.realtime.hub import EventHub
 from app.services import users as user_service
+from app.services.admission import Admitter
 from app.storage import Storage, get_storage
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -42,21 +44,33 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await run_callbacks(session, "after_commit")
 
 
-def get_redis(request: Request) -> aioredis.Redis:
+async def get_redis(request: Request) -> aioredis.Redis:
     client: aioredis.Redis = request.app.state.redis
     return client
 
 
-def get_hub(request: Request) -> EventHub:
+async def get_hub(request: Request) -> EventHub:
     hub: EventHub = request.app.state.hub
     return hub
 
 
+async def get_admitter(request: Request) -> Admitter:
+    admitter: Admitter = request.app.state.admitter
+    return admitter
+
+
+async def storage_dep() -> Storage:
+    return get_storage()
+
+
+# Dependencies are `async def`: FastAPI runs a plain `def` dependency in its thread pool,
+# a thread hop per request for what is an attribute read.
 # scope="function": commit before the response is sent, so a 202 means "stored".
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 RedisDep = Annotated[aioredis.Redis, Depends(get_redis)]
-StorageDep = Annotated[Storage, Depends(get_storage)]
+StorageDep = Annotated[Storage, Depends(storage_dep)]
 HubDep = Annotated[EventHub, Depends(get_hub)]
+AdmitterDep = Annotated[Admitter, Depends(get_admitter)]
 
 _UNAUTHORIZED = AppError("unauthorized", "missing or invalid credentials", 401,
                          headers={"WWW-Authenticate": "Bearer"})
@@ -87,6 +101,43 @@ async def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling, before the user row is read: a bearer token's user id costs no
+    round trip (the submit batch reads the row), an API key is looked up at once."""
+
+    user_id: uuid.UUID
+    user: User | None
+
+    async def load(self, session: AsyncSession) -> User:
+        """The active user row (401 if it is gone or inactive)."""
+        if self.user is not None:
+            return self.user
+        user = await session.get(User, self.user_id)
+        if user is None or not user.is_active:
+            raise _UNAUTHORIZED
+        return user
+
+
+async def get_caller(
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_header)],
+) -> Caller:
+    credential = token or api_key
+    if credential and not credential.startswith(API_KEY_PREFIX):
+        user_id = decode_access_token(credential)
+        if user_id is None:
+            raise _UNAUTHORIZED
+        bind(user_id=str(user_id))
+        return Caller(user_id, None)
+    user = await authenticate(session, credential)
+    return Caller(user.id, user)
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
 
 
 async def get_admin_user(user: CurrentUser) -> User:

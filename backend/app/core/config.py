@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     DB_POOL_SIZE: int = 20
     DB_MAX_OVERFLOW: int = 20
+    # Video submits without an Idempotency-Key are stored in batches (services/admission):
+    # at most this many per transaction, and this many transactions in flight per process.
+    SUBMIT_BATCH_MAX: int = 100
+    SUBMIT_BATCHERS: int = 2
     DB_POOL_RECYCLE_S: int = 1800
 
     SECRET_KEY: str = DEV_SECRET

@@ -123,6 +123,14 @@ async def owned_assets(*, session: AsyncSession, user: User, ids: list[uuid.UUID
     return result
 
 
+async def owned_kinds(*, session: AsyncSession, user: User, ids: list[uuid.UUID]
+                      ) -> dict[uuid.UUID, str]:
+    """The kind of each of `ids` that is one of the user's assets (others are absent)."""
+    rows = await session.execute(select(Asset.id, Asset.kind).where(
+        Asset.id.in_(ids), Asset.user_id == user.id))
+    return {row.id: row.kind for row in rows}
+
+
 async def list_assets(*, session: AsyncSession, user: User, kind: str | None,
                       limit: int) -> list[Asset]:
     query = select(Asset).where(Asset.user_id == user.id)

@@ -21,7 +21,7 @@ from app.services import stats as stats_service
 router = APIRouter(tags=["metrics"])
 
 
-def require_metrics_token(
+async def require_metrics_token(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> None:
     """With METRICS_TOKEN set, only `Authorization: Bearer <token>` may scrape."""

@@ -8,7 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 
-from app.api.deps import CurrentUser, HubDep, RedisDep, SessionDep, StorageDep
+from app.api.deps import (
+    AdmitterDep,
+    CurrentCaller,
+    CurrentUser,
+    HubDep,
+    RedisDep,
+    SessionDep,
+    StorageDep,
+)
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
@@ -18,7 +26,8 @@ from app.realtime.events import id_key
 from app.realtime.sse import job_event_stream
 from app.schemas.task import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services import jobs as job_service
-from app.services.videos import submit_video
+from app.services.videos import submit_video, video_work
+from app.services.webhooks import check_target
 from app.tasks.names import Queue
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -34,9 +43,15 @@ def job_read(job: Job) -> JobRead:
 
 @router.post("/submit/video", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
              summary="Submit a slideshow video job", responses=SUBMIT_RESPONSES)
-async def submit_video_job(body: VideoSubmit, user: CurrentUser, session: SessionDep,
-                           redis: RedisDep, response: Response,
+async def submit_video_job(body: VideoSubmit, caller: CurrentCaller, session: SessionDep,
+                           redis: RedisDep, admitter: AdmitterDep, response: Response,
                            idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
+    if idempotency_key is None:
+        work = video_work(body)
+        if body.callback_url is not None:
+            await check_target(body.callback_url, field="callback_url")
+        return job_read(await admitter.admit(user_id=caller.user_id, work=work))
+    user = await caller.load(session)
     job = await submit_once(
         route="video", body=body, session=session, user=user, key=idempotency_key,
         response=response,

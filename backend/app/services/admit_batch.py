@@ -1,0 +1,246 @@
+"""One batch of video submits: decide each under its owner's quota lock, insert the
+accepted jobs in one statement, commit, then publish, mark `queued` and announce.
+
+Every item gets its own answer: its job, or the first check it fails (unknown caller,
+an asset that is missing or not its own or of another kind, a full queue, a plan limit),
+exactly as services/videos.submit_video would have answered it alone. Items are decided
+in arrival order, and an accepted item counts against the next item of the same user.
+Once the insert has committed nothing raises: a publish or mark that fails leaves the
+job `pending`, and the sweeper publishes it (as for any submit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis.asyncio as aioredis
+from anyio import to_thread
+from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from app.core.config import settings
+from app.core.errors import AppError
+from app.models import Asset, Job, JobState, User, WebhookSecret
+from app.realtime import bus
+from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
+from app.services import fair_share
+from app.services.job_state import history_append, history_entry
+from app.services.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
+from app.services.videos import VideoWork, asset_error
+from app.social.webhooks import new_secret
+from app.tasks.broker import queue_depths
+from app.tasks.publish import publish_job
+
+log = logging.getLogger(__name__)
+
+# committed submits that are (or are about to be) messages on the broker: an earlier
+# batch's jobs stay `pending` until their publish is marked, after that batch's commit
+_ON_BROKER = (JobState.PENDING.value, JobState.QUEUED.value)
+
+_LOCK = text("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
+             "FROM unnest(CAST(:keys AS text[])) AS k")
+
+
+@dataclass
+class Item:
+    user_id: uuid.UUID
+    work: VideoWork
+    kind: str
+    future: asyncio.Future[Job]
+
+
+@dataclass(frozen=True)
+class Caller:
+    role: str
+    plan: str
+    is_active: bool
+
+
+@dataclass
+class Usage:
+    """One user's counts under the lock, kept current as the batch accepts items."""
+
+    recent: Counter[str]  # submits per kind in the quota window
+    oldest: dict[str, datetime]
+    waiting: int
+    queued: Counter[tuple[str, int]]  # messages on the broker per (queue, priority)
+
+    def ahead(self, queue: str, priority: int) -> int:
+        return sum(n for (q, p), n in self.queued.items() if q == queue and p >= priority)
+
+
+def unauthorized() -> AppError:
+    return AppError("unauthorized", "missing or invalid credentials", 401,
+                    headers={"WWW-Authenticate": "Bearer"})
+
+
+async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list[Item]) -> None:
+    """Answer every item of the batch (set each future); raises only before the commit."""
+    queues = sorted({item.work.queue for item in items})
+    depths = Counter(await queue_depths(redis, queues))
+    async with engine.begin() as conn:
+        rows, answers = await _decide(conn, items, depths)
+        if rows:
+            await conn.execute(insert(Job), rows)
+        signing = {row["user_id"] for row in rows if row["callback_url"]}
+        if signing:
+            await conn.execute(pg_insert(WebhookSecret).values([
+                {"user_id": u, "secret": new_secret(), "created_at": datetime.now(UTC)}
+                for u in signing]).on_conflict_do_nothing(index_elements=["user_id"]))
+    jobs = {row["id"]: Job(**row) for row in rows}
+    try:
+        await _publish_and_announce(engine=engine, redis=redis, jobs=list(jobs.values()))
+    except Exception:  # committed: answer with the jobs as stored; the sweeper heals
+        log.exception("submit.after_commit_failed", extra={"size": len(jobs)})
+    for item, answer in zip(items, answers, strict=True):
+        if item.future.done():
+            continue
+        if isinstance(answer, AppError):
+            item.future.set_exception(answer)
+        else:
+            item.future.set_result(jobs[answer])
+
+
+async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
+                  ) -> tuple[list[dict[str, Any]], list[AppError | uuid.UUID]]:
+    users = sorted({item.user_id for item in items})
+    callers = {row.id: Caller(row.role, row.plan, row.is_active) for row in await conn.execute(
+        select(User.id, User.role, User.plan, User.is_active).where(User.id.in_(users)))}
+    asset_ids = {ref.asset_id for item in items for ref in item.work.refs}
+    owned = {row.id: (row.user_id, row.kind) for row in await conn.execute(
+        select(Asset.id, Asset.user_id, Asset.kind).where(Asset.id.in_(asset_ids)))}
+    live = sorted(u for u in users if u in callers)
+    await conn.execute(_LOCK, {"keys": [quota_lock_key(u) for u in live]})
+    usage = await _usage(conn, live)
+    now = datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    answers: list[AppError | uuid.UUID] = []
+    for item in items:
+        caller = callers.get(item.user_id)
+        error = _refusal(item, caller, owned, depths, usage.get(item.user_id))
+        if error is not None:
+            answers.append(error)
+            continue
+        assert caller is not None
+        use = usage[item.user_id]
+        work = item.work
+        held = fair_share.must_hold(use.ahead(work.queue, work.priority))
+        use.recent[item.kind] += 1
+        use.oldest.setdefault(item.kind, now)
+        use.waiting += 1
+        if not held:
+            use.queued[(work.queue, work.priority)] += 1
+            depths[work.queue] += 1
+        row = _row(item, now=now, held=held)
+        rows.append(row)
+        answers.append(row["id"])
+    return rows, answers
+
+
+def _refusal(item: Item, caller: Caller | None, owned: dict[uuid.UUID, tuple[uuid.UUID, str]],
+             depths: Counter[str], use: Usage | None) -> AppError | None:
+    """The first check `item` fails, in the order of the one-at-a-time path."""
+    if caller is None or not caller.is_active or use is None:
+        return unauthorized()
+    for ref in item.work.refs:
+        owner, kind = owned.get(ref.asset_id, (None, None))
+        error = asset_error(ref, kind if owner == item.user_id else None)
+        if error is not None:
+            return error
+    queue = item.work.queue
+    full = queue_full(queue, depths[queue])
+    if full is not None or caller.role == "admin":
+        return full
+    return over_quota(plan=caller.plan, kind=item.kind, recent=use.recent[item.kind],
+                      oldest=use.oldest.get(item.kind), waiting=use.waiting)
+
+
+async def _usage(conn: AsyncConnection, users: list[uuid.UUID]) -> dict[uuid.UUID, Usage]:
+    """Each user's window counts per kind, waiting jobs and queued messages: read after
+    the locks are taken, so they include every committed submit of these users."""
+    usage = {u: Usage(Counter(), {}, 0, Counter()) for u in users}
+    if not users:
+        return usage
+    since = datetime.now(UTC) - WINDOW
+    recent = Job.created_at > since
+    waiting = Job.state.in_(WAITING)
+    for row in await conn.execute(
+            select(Job.user_id, Job.kind, func.count().filter(recent),
+                   func.min(Job.created_at).filter(recent), func.count().filter(waiting))
+            .where(Job.user_id.in_(users), or_(recent, waiting))
+            .group_by(Job.user_id, Job.kind)):
+        use = usage[row[0]]
+        use.recent[row[1]] += row[2]
+        if row[3] is not None:
+            use.oldest[row[1]] = row[3]
+        use.waiting += row[4]
+    if settings.FAIR_SHARE_PER_USER > 0:
+        for user_id, queue, priority, count in await conn.execute(
+                select(Job.user_id, Job.queue, Job.priority, func.count())
+                .where(Job.user_id.in_(users), Job.state.in_(_ON_BROKER))
+                .group_by(Job.user_id, Job.queue, Job.priority)):
+            usage[user_id].queued[(queue, priority)] += count
+    return usage
+
+
+def _row(item: Item, *, now: datetime, held: bool) -> dict[str, Any]:
+    history = history_entry(JobState.PENDING)
+    if held:
+        history += history_entry(JobState.HELD)
+    work = item.work
+    return {
+        "id": uuid.uuid4(), "user_id": item.user_id, "kind": item.kind,
+        "task_name": work.task.value, "queue": work.queue, "priority": work.priority,
+        "state": (JobState.HELD if held else JobState.PENDING).value, "params": work.params,
+        "result": None, "error": None, "progress": 0.0, "stage": None, "history": history,
+        "attempts": 0, "retries": 0, "attempt_log": [], "callback_url": work.callback_url,
+        "created_at": now, "queued_at": None, "started_at": None, "finished_at": None,
+    }
+
+
+def _publish_all(jobs: list[Job]) -> list[uuid.UUID]:
+    """Publish in order; on the first broker failure stop (the sweeper does the rest)."""
+    sent: list[uuid.UUID] = []
+    for job in jobs:
+        try:
+            publish_job(job_id=job.id, task_name=job.task_name, queue=job.queue,
+                        priority=job.priority)
+        except Exception:
+            log.exception("job.publish_failed", extra={"job_id": str(job.id)})
+            break
+        sent.append(job.id)
+    return sent
+
+
+async def _publish_and_announce(*, engine: AsyncEngine, redis: aioredis.Redis,
+                                jobs: list[Job]) -> None:
+    pending = [j for j in jobs if j.state == JobState.PENDING.value]
+    sent = await to_thread.run_sync(_publish_all, pending) if pending else []
+    by_id = {job.id: job for job in jobs}
+    events: list[tuple[uuid.UUID | str, dict[str, Any]]] = []
+    if sent:
+        async with engine.begin() as conn:
+            marked = await conn.execute(
+                update(Job).where(Job.id.in_(sent), Job.state == JobState.PENDING.value)
+                .values(state=JobState.QUEUED.value, queued_at=datetime.now(UTC),
+                        history=history_append(JobState.QUEUED))
+                .returning(Job.id, Job.queued_at, Job.history))
+            for job_id, queued_at, history in marked.tuples():
+                job = by_id[job_id]
+                job.state, job.queued_at, job.history = JobState.QUEUED.value, queued_at, history
+                events.append((job.user_id, _event(JOB_QUEUED, job)))
+    events += [(j.user_id, _event(JOB_HELD, j)) for j in jobs
+               if j.state == JobState.HELD.value]
+    await bus.publish_many(redis, events)
+
+
+def _event(kind: str, job: Job) -> dict[str, Any]:
+    return job_event(kind, job.id, state=job.state, kind=job.kind, queue=job.queue,
+                     priority=job.priority)
