@@ -218,6 +218,7 @@ class Platform:
         """`uvicorn app.main:app` with one worker process, as the launcher runs it."""
         port = free_port()
         child = self.spawn("api", [sys.executable, "-m", "uvicorn", app,
+                                   "--ws-per-message-deflate", "false",
                                    "--host", "127.0.0.1", "--port", str(port)], env)
         self.base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + STARTUP_DEADLINE_S

@@ -41,7 +41,9 @@ def test_the_cpu_image_is_python_3_11_slim_in_two_stages_and_runs_as_a_user() ->
     assert int(uid) > 0 and int(gid) > 0
     installs = " ".join(i.args for i in runtime.all("RUN") if "apt-get install" in i.args)
     assert "espeak-ng" in installs and "ffmpeg" not in installs  # ffmpeg is in the wheel
-    assert runtime.all("CMD")[0].exec_form()[:2] == ["uvicorn", "app.main:app"]
+    command = runtime.all("CMD")[0].exec_form()
+    assert command[:2] == ["uvicorn", "app.main:app"]
+    assert command[command.index("--ws-per-message-deflate") + 1] == "false"
 
 
 def test_the_gpu_image_is_cuda_with_the_video_capability_and_runs_the_gpu_worker() -> None:

@@ -58,7 +58,8 @@ class ApiServer:
         port = free_port()
         log = log_dir / f"api-{port}.log"
         proc = _spawn([sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                       "--port", str(port), "--no-access-log"], log, env)
+                       "--port", str(port), "--no-access-log",
+                       "--ws-per-message-deflate", "false"], log, env)
         server = cls(proc, f"http://127.0.0.1:{port}", log)
         deadline = time.monotonic() + STARTUP_DEADLINE_S
         while time.monotonic() < deadline:

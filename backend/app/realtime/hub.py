@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 import redis.asyncio as aioredis
 
 from app.realtime.bus import FIREHOSE
+from app.realtime.direct import RECONNECT, DirectSender
 from app.realtime.events import id_key, with_id
 
 log = logging.getLogger(__name__)
@@ -20,17 +21,29 @@ SUBSCRIBER_QUEUE_MAX = 2000
 # Must stay below the client's socket timeout (redis-py 8 defaults to 5 s; main.py sets 10 s).
 HUB_BLOCK_MS = 2000
 HUB_BATCH = 500
+# Deliveries made from the hub's loop before it lets other tasks run (requests, parked sends).
+HUB_YIELD_EVERY = 256
 
 
 class Subscription:
-    """One client's queue of (event id, JSON text) for one user's events."""
+    """One client's events of one user: queued (id, JSON text) pairs until `go_direct`,
+    then handed straight to the client's sender, newest id only."""
 
     def __init__(self, user_id: str) -> None:
         self.user_id = user_id
         self.queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(SUBSCRIBER_QUEUE_MAX)
         self.overflowed = False
+        self._sender: DirectSender | None = None
+        self._newest = (0, 0)
 
     def offer(self, item: tuple[str, str]) -> None:
+        sender = self._sender
+        if sender is not None:
+            key = id_key(item[0])
+            if key > self._newest:  # the backlog already carried older ones
+                self._newest = key
+                sender.offer(item[1])
+            return
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
@@ -39,12 +52,33 @@ class Subscription:
 
     def offer_close(self) -> None:
         """Queue the end marker: the reader closes the connection when it gets there."""
+        if self._sender is not None:
+            self._sender.end(RECONNECT)
+            return
         try:
             self.queue.put_nowait(None)
         except asyncio.QueueFull:
             with contextlib.suppress(asyncio.QueueEmpty):
                 self.queue.get_nowait()
             self.queue.put_nowait(None)
+
+    def go_direct(self, sender: DirectSender, newest: tuple[int, int]) -> None:
+        """From now on events go to `sender` as they arrive; those queued go first.
+
+        `newest` is the id key of the last event the client was sent (from the backlog):
+        queued or later events at or below it are dropped, so none arrives twice.
+        """
+        self._newest = newest
+        self._sender = sender
+        while True:
+            try:
+                item = self.queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            if item is None:
+                sender.end(RECONNECT)
+                return
+            self.offer(item)
 
 
 class EventHub:
@@ -96,9 +130,13 @@ class EventHub:
             for _stream, entries in batches or []:
                 if len(entries) == HUB_BATCH and await self._fell_behind(last):
                     self._disconnect_all()
+                delivered = 0
                 for entry_id, fields in entries:
                     last = entry_id.decode()
-                    self._dispatch(fields)
+                    delivered += self._dispatch(fields)
+                    if delivered >= HUB_YIELD_EVERY:
+                        delivered = 0
+                        await asyncio.sleep(0)  # a burst to many sockets must not stall the loop
 
     async def _fell_behind(self, last: str) -> bool:
         """Whether entries after `last` were trimmed before this process read them."""
@@ -119,11 +157,13 @@ class EventHub:
                 sub.overflowed = True
                 sub.offer_close()
 
-    def _dispatch(self, fields: dict[bytes, bytes]) -> None:
+    def _dispatch(self, fields: dict[bytes, bytes]) -> int:
+        """Hand one firehose entry to its user's subscriptions; returns how many."""
         subs = self._subs.get(fields[b"u"].decode())
         if not subs:
-            return
+            return 0
         event_id = fields[b"i"].decode()
         item = (event_id, with_id(event_id, fields[b"d"].decode()))
-        for sub in subs:
+        for sub in subs:  # a failed send only ends its sender: `subs` is not changed here
             sub.offer(item)
+        return len(subs)

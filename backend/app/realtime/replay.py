@@ -14,6 +14,19 @@ from app.realtime.hub import Subscription
 BACKLOG_PAGE = 500
 
 
+async def backlog(redis: aioredis.Redis, user_id: str,
+                  last_id: str) -> AsyncIterator[tuple[str, str]]:
+    """The user's stored events after `last_id`, as (id, json with its id), in id order."""
+    cursor = last_id
+    while True:
+        page = await read_after(redis, user_id, cursor, count=BACKLOG_PAGE)
+        for event_id, data in page:
+            yield event_id, with_id(event_id, data)
+        if len(page) < BACKLOG_PAGE:
+            return
+        cursor = page[-1][0]
+
+
 async def replay_then_live(
     *,
     sub: Subscription,
@@ -29,15 +42,9 @@ async def replay_then_live(
     """
     newest = (0, 0)
     if last_id is not None:
-        cursor = last_id
-        while True:
-            page = await read_after(redis, sub.user_id, cursor, count=BACKLOG_PAGE)
-            for event_id, data in page:
-                newest = id_key(event_id)
-                yield event_id, with_id(event_id, data)
-            if len(page) < BACKLOG_PAGE:
-                break
-            cursor = page[-1][0]
+        async for stored in backlog(redis, sub.user_id, last_id):
+            newest = id_key(stored[0])
+            yield stored
     while True:
         try:
             # a queued event is taken without a timer: wait_for would start a Task per

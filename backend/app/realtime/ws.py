@@ -12,12 +12,17 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from app.api.deps import websocket_user
 from app.core.config import settings
 from app.core.errors import AppError
+from app.realtime.direct import DISCONNECTED, LIFETIME, DirectSender
 from app.realtime.events import id_key
-from app.realtime.replay import replay_then_live
+from app.realtime.hub import SUBSCRIBER_QUEUE_MAX
+from app.realtime.replay import backlog
 
 router = APIRouter(tags=["realtime"])
 
 IDLE_PING_S = 15.0
+PING = '{"type":"ping"}'
+# A client that stopped reading may never take the close frame.
+CLOSE_WAIT_S = 5.0
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_LIFETIME = 4000
 
@@ -55,20 +60,35 @@ async def websocket_events(websocket: WebSocket) -> None:
         receiver = asyncio.create_task(_until_disconnect(websocket))
         try:
             await websocket.send_text(json.dumps({"type": "ready", "user_id": str(user.id)}))
-            async for item in replay_then_live(sub=sub, redis=websocket.app.state.redis,
-                                               last_id=last_id, idle_s=IDLE_PING_S):
-                if receiver.done():
-                    return
-                if time.monotonic() > deadline:
+            newest = (0, 0)
+            if last_id is not None:
+                async for event_id, text in backlog(websocket.app.state.redis, sub.user_id,
+                                                    last_id):
+                    if receiver.done():
+                        return
+                    await websocket.send_text(text)
+                    newest = id_key(event_id)
+            sender = DirectSender(websocket.send_text, limit=SUBSCRIBER_QUEUE_MAX)
+            receiver.add_done_callback(lambda _: sender.end(DISCONNECTED))
+            sub.go_direct(sender, newest)
+            await _follow(sender, deadline)
+            await sender.aclose()
+            if sender.reason != DISCONNECTED:  # the client resumes from its last id
+                async with asyncio.timeout(CLOSE_WAIT_S):
                     await websocket.close(code=CLOSE_LIFETIME, reason="reconnect")
-                    return
-                if item is None:
-                    await websocket.send_text('{"type":"ping"}')
-                else:
-                    await websocket.send_text(item[1])
-            # the stream ended: this client fell behind; it resumes from its last id
-            await websocket.close(code=CLOSE_LIFETIME, reason="reconnect")
-        except (WebSocketDisconnect, RuntimeError):
+        except (WebSocketDisconnect, RuntimeError, TimeoutError):
             return
         finally:
             receiver.cancel()
+
+
+async def _follow(sender: DirectSender, deadline: float) -> None:
+    """Live events flow through `sender` from the hub; here only pings and the deadline."""
+    while (remaining := deadline - time.monotonic()) > 0:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(min(IDLE_PING_S, remaining)):
+                await sender.ended.wait()
+        if sender.ended.is_set():
+            return
+        sender.offer(PING)
+    sender.end(LIFETIME)
