@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -31,8 +32,9 @@ def _sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     return maker
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit on success (then run after-commit hooks)."""
+@contextlib.asynccontextmanager
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction: commit on success (then run after-commit hooks), else roll back."""
     async with _sessionmaker(request)() as session:
         try:
             yield session
@@ -42,6 +44,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await run_callbacks(session, "after_rollback")
             raise
         await run_callbacks(session, "after_commit")
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request (`request_session`)."""
+    async with request_session(request) as session:
+        yield session
 
 
 async def get_redis(request: Request) -> aioredis.Redis:
@@ -106,15 +114,12 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 @dataclass(frozen=True)
 class Caller:
     """Who is calling, before the user row is read: a bearer token's user id costs no
-    round trip (the submit batch reads the row), an API key is looked up at once."""
+    round trip (the submit batch reads the row, and checks it is active)."""
 
     user_id: uuid.UUID
-    user: User | None
 
     async def load(self, session: AsyncSession) -> User:
         """The active user row (401 if it is gone or inactive)."""
-        if self.user is not None:
-            return self.user
         user = await session.get(User, self.user_id)
         if user is None or not user.is_active:
             raise _UNAUTHORIZED
@@ -122,19 +127,21 @@ class Caller:
 
 
 async def get_caller(
-    session: SessionDep,
+    request: Request,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Caller:
+    """No session unless the credential is an API key: most submits need none."""
     credential = token or api_key
     if credential and not credential.startswith(API_KEY_PREFIX):
         user_id = decode_access_token(credential)
         if user_id is None:
             raise _UNAUTHORIZED
         bind(user_id=str(user_id))
-        return Caller(user_id, None)
-    user = await authenticate(session, credential)
-    return Caller(user.id, user)
+        return Caller(user_id)
+    async with _sessionmaker(request)() as session:
+        user = await authenticate(session, credential)
+    return Caller(user.id)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

@@ -16,6 +16,7 @@ from app.api.deps import (
     RedisDep,
     SessionDep,
     StorageDep,
+    request_session,
 )
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
@@ -43,20 +44,21 @@ def job_read(job: Job) -> JobRead:
 
 @router.post("/submit/video", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
              summary="Submit a slideshow video job", responses=SUBMIT_RESPONSES)
-async def submit_video_job(body: VideoSubmit, caller: CurrentCaller, session: SessionDep,
+async def submit_video_job(body: VideoSubmit, caller: CurrentCaller, request: Request,
                            redis: RedisDep, admitter: AdmitterDep, response: Response,
                            idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
-    if idempotency_key is None:
+    if idempotency_key is None:  # batched admission: no session of its own
         work = video_work(body)
         if body.callback_url is not None:
             await check_target(body.callback_url, field="callback_url")
         return job_read(await admitter.admit(user_id=caller.user_id, work=work))
-    user = await caller.load(session)
-    job = await submit_once(
-        route="video", body=body, session=session, user=user, key=idempotency_key,
-        response=response,
-        create=lambda job_id: submit_video(session=session, redis=redis, user=user,
-                                           request=body, job_id=job_id))
+    async with request_session(request) as session:  # committed before the 202 is sent
+        user = await caller.load(session)
+        job = await submit_once(
+            route="video", body=body, session=session, user=user, key=idempotency_key,
+            response=response,
+            create=lambda job_id: submit_video(session=session, redis=redis, user=user,
+                                               request=body, job_id=job_id))
     return job_read(job)
 
 
