@@ -58,6 +58,7 @@ async def websocket_events(websocket: WebSocket) -> None:
     deadline = time.monotonic() + settings.WS_MAX_LIFETIME_S
     async with hub.subscribe(str(user.id)) as sub:
         receiver = asyncio.create_task(_until_disconnect(websocket))
+        sender: DirectSender | None = None
         try:
             await websocket.send_text(json.dumps({"type": "ready", "user_id": str(user.id)}))
             newest = (0, 0)
@@ -80,6 +81,8 @@ async def websocket_events(websocket: WebSocket) -> None:
             return
         finally:
             receiver.cancel()
+            if sender is not None:  # e.g. cancelled at shutdown: stop parked frames too
+                sender.end(DISCONNECTED)
 
 
 async def _follow(sender: DirectSender, deadline: float) -> None:
