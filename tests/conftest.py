@@ -45,7 +45,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         _SERVICES.stop()
     if _SLOT is not None:
         release_slot(_SLOT)
-    shutil.rmtree(_TMP, ignore_errors=True)
+    if os.environ.get("REELFORGE_KEEP_TEST_TMP"):  # keep logs and data to read after a failure
+        print(f"test data and logs kept in {_TMP}")
+    else:
+        shutil.rmtree(_TMP, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
