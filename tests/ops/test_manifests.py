@@ -9,6 +9,7 @@ import yaml
 
 from app.core.config import settings
 from app.tasks.names import WORKER_GROUPS
+from tests.deploy.supervised import parsed_config
 
 MANIFESTS = Path(__file__).resolve().parents[2] / "infrastructure" / "kubernetes"
 
@@ -26,6 +27,16 @@ def test_one_worker_deployment_per_group_consuming_its_queues() -> None:
         args = container["args"]
         assert args[args.index("-Q") + 1] == ",".join(WORKER_GROUPS[group])
         assert f"--hostname={group}@$(POD_NAME)" in args
+
+
+def test_workers_get_as_long_to_stop_as_under_supervisord() -> None:
+    """A pod killed before its warm shutdown ends cuts a render short (it is redone)."""
+    deployments = {d["metadata"]["name"]: d for d in load("workers.yaml")}
+    conf = parsed_config()
+    for group in WORKER_GROUPS:
+        pod = deployments[settings.KUBERNETES_DEPLOYMENT_TEMPLATE.format(group=group)]
+        grace = pod["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        assert grace == conf.getint(f"program:worker-{group}", "stopwaitsecs"), group
 
 
 def test_scaler_role_allows_exactly_what_the_scaler_calls() -> None:
