@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
+from app.api import result_files
 from app.api.deps import StorageDep
 from app.core.errors import AppError
 from app.core.signing import verify
@@ -25,4 +26,4 @@ async def read_signed_file(key: str, storage: StorageDep,
         path = storage.local_path(key)
     except (FileNotFoundError, ValueError):
         raise AppError("not_found", "file not found", 404) from None
-    return FileResponse(path, media_type="video/mp4")
+    return FileResponse(path, media_type=result_files.media_type(key))

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 
+from app.api import result_files
 from app.api.deps import (
     AdmitterDep,
     CurrentCaller,
@@ -94,7 +95,8 @@ async def cancel_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
 
 @router.get("/{job_id}/result", summary="Download the result (Range requests supported)",
             response_class=FileResponse, response_model=None,
-            responses={200: {"content": {"video/mp4": {}}}, 409: {"description": "Not ready"}})
+            responses={200: {"content": {"video/mp4": {}, "audio/wav": {}}},
+                       409: {"description": "Not ready"}})
 async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                       storage: StorageDep,
                       signed: Annotated[bool, Query(description="Redirect to a signed URL")]
@@ -104,8 +106,9 @@ async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
         raise AppError("not_ready", f"job is {job.state}, not succeeded", 409, field="job_id")
     if signed:
         return RedirectResponse(signed_path(job.output_key), status_code=307)
-    return FileResponse(storage.local_path(job.output_key), media_type="video/mp4",
-                        filename=f"reelforge-{job.id}.mp4")
+    return FileResponse(storage.local_path(job.output_key),
+                        media_type=result_files.media_type(job.output_key),
+                        filename=result_files.download_name(job.output_key, job.id))
 
 
 @router.get("/{job_id}/events", summary="Server-sent events for one job",
