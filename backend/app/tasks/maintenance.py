@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+
 from app.services import fair_share, recovery
+from app.social.stranded import take_stranded
 from app.tasks.app import celery_app
 from app.tasks.names import TaskName
+from app.tasks.webhooks import publish_delivery
+
+log = logging.getLogger(__name__)
 
 
 @celery_app.task(name=TaskName.MAINTENANCE_SWEEP.value)
 def sweep_unpublished_task() -> int:
     """Re-publish jobs committed but never sent, and overdue retries; release held jobs
-    whose owner has no message queued."""
-    return recovery.sweep_unpublished() + fair_share.heal()
+    whose owner has no message queued; resend webhook deliveries whose message was lost."""
+    return recovery.sweep_unpublished() + fair_share.heal() + resend_stranded_deliveries()
+
+
+def resend_stranded_deliveries(period_s: float | None = None) -> int:
+    stranded = take_stranded(period_s)
+    for delivery_id in stranded:
+        publish_delivery(delivery_id)
+    if stranded:
+        log.warning("maintenance.sweep.deliveries_resent", extra={"count": len(stranded)})
+    return len(stranded)
 
 
 @celery_app.task(name=TaskName.MAINTENANCE_REAP.value)
