@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -71,6 +72,9 @@ class WebhookDelivery(IdMixin, CreatedMixin, Base):
         # the same event is recorded once per target, however often the outcome is reported
         UniqueConstraint("event_id", "source", "url", name="uq_webhook_deliveries_event_target"),
         Index("ix_webhook_deliveries_job_created", "job_id", "created_at"),
+        # the sweeper's search for lost deliveries (migration 0009)
+        Index("ix_webhook_deliveries_open", "updated_at",
+              postgresql_where=text("status IN ('pending', 'retrying', 'delivering')")),
     )
 
     job_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
