@@ -17,6 +17,7 @@ from app.core.db import make_async_engine, make_sessionmaker
 from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.realtime.hub import EventHub
+from app.realtime.transport import ExposeTransport
 from app.services.admission import Admitter
 from app.web import routes as web
 
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
     app.add_middleware(NulGuard)
     app.add_middleware(BodySizeLimit, limits={f"{settings.API_PREFIX}/assets": upload_cap},
                        default=1 << 20)
+    app.add_middleware(ExposeTransport)  # added last, so outermost: sees uvicorn's own send
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(api_router, prefix=settings.API_PREFIX)

@@ -3,12 +3,15 @@ gapless prefix, and resuming from its last id brings the rest."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
+import time
 import uuid
 from urllib.parse import urlsplit
 
+import psutil
 import pytest
 import redis
 from websockets.exceptions import ConnectionClosed
@@ -25,6 +28,7 @@ from tests.support.processes import ApiServer
 # to 4 MiB, the transport holds 64 KiB) plus the parked frames
 EVENTS = SUBSCRIBER_QUEUE_MAX + 8_000
 PADDING = "x" * 1000
+DROP_DEADLINE_S = 60.0  # parked frames overflow, then CLOSE_WAIT_S (5 s) for the close frame
 
 
 def _stalled(url: str) -> ClientConnection:
@@ -33,7 +37,8 @@ def _stalled(url: str) -> ClientConnection:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect((parts.hostname, parts.port))
-    return connect(url, sock=sock, max_queue=4, open_timeout=10)
+    # no keepalive pings: only the server may end this connection
+    return connect(url, sock=sock, max_queue=4, open_timeout=10, ping_interval=None)
 
 
 def _progress(ws: ClientConnection, marker: str, into: list[int], last: list[str],
@@ -79,3 +84,30 @@ def test_a_stalled_client_is_cut_off_while_others_keep_up(
         _progress(resumed, marker, rest, [], EVENTS - len(slow_got))
     client.close()
     assert slow_got + rest == list(range(EVENTS))
+
+
+def _server_side_open(server: ApiServer, client_port: int) -> bool:
+    """Whether the API process still holds its end of the client's TCP connection."""
+    return any(c.raddr and c.raddr.port == client_port
+               for c in psutil.Process(server.proc.pid).net_connections(kind="tcp"))
+
+
+def test_a_client_that_never_reads_is_dropped_not_kept(
+        account: Account, api_server: ApiServer) -> None:
+    # The close frame cannot reach a peer whose window is shut; a plain close would wait for
+    # the send buffer to drain, which TCP never gives up on. The server resets it instead.
+    url = f"{api_server.ws_url}?token={account.token}"
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    with contextlib.suppress(OSError, ConnectionClosed), _stalled(url) as slow:
+        port = slow.socket.getsockname()[1]
+        assert _server_side_open(api_server, port)
+        marker = str(uuid.uuid4())
+        for n in range(EVENTS):
+            publish_sync(client, account.user_id,
+                         job_event("job.progress", marker, progress=n, note=PADDING))
+        end = time.monotonic() + DROP_DEADLINE_S
+        while _server_side_open(api_server, port) and time.monotonic() < end:
+            time.sleep(0.1)  # polling interval of a bounded wait for the reset
+        dropped = not _server_side_open(api_server, port)
+    client.close()
+    assert dropped

@@ -16,6 +16,7 @@ from app.realtime.direct import DISCONNECTED, LIFETIME, DirectSender
 from app.realtime.events import id_key
 from app.realtime.hub import SUBSCRIBER_QUEUE_MAX
 from app.realtime.replay import backlog
+from app.realtime.transport import reset
 
 router = APIRouter(tags=["realtime"])
 
@@ -75,8 +76,11 @@ async def websocket_events(websocket: WebSocket) -> None:
             await _follow(sender, deadline)
             await sender.aclose()
             if sender.reason != DISCONNECTED:  # the client resumes from its last id
-                async with asyncio.timeout(CLOSE_WAIT_S):
-                    await websocket.close(code=CLOSE_LIFETIME, reason="reconnect")
+                try:
+                    async with asyncio.timeout(CLOSE_WAIT_S):
+                        await websocket.close(code=CLOSE_LIFETIME, reason="reconnect")
+                except TimeoutError:
+                    reset(websocket.scope)  # it does not even take the close frame
         except (WebSocketDisconnect, RuntimeError, TimeoutError):
             return
         finally:
