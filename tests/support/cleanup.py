@@ -16,13 +16,14 @@ from tests.support.fixtures import Account
 SETTLE_S = 60.0
 
 
-def _open_jobs(user_id: str) -> list[tuple[uuid.UUID, uuid.UUID | None, str]]:
+def _open_jobs(user_id: str) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
+    """(job id, workflow id) of the user's jobs not yet finished."""
     engine = create_engine(settings.sync_database_url)
     try:
         with engine.connect() as conn:
-            rows = conn.execute(select(Job.id, Job.workflow_id, Job.state).where(
+            rows = conn.execute(select(Job.id, Job.workflow_id).where(
                 Job.user_id == uuid.UUID(user_id), Job.state.in_(CANCELLABLE)))
-            return [(r.id, r.workflow_id, r.state) for r in rows]
+            return [(r.id, r.workflow_id) for r in rows]
     finally:
         engine.dispose()
 
@@ -35,10 +36,10 @@ def cancel_open_work(account: Account) -> None:
     end = time.monotonic() + SETTLE_S
     while open_jobs := _open_jobs(account.user_id):
         assert time.monotonic() < end, f"{len(open_jobs)} jobs still open: {open_jobs[:5]}"
-        for workflow_id in {w for _, w, _ in open_jobs if w is not None}:
+        for workflow_id in {w for _, w in open_jobs if w is not None}:
             answer = account.client.delete(f"/api/v1/workflows/{workflow_id}")
             assert answer.status_code in {200, 409}, answer.text
-        for job_id, workflow_id, _ in open_jobs:
+        for job_id, workflow_id in open_jobs:
             if workflow_id is None:
                 answer = account.client.delete(f"/api/v1/tasks/{job_id}")
                 assert answer.status_code in {200, 409}, answer.text
