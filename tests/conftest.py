@@ -34,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "REDIS_URL": _SERVICES.redis_url,
         "DATA_DIR": str(_TMP / "data"),
         "PROGRESS_DB_INTERVAL_S": "0.3",
+        **_SERVICES.storage_env,
     })
     from app.core.migrate import upgrade_head
 

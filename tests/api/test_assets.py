@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from pathlib import Path
 
 from PIL import Image
 from sqlalchemy import create_engine, text
@@ -13,6 +12,7 @@ from sqlalchemy import create_engine, text
 from app.core.config import settings
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes, tone_wav
+from tests.support.store import read_object, stored_keys
 
 
 def _png_header_only(width: int, height: int) -> bytes:
@@ -25,9 +25,8 @@ def _png_header_only(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
-def _stored_files() -> set[Path]:
-    root = settings.storage_dir
-    return set(root.rglob("*")) if root.exists() else set()
+def _stored_files() -> set[str]:
+    return stored_keys("assets/")
 
 
 def _asset_count(user_id: str) -> int:
@@ -45,9 +44,9 @@ def test_image_upload_is_normalised_to_jpeg(account: Account) -> None:
     body = created.json()
     assert body["kind"] == "image" and body["content_type"] == "image/jpeg"
     assert (body["width"], body["height"]) == (800, 600)
-    stored = list(settings.storage_dir.rglob(f"{body['id']}.jpg"))
-    assert len(stored) == 1
-    with Image.open(stored[0]) as image:
+    stored = [k for k in stored_keys(f"assets/{account.user_id}/") if body["id"] in k]
+    assert stored == [f"assets/{account.user_id}/{body['id']}.jpg"]
+    with Image.open(io.BytesIO(read_object(stored[0]))) as image:
         assert image.format == "JPEG" and image.size == (800, 600)
 
 
@@ -109,7 +108,7 @@ def test_another_users_asset_is_404(make_account) -> None:  # type: ignore[no-un
 
 def test_delete_removes_row_and_file(account: Account) -> None:
     asset = account.upload(image_bytes((9, 9, 9)), "x.png").json()
-    assert list(settings.storage_dir.rglob(f"{asset['id']}.jpg"))
+    assert f"assets/{account.user_id}/{asset['id']}.jpg" in _stored_files()
     assert account.client.delete(f"/api/v1/assets/{asset['id']}").status_code == 204
     assert account.client.get(f"/api/v1/assets/{asset['id']}").status_code == 404
-    assert not list(settings.storage_dir.rglob(f"{asset['id']}.jpg"))
+    assert f"assets/{account.user_id}/{asset['id']}.jpg" not in _stored_files()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import httpx
@@ -52,8 +53,13 @@ def test_slideshow_end_to_end(account: Account, api_server: ApiServer, worker: C
     assert states[:3] == ["pending", "queued", "started"] and states[-1] == "succeeded"
 
     video = tmp_path / "out.mp4"
-    download = account.client.get(f"/api/v1/tasks/{job['id']}/result")
+    # the result route sends the client to the store: a presigned GET, no token needed there
+    moved = account.client.get(f"/api/v1/tasks/{job['id']}/result")
+    assert moved.status_code == 307 and moved.headers["location"].startswith(
+        os.environ["S3_ENDPOINT_URL"])
+    download = httpx.get(moved.headers["location"])
     assert download.status_code == 200 and download.headers["content-type"] == "video/mp4"
+    assert f"reelforge-{job['id']}.mp4" in download.headers["content-disposition"]
     video.write_bytes(download.content)
     info = probe(video)
     expected = 3 * 2.0 - 2 * 0.5
@@ -66,11 +72,17 @@ def test_slideshow_end_to_end(account: Account, api_server: ApiServer, worker: C
         seen = frame_rgb_at(video, middle)
         assert all(abs(a - b) < 30 for a, b in zip(seen, color, strict=True)), (index, seen)
 
-    ranged = account.client.get(f"/api/v1/tasks/{job['id']}/result",
-                                headers={"Range": "bytes=0-99"})
-    assert ranged.status_code == 206 and len(ranged.content) == 100
+    ranged = httpx.get(moved.headers["location"], headers={"Range": "bytes=0-99"})
+    assert ranged.status_code == 206 and ranged.content == video.read_bytes()[:100]
     signed = account.client.get(f"/api/v1/tasks/{job['id']}/result?signed=true",
                                 follow_redirects=False)
     assert signed.status_code == 307
-    played = httpx.get(api_server.base_url + signed.headers["location"])  # no token needed
+    link = api_server.base_url + signed.headers["location"]
+    played = httpx.get(link)  # streamed from the store through the API, no token needed
     assert played.status_code == 200 and played.content == video.read_bytes()
+    tail = httpx.get(link, headers={"Range": "bytes=-50"})
+    assert tail.status_code == 206 and tail.content == video.read_bytes()[-50:]
+    size = len(video.read_bytes())
+    assert tail.headers["content-range"] == f"bytes {size - 50}-{size - 1}/{size}"
+    beyond = httpx.get(link, headers={"Range": f"bytes={size}-"})
+    assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{size}"

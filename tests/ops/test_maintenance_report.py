@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, select
 from app.core.config import settings
 from app.models import DailyReport
 from app.services.maintenance import generate_daily_report
-from app.storage import get_storage
 from tests.ops.rows import add_jobs, job, make_user
+from tests.support.store import read_object
 
 DAY = date(2004, 7, 8)
 START = datetime(2004, 7, 8, 1, tzinfo=UTC)
@@ -37,9 +37,8 @@ def test_report_holds_volumes_failures_slowest_jobs_and_busiest_users() -> None:
 
     result = generate_daily_report(day=DAY)
 
-    storage = get_storage()
     assert result["json_key"] == "reports/2004-07-08.json"
-    report = json.loads(storage.local_path("reports/2004-07-08.json").read_text())
+    report = json.loads(read_object("reports/2004-07-08.json"))
     assert report["totals"] == {"submitted": 15, "failed": 3}
     assert {"queue": "video", "state": "succeeded", "jobs": 12} in report["volumes"]
     assert report["failures"][0] == {"queue": "content", "code": "tts_failed", "jobs": 2,
@@ -49,7 +48,7 @@ def test_report_holds_volumes_failures_slowest_jobs_and_busiest_users() -> None:
     assert [u["email"] for u in report["busiest_users"]][:2] == [
         "busy<b>@example.com", f"ops-{light.hex[:12]}@example.com"]
     assert report["busiest_users"][0]["jobs"] == 12
-    html = storage.local_path("reports/2004-07-08.html").read_text()
+    html = read_object("reports/2004-07-08.html").decode()
     assert "busy&lt;b&gt;@example.com" in html and "<b>" not in html
     assert "tts_failed" in html
     [row] = report_rows()

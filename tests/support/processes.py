@@ -26,10 +26,15 @@ def free_port() -> int:
 
 def _spawn(args: list[str], log: Path,
            env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start a process with a DATA_DIR of its own (beside its log) unless `env` names one:
+    the API and every worker share nothing but PostgreSQL, Redis and the S3 store, as on
+    separate machines, so a hidden shared-filesystem assumption fails the tests."""
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = log.open("ab")
+    private = {"DATA_DIR": str(log.parent.parent / "disks" / log.stem)}
     return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})}, start_new_session=True)
+                            env={**os.environ, **private, **(env or {})},
+                            start_new_session=True)
 
 
 def _stop(proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> None:

@@ -6,10 +6,10 @@ import time
 
 import psutil
 
-from app.core.config import settings
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
 from tests.support.processes import CeleryWorker
+from tests.support.store import stored_keys
 
 DEADLINE_S = 30.0
 
@@ -40,8 +40,7 @@ def test_cancel_running_render_kills_ffmpeg(account: Account, worker: CeleryWork
 
     final = account.client.get(f"/api/v1/tasks/{job['id']}").json()
     assert final["state"] == "cancelled" and final["result"] is None
-    assert not (settings.storage_dir / "results" / account.user_id / job["id"]).exists()
-    assert not (settings.temp_dir / f"render-{job['id']}").exists()
+    assert not stored_keys(f"results/{account.user_id}/{job['id']}/")
     again = account.client.delete(f"/api/v1/tasks/{job['id']}")
     assert again.status_code == 409
 

@@ -107,7 +107,7 @@ def test_single_content_and_speech_steps(account: Account, client: httpx.Client,
     speech = done["tts"]["result"]
     assert [w[0] for w in speech["words"]] == ["Tea", "leaves", "are", "picked", "by", "hand"]
     assert speech["duration_s"] > 1.0
-    audio = client.get(f"/api/v1/tasks/{tts.json()['id']}/result")
+    audio = client.get(f"/api/v1/tasks/{tts.json()['id']}/result", follow_redirects=True)
     assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
     assert audio.content[:4] == b"RIFF" and audio.content[8:12] == b"WAVE"
     assert f"reelforge-{tts.json()['id']}.wav" in audio.headers["content-disposition"]

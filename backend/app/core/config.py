@@ -19,6 +19,10 @@ class PlanLimits(BaseModel):
     max_waiting: int
     max_running: int
 
+    # Results (and the jobs' rendered files) are removed from the store after this many
+    # days; the job rows stay, reading `result_expired`. 0 keeps them for ever.
+    result_retention_days: int = 30
+
     def submits_for(self, kind: str) -> int:
         return self.submits_per_hour.get(kind, self.submits_per_hour.get("*", 0))
 
@@ -47,10 +51,36 @@ class Settings(BaseSettings):
     ACCESS_TOKEN_TTL_S: int = 3600
     JWT_ALGORITHM: str = "HS256"
 
-    DATA_DIR: Path = Path(".var")
-    STORAGE_BACKEND: Literal["local"] = "local"
-    STORAGE_DIR: Path | None = None  # default: DATA_DIR / "storage"
+    DATA_DIR: Path = Path(".var")  # private to each process: temp files, embedded servers
+    # Storage (docs/storage.md): `s3` wherever the platform runs (the API and every worker
+    # reach the same bucket, no shared disk); `local` only for a single process on one disk.
+    STORAGE_BACKEND: Literal["s3", "local"] = "s3"
+    STORAGE_DIR: Path | None = None  # `local` only; default: DATA_DIR / "storage"
     SIGNED_URL_TTL_S: int = 900
+    S3_ENDPOINT_URL: str | None = None  # unset: AWS S3; MinIO, R2, SeaweedFS: their URL
+    # The endpoint clients are sent to by presigned URLs, where it differs from the one the
+    # servers use (a cluster-internal service name): unset means S3_ENDPOINT_URL.
+    S3_PUBLIC_ENDPOINT_URL: str | None = None
+    S3_BUCKET: str = "reelforge"
+    S3_REGION: str = "us-east-1"
+    S3_ACCESS_KEY_ID: str | None = None  # unset: boto3's chain (env, profile, IAM role)
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_ADDRESSING_STYLE: Literal["path", "virtual", "auto"] = "path"  # path suits self-hosted
+    S3_CONNECT_TIMEOUT_S: float = 5.0
+    S3_READ_TIMEOUT_S: float = 60.0
+    S3_MAX_ATTEMPTS: int = 5  # boto3's adaptive retry mode: backoff plus client-side rate
+    S3_MAX_POOL_CONNECTIONS: int = 20  # per process; the API's thread pool has 40 threads
+    # Multipart above 16 MiB, in 8 MiB parts, two at a time: an upload holds at most ~16 MiB
+    # of parts in memory (boto3's default of 10 threads would hold 80 MiB).
+    S3_MULTIPART_THRESHOLD_BYTES: int = 16 * 1024 * 1024
+    S3_MULTIPART_CHUNK_BYTES: int = 8 * 1024 * 1024
+    S3_MAX_CONCURRENCY: int = 2
+    # Results: `redirect` sends clients to a presigned GET on the store; `stream` passes the
+    # bytes through the API (with Range) where clients cannot reach the store.
+    RESULT_DELIVERY: Literal["redirect", "stream"] = "redirect"
+    # Direct uploads (POST /assets/uploads): the presigned PUT is valid this long, and an
+    # upload never completed is removed from the store by cleanup after twice that.
+    DIRECT_UPLOAD_TTL_S: int = 3600
 
     # Upload caps: a 50 MB image or a 40 MP decode is far beyond any phone photo.
     MAX_IMAGE_BYTES: int = 25 * 1024 * 1024
@@ -96,9 +126,9 @@ class Settings(BaseSettings):
     # kinds not listed), jobs waiting at once, jobs running at once. Admins are exempt.
     PLANS: dict[str, PlanLimits] = {
         "free": PlanLimits(submits_per_hour={"video": 5, "*": 60}, max_waiting=20,
-                           max_running=2),
+                           max_running=2, result_retention_days=7),
         "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
-                          max_running=8),
+                          max_running=8, result_retention_days=90),
     }
     # Fair share: messages one user may have waiting on one queue's broker lists; the rest
     # wait in PostgreSQL (`held`) and are released one per claim. 0 turns it off.

@@ -107,6 +107,7 @@ def child_env(options: LaunchOptions, services: Services, creds: Credentials) ->
     env.update(DATABASE_URL=services.database_url, REDIS_URL=services.redis_url,
                DATA_DIR=str(options.data_dir), FLOWER_USER=creds.flower_user,
                FLOWER_PASSWORD=creds.flower_password, PYTHONUNBUFFERED="1")
+    env.update(services.storage_env)
     if configured("PUBLIC_URL") is None:  # links in mails and signed URLs follow --port
         env["PUBLIC_URL"] = f"http://127.0.0.1:{options.port}"
     return env
@@ -145,9 +146,19 @@ def banner(options: LaunchOptions, services: Services, creds: Credentials) -> li
     lines += [
         f"  Database   {_shown(services.database_url)}{db_note}",
         f"  Redis      {_shown(services.redis_url)}{redis_note}",
+        f"  Storage    {_storage_shown(services)}",
         f"  Data       {options.data_dir}",
     ]
     return lines
+
+
+def _storage_shown(services: Services) -> str:
+    env = services.storage_env
+    if env:
+        return f"S3 {env['S3_ENDPOINT_URL']} bucket {env['S3_BUCKET']} (embedded)"
+    if settings.STORAGE_BACKEND == "local":
+        return f"local disk {settings.storage_dir} (single machine only)"
+    return f"S3 {settings.S3_ENDPOINT_URL or 'AWS'} bucket {settings.S3_BUCKET}"
 
 
 def _shown(url: str) -> str:
@@ -225,7 +236,8 @@ def run_platform(options: LaunchOptions | None = None) -> int:
                 options.data_dir, database_url=configured("DATABASE_URL"),
                 redis_url=configured("REDIS_URL"),
                 # the embedded broker is password-protected like a production one
-                redis_password=stable_secret(options.data_dir / "redis-password"))
+                redis_password=stable_secret(options.data_dir / "redis-password"),
+                s3_secret=stable_secret(options.data_dir / "s3-secret"))
             check()
             supervisor.say("applying migrations")
             upgrade_head(running.sync_database_url)

@@ -1,10 +1,11 @@
-"""Where PostgreSQL and Redis come from: a configured URL, a local server, or an embedded one."""
+"""Where PostgreSQL, Redis and S3 come from: a configured URL, a local server or an embedded one."""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
 import os
+import secrets
 import socket
 import subprocess
 import time
@@ -24,6 +25,7 @@ from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL, make_url
 
 from app.dev.process import alive, die_with_parent, stop_process
+from app.dev.seaweed import start_embedded_s3
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,8 @@ class Services:
     database_url: str
     redis_url: str
     embedded: list[Stoppable] = field(default_factory=list)
+    # STORAGE_BACKEND and S3_* for an embedded store; empty when the settings name one
+    storage_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def sync_database_url(self) -> str:
@@ -328,9 +332,16 @@ def start_embedded_redis(data_dir: Path, port: int = 0,
     raise RuntimeError(f"embedded redis did not start; log tail:\n{log_tail}")
 
 
+def wants_embedded_s3() -> bool:
+    """S3 storage with no endpoint or backend configured: start the embedded store."""
+    return configured("STORAGE_BACKEND") is None and configured("S3_ENDPOINT_URL") is None
+
+
 def resolve_services(data_dir: Path, *, database_url: str | None, redis_url: str | None,
-                     adopt: bool = True, redis_password: str | None = None) -> Services:
-    """Use the URLs that are given; start embedded servers under data_dir for the others."""
+                     adopt: bool = True, redis_password: str | None = None,
+                     s3_secret: str | None = None) -> Services:
+    """Use the URLs that are given; start embedded servers under data_dir for the others.
+    With `s3_secret`, an embedded S3 server is started too unless storage is configured."""
     services = Services(database_url="", redis_url="")
     try:
         if database_url:
@@ -345,6 +356,10 @@ def resolve_services(data_dir: Path, *, database_url: str | None, redis_url: str
             embedded_redis = start_embedded_redis(data_dir, password=redis_password)
             services.embedded.append(embedded_redis)
             services.redis_url = embedded_redis.url
+        if s3_secret is not None and wants_embedded_s3():
+            store = start_embedded_s3(data_dir, access_key="reelforge", secret_key=s3_secret)
+            services.embedded.append(store)
+            services.storage_env = store.env()
     except BaseException:
         services.stop()
         raise
@@ -389,6 +404,11 @@ def test_services(data_dir: Path) -> Services:
             embedded_redis = start_embedded_redis(data_dir)
             services.embedded.append(embedded_redis)
             services.redis_url = embedded_redis.url
+        # the suite always runs on a real S3 server of its own, never on a local disk
+        store = start_embedded_s3(data_dir, access_key="reelforge-test",
+                                  secret_key=secrets.token_urlsafe(24))
+        services.embedded.append(store)
+        services.storage_env = store.env()
     except BaseException:
         services.stop()
         raise

@@ -81,8 +81,9 @@ async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
         asset_id = uuid.uuid4()
         key = f"assets/{user.id}/{asset_id}.{checked.extension}"
         sha = await to_thread.run_sync(_sha256, path)
-        await to_thread.run_sync(storage.put_file, key, path)
-        after_rollback(session, lambda: storage.delete(key))
+        await to_thread.run_sync(lambda: storage.put_file(key, path,
+                                                          content_type=checked.content_type))
+        after_rollback(session, lambda: to_thread.run_sync(storage.delete, key))
         asset = Asset(
             id=asset_id, user_id=user.id, kind=checked.kind, content_type=checked.content_type,
             filename=_SAFE_NAME.sub("_", filename or "upload")[:255], storage_key=key,
@@ -146,4 +147,4 @@ async def delete_asset(*, session: AsyncSession, storage: Storage, user: User,
     key = asset.storage_key
     await session.delete(asset)
     await session.flush()
-    after_commit(session, lambda: storage.delete(key))
+    after_commit(session, lambda: to_thread.run_sync(storage.delete, key))

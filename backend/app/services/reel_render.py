@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from app.core.config import settings
-from app.core.db import sync_session
 from app.media import RenderFailed, RenderProgress, SpecError, render_timeline
 from app.media.timeline import (
     Audio,
@@ -26,8 +20,8 @@ from app.media.timeline import (
     Voice,
     Word,
 )
-from app.models import Asset
 from app.services.reel_timing import scene_seconds
+from app.services.stored_inputs import fetch_assets, private_folder
 from app.services.workflow_runtime import StepRun
 from app.storage import get_storage
 from app.tasks.runtime import JobFailed
@@ -40,24 +34,6 @@ MOTIONS = ("zoom_in", "pan_left", "zoom_out", "pan_right")
 # Card backgrounds, dark enough for white text at WCAG contrast 4.5:1.
 GRADIENTS = (("#1B2A49", "#3E5C8A"), ("#3B1F47", "#7A3E6E"), ("#12403C", "#2F7D6D"),
              ("#4A2511", "#8C4A1E"), ("#2B2B2B", "#5A5A5A"))
-
-
-def image_paths(user_id: uuid.UUID, ids: list[str]) -> dict[str, Path]:
-    """The user's image assets by id; one deleted since submit fails the step for good."""
-    wanted = [uuid.UUID(i) for i in ids]
-    with sync_session() as session:
-        keys = {str(a.id): a.storage_key for a in session.scalars(
-            select(Asset).where(Asset.id.in_(wanted), Asset.user_id == user_id))}
-    storage = get_storage()
-    paths: dict[str, Path] = {}
-    for asset_id in ids:
-        if asset_id not in keys:
-            raise JobFailed("asset_missing", f"asset {asset_id} no longer exists")
-        try:
-            paths[asset_id] = storage.local_path(keys[asset_id])
-        except FileNotFoundError:
-            raise JobFailed("asset_missing", f"asset {asset_id} has no stored file") from None
-    return paths
 
 
 def build_timeline(segments: list[dict[str, str]], voice: dict[str, Any],
@@ -95,30 +71,28 @@ def render_reel(step: StepRun) -> dict[str, Any]:
     segments = step.earlier("content").result["segments"]  # type: ignore[index]
     voice = step.earlier("voice")
     assert voice.result is not None
-    files = image_paths(step.user_id, step.params.get("image_asset_ids") or [])
-    files[VOICE_ASSET] = step.output_of("voice")
     try:
         timeline = build_timeline(segments, voice.result, step.params)
     except (SpecError, ValueError) as exc:
         raise JobFailed("invalid_timeline", str(exc)) from None
-    workdir = settings.temp_dir / f"reel-{step.job_id}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with private_folder("reel", step.job_id) as workdir:
+        files = fetch_assets(step.user_id, step.params.get("image_asset_ids") or [],
+                             workdir / "inputs")
+        files[VOICE_ASSET] = step.output_of("voice", workdir)
         output = workdir / "reel.mp4"
         step.progress(0.0, "rendering", force=True)
-        done = render_timeline(
-            timeline, files.__getitem__, output,
-            on_progress=lambda p: _report(step, p), should_cancel=step.should_cancel,
-            timeout_s=settings.RENDER_TIMEOUT_S)
+        try:
+            done = render_timeline(
+                timeline, files.__getitem__, output,
+                on_progress=lambda p: _report(step, p), should_cancel=step.should_cancel,
+                timeout_s=settings.RENDER_TIMEOUT_S)
+        except SpecError as exc:
+            raise JobFailed("invalid_timeline", str(exc)) from None
+        except RenderFailed as exc:
+            raise JobFailed("render_failed", str(exc)[-1000:]) from None
         step.progress(1.0, "storing", force=True)
-        key = f"results/{step.user_id}/{step.job_id}/reel.mp4"
-        get_storage().put_file(key, output)
-    except SpecError as exc:
-        raise JobFailed("invalid_timeline", str(exc)) from None
-    except RenderFailed as exc:
-        raise JobFailed("render_failed", str(exc)[-1000:]) from None
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        key = step.result_key("reel.mp4")
+        get_storage().put_file(key, output, content_type="video/mp4")
     return {"output_key": key, "duration_s": done.duration_s, "width": done.width,
             "height": done.height, "fps": done.fps, "encoder": done.encoder,
             "size_bytes": done.size_bytes, "render_s": round(done.wall_s, 3),

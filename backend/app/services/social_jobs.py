@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 from app.content import Script
 from app.core.config import settings
 from app.media import RenderFailed
 from app.services.platform_reels import caption_for, optimise
+from app.services.stored_inputs import private_folder
 from app.services.workflow_runtime import StepRun
 from app.storage import get_storage
 from app.tasks.runtime import JobFailed
@@ -24,12 +24,10 @@ def _caption_source(content: dict[str, Any], topic: str | None) -> Script | str:
 def optimise_reel(step: StepRun) -> dict[str, Any]:
     """Re-encode the render for one platform and write its caption and hashtags file."""
     platform, quality = step.params["platform"], step.params.get("quality", "standard")
-    source = step.output_of("render")
     content = step.earlier("content").result or {}
     storage = get_storage()
-    workdir = settings.temp_dir / f"optimise-{step.job_id}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with private_folder("optimise", step.job_id) as workdir:
+        source = step.output_of("render", workdir)
         step.progress(0.0, "optimising", force=True)
         try:
             done = optimise(source, workdir / "reel.mp4",
@@ -42,13 +40,11 @@ def optimise_reel(step: StepRun) -> dict[str, Any]:
                                     _caption_source(content, step.params.get("topic")))
         caption_file = workdir / "caption.txt"
         caption_file.write_text(caption + "\n", encoding="utf-8")
-        prefix = f"results/{step.user_id}/{step.job_id}"
-        storage.put_file(f"{prefix}/caption.txt", caption_file)
-        storage.put_file(f"{prefix}/reel.mp4", done.path)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return {"output_key": f"{prefix}/reel.mp4", "platform": platform,
+        caption_key, reel_key = step.result_key("caption.txt"), step.result_key("reel.mp4")
+        storage.put_file(caption_key, caption_file, content_type="text/plain; charset=utf-8")
+        storage.put_file(reel_key, done.path, content_type="video/mp4")
+    return {"output_key": reel_key, "platform": platform,
             "duration_s": done.duration_s, "width": done.width, "height": done.height,
             "size_bytes": done.size_bytes, "trimmed": done.trimmed,
             "video_kbps_cap": done.video_kbps_cap, "caption": caption, "hashtags": tags,
-            "caption_key": f"{prefix}/caption.txt"}
+            "caption_key": caption_key}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from typing import Any
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.services.stored_inputs import private_folder
 from app.services.workflow_runtime import StepRun
 from app.speech import (
     SpeechError,
@@ -79,20 +79,18 @@ def synthesize(step: StepRun) -> dict[str, Any]:
     voice = step.params.get("voice") or {}
     text = narration_of(step)
     step.progress(0.0, "speaking", force=True)
-    workdir = settings.temp_dir / f"speech-{step.job_id}"
-    try:
-        provider = provider_for(voice.get("provider"))
-        speech = provider.synthesize(text, voice.get("voice"), out_path=workdir / "voice.wav",
-                                     rate_wpm=voice.get("rate_wpm"))
-        step.progress(1.0, "storing", force=True)
-        key = f"results/{step.user_id}/{step.job_id}/voice.wav"
-        get_storage().put_file(key, speech.path)
-    except SpeechTransientError as exc:
-        raise TransientError(exc.message) from exc
-    except SpeechError as exc:
-        raise JobFailed(exc.code, exc.message) from None
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with private_folder("speech", step.job_id) as workdir:
+        try:
+            provider = provider_for(voice.get("provider"))
+            speech = provider.synthesize(text, voice.get("voice"), out_path=workdir / "voice.wav",
+                                         rate_wpm=voice.get("rate_wpm"))
+            step.progress(1.0, "storing", force=True)
+            key = step.result_key("voice.wav")
+            get_storage().put_file(key, speech.path, content_type="audio/wav")
+        except SpeechTransientError as exc:
+            raise TransientError(exc.message) from exc
+        except SpeechError as exc:
+            raise JobFailed(exc.code, exc.message) from None
     return {"output_key": key, "duration_s": speech.duration_s,
             "sample_rate_hz": speech.sample_rate_hz, "provider": speech.provider,
             "voice": speech.voice, "timing": speech.timing,

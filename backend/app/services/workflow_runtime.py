@@ -15,6 +15,7 @@ from app.core.config import settings
 from app.core.db import sync_session
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.realtime import bus
+from app.services.stored_inputs import fetch_output, result_key
 from app.services.workflow_events import ended_events, publish_ended, publish_released
 from app.services.workflow_plan import (
     WORKFLOW_PROGRESS,
@@ -37,7 +38,6 @@ from app.services.workflow_steps import (
     step_rows,
 )
 from app.services.workflow_summary import failure, summary
-from app.storage import get_storage
 from app.tasks.runtime import JobFailed, JobRun, worker_redis
 
 
@@ -186,15 +186,13 @@ class StepRun:
             raise JobFailed("input_missing", f"step {step!r} has no result to use")
         return row
 
-    def output_of(self, step: str) -> Path:
-        """The local file the succeeded step `step` stored; gone means retry cannot help."""
-        key = self.earlier(step).output_key
-        try:
-            if key is None:
-                raise FileNotFoundError(step)
-            return get_storage().local_path(key)
-        except FileNotFoundError:
-            raise JobFailed("input_missing", f"the output of step {step!r} is gone") from None
+    def output_of(self, step: str, into: Path) -> Path:
+        """Download the output the succeeded step `step` stored into the folder `into`."""
+        return fetch_output(self.earlier(step).output_key, step, into)
+
+    def result_key(self, name: str) -> str:
+        """Where this attempt stores its file `name`."""
+        return result_key(self.run.user_id, self.run.job_id, self.run.attempt, name)
 
 
 def _broken(rows: dict[str, StepRow], first: str) -> tuple[str, StepRow] | None:

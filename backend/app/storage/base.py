@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+# Keys are built by the server from ids; this guards against a bug ever building another.
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$")
+CHUNK_BYTES = 256 * 1024  # one read of a streamed download
+
+
+class StorageUnavailable(ConnectionError):
+    """The store did not answer or answered 5xx: transient, the caller may retry."""
+
+
+def check_key(key: str) -> str:
+    """The key itself, or ValueError for one no server code would build."""
+    if not KEY_PATTERN.match(key) or ".." in key.split("/") or "//" in key:
+        raise ValueError(f"invalid storage key: {key!r}")
+    return key
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    modified: datetime
+
 
 class Storage(Protocol):
-    """Where assets and results live: local disk by default, S3-compatible in production."""
+    """Where assets and results live: S3-compatible wherever the platform runs."""
 
-    def put_file(self, key: str, source: Path) -> None:
+    backend: str  # "s3" or "local"
+
+    def put_file(self, key: str, source: Path, *, content_type: str | None = None) -> None:
         """Store `source` under `key`, atomically (readers never see a partial object)."""
 
-    def local_path(self, key: str) -> Path:
-        """A local file holding the object (downloaded first for remote backends)."""
+    def download(self, key: str, dest: Path) -> None:
+        """Copy the object into the local file `dest`; FileNotFoundError when missing."""
 
     def exists(self, key: str) -> bool:
         """Whether an object is stored under `key`."""
@@ -22,4 +50,20 @@ class Storage(Protocol):
         """Remove the object; a missing key is not an error."""
 
     def size(self, key: str) -> int:
-        """The object's size in bytes."""
+        """The object's size in bytes; FileNotFoundError when missing."""
+
+    def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
+        """The bytes `start`..`end` (inclusive; None: to the end) in chunks."""
+
+    def list(self, prefix: str) -> Iterator[StoredObject]:
+        """Every object whose key starts with `prefix`."""
+
+    def presigned_get(self, key: str, *, expires_s: int, filename: str | None = None,
+                      content_type: str | None = None) -> str | None:
+        """A URL a client can GET without credentials; None when the store has none."""
+
+    def presigned_put(self, key: str, *, expires_s: int, content_type: str) -> str | None:
+        """A URL a client can PUT one object to; None when the store has none."""
+
+    def check(self) -> None:
+        """Return when the store answers; raise StorageUnavailable otherwise."""

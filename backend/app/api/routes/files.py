@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response, StreamingResponse
 
 from app.api import result_files
 from app.api.deps import StorageDep
+from app.api.object_response import stream_object
 from app.core.errors import AppError
 from app.core.signing import verify
 
 router = APIRouter(prefix="/files", tags=["files"])
 
 
-@router.get("/{key:path}", response_class=FileResponse, summary="A stored result, by signed URL")
-async def read_signed_file(key: str, storage: StorageDep,
+@router.get("/{key:path}", response_class=StreamingResponse, response_model=None,
+            summary="A stored result, by signed URL (Range requests supported)",
+            responses={200: {"content": {"video/mp4": {}, "audio/wav": {}}},
+                       206: {"description": "One byte range of the file"},
+                       416: {"description": "Range not satisfiable"}})
+async def read_signed_file(key: str, storage: StorageDep, request: Request,
                            exp: Annotated[int, Query()], sig: Annotated[str, Query(max_length=64)]
-                           ) -> FileResponse:
+                           ) -> Response:
     if not key.startswith("results/") or not verify(key, exp, sig):
         raise AppError("invalid_signature", "the link is invalid or has expired", 403,
                        field="sig")
-    try:
-        path = storage.local_path(key)
-    except (FileNotFoundError, ValueError):
-        raise AppError("not_found", "file not found", 404) from None
-    return FileResponse(path, media_type=result_files.media_type(key))
+    # streamed from the store through the API: the link stays on this origin for players
+    return await stream_object(storage, key, range_header=request.headers.get("range"),
+                               media_type=result_files.media_type(key))

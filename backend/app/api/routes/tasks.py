@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from app.api import result_files
 from app.api.deps import (
@@ -19,6 +19,7 @@ from app.api.deps import (
     StorageDep,
     request_session,
 )
+from app.api.object_response import object_answer
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
@@ -93,22 +94,28 @@ async def cancel_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
     return job_read(job)
 
 
-@router.get("/{job_id}/result", summary="Download the result (Range requests supported)",
-            response_class=FileResponse, response_model=None,
-            responses={200: {"content": {"video/mp4": {}, "audio/wav": {}}},
-                       409: {"description": "Not ready"}})
+@router.get("/{job_id}/result",
+            summary="Download the result: a redirect to the store, or a stream with Range",
+            response_class=StreamingResponse, response_model=None,
+            responses={200: {"content": {"video/mp4": {}, "audio/wav": {}},
+                             "description": "The file (RESULT_DELIVERY=stream)"},
+                       206: {"description": "One byte range of the file"},
+                       307: {"description": "A presigned URL on the store (redirect), or "
+                                            "a signed link (`signed=true`)"},
+                       409: {"description": "Not ready"},
+                       416: {"description": "Range not satisfiable"}})
 async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                      storage: StorageDep,
+                      storage: StorageDep, request: Request,
                       signed: Annotated[bool, Query(description="Redirect to a signed URL")]
-                      = False) -> FileResponse | RedirectResponse:
+                      = False) -> Response:
     job = await job_service.get_job(session=session, user=user, job_id=job_id)
     if job.state != JobState.SUCCEEDED or not job.output_key:
         raise AppError("not_ready", f"job is {job.state}, not succeeded", 409, field="job_id")
     if signed:
         return RedirectResponse(signed_path(job.output_key), status_code=307)
-    return FileResponse(storage.local_path(job.output_key),
-                        media_type=result_files.media_type(job.output_key),
-                        filename=result_files.download_name(job.output_key, job.id))
+    return await object_answer(storage, job.output_key, range_header=request.headers.get("range"),
+                               media_type=result_files.media_type(job.output_key),
+                               filename=result_files.download_name(job.output_key, job.id))
 
 
 @router.get("/{job_id}/events", summary="Server-sent events for one job",

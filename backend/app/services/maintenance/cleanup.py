@@ -1,10 +1,10 @@
-"""Delete what renders and uploads leave behind: old temp folders and orphaned uploads."""
+"""Delete what renders and uploads leave behind: old temp folders, and in the store
+orphaned uploads, results of attempts that lost and results past retention."""
 
 from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,13 +12,16 @@ from sqlalchemy import select
 
 from app.core.config import settings
 from app.core.db import sync_session
-from app.models import Asset, Job
+from app.models import Job
 from app.models.job import RUNNING_STATES
 from app.services.maintenance.runs import prune_runs
+from app.services.maintenance.store_cleanup import clean_orphan_uploads, clean_results
+from app.storage import get_storage
 
 log = logging.getLogger(__name__)
-TEMP_PREFIXES = ("render-", "upload-")
-KEY_BATCH = 500  # storage keys looked up per query
+# A worker's private folders are `<kind>-<job id>-<random>` (services/stored_inputs.py).
+JOB_FOLDERS = ("render-", "reel-", "speech-", "optimise-")
+TEMP_PREFIXES = (*JOB_FOLDERS, "upload-")
 
 
 def _newest_mtime(path: Path) -> float:
@@ -50,6 +53,13 @@ def _running_job_ids() -> set[str]:
         return {str(i) for i in ids}
 
 
+def _folder_job(name: str) -> str | None:
+    for prefix in JOB_FOLDERS:
+        if name.startswith(prefix):
+            return name[len(prefix):len(prefix) + 36]
+    return None
+
+
 def clean_temp_dirs(root: Path, *, cutoff: float) -> tuple[int, int]:
     """Remove `render-*` / `upload-*` entries untouched since `cutoff`: (count, bytes)."""
     if not root.is_dir():
@@ -60,7 +70,7 @@ def clean_temp_dirs(root: Path, *, cutoff: float) -> tuple[int, int]:
     running = _running_job_ids() if old else set()
     removed = freed = 0
     for path in old:
-        if path.name.removeprefix("render-") in running:
+        if _folder_job(path.name) in running:
             continue
         freed += _size(path)
         _remove(path)
@@ -68,52 +78,22 @@ def clean_temp_dirs(root: Path, *, cutoff: float) -> tuple[int, int]:
     return removed, freed
 
 
-def _batches(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
-    batch: list[Path] = []
-    for path in paths:
-        batch.append(path)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def clean_orphan_uploads(storage_root: Path, *, cutoff: float) -> tuple[int, int]:
-    """Remove files under `assets/` that no assets row names, untouched since `cutoff`."""
-    root = storage_root / "assets"
-    if not root.is_dir():
-        return 0, 0
-    old = (p for p in root.rglob("*")
-           if p.is_file() and not p.is_symlink() and p.lstat().st_mtime < cutoff)
-    removed = freed = 0
-    for batch in _batches(old, KEY_BATCH):
-        by_key = {p.relative_to(storage_root).as_posix(): p for p in batch}
-        with sync_session() as session:
-            known = set(session.scalars(select(Asset.storage_key)
-                                        .where(Asset.storage_key.in_(list(by_key)))))
-        for key, path in by_key.items():
-            if key not in known:
-                freed += path.lstat().st_size
-                path.unlink(missing_ok=True)
-                removed += 1
-    # Empty per-user folders stay: removing one could race an upload that just made it.
-    return removed, freed
-
-
 def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | None = None,
                        orphan_max_age_s: float | None = None) -> dict[str, int]:
-    """Hourly: old render/upload temp folders, orphaned uploads, old maintenance runs."""
+    """Hourly: old temp folders, the store's orphans and expired results, old runs."""
     at = now or datetime.now(UTC)
     temp_age = settings.TEMP_FILE_MAX_AGE_S if temp_max_age_s is None else temp_max_age_s
     orphan_age = (settings.ORPHAN_UPLOAD_MAX_AGE_S if orphan_max_age_s is None
                   else orphan_max_age_s)
     temp, temp_bytes = clean_temp_dirs(settings.temp_dir, cutoff=at.timestamp() - temp_age)
-    orphans, orphan_bytes = clean_orphan_uploads(settings.storage_dir,
-                                                 cutoff=at.timestamp() - orphan_age)
+    storage = get_storage()
+    orphan_cutoff = at - timedelta(seconds=orphan_age)
+    orphans, orphan_bytes = clean_orphan_uploads(storage, cutoff=orphan_cutoff)
+    results = clean_results(storage, now=at, orphan_cutoff=orphan_cutoff)
     pruned = prune_runs(before=at - timedelta(days=settings.MAINTENANCE_RUN_RETENTION_DAYS))
     result = {"temp_removed": temp, "orphans_removed": orphans,
-              "bytes_freed": temp_bytes + orphan_bytes, "runs_pruned": pruned}
-    if temp or orphans:
+              "bytes_freed": temp_bytes + orphan_bytes + results.pop("result_bytes_freed"),
+              **results, "runs_pruned": pruned}
+    if temp or orphans or results["result_orphans_removed"] or results["results_expired"]:
         log.info("maintenance.cleanup.removed", extra=result)
     return result
