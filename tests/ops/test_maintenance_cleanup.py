@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, select
@@ -13,9 +13,11 @@ from sqlalchemy import create_engine, select
 from app.core.config import settings
 from app.models import MaintenanceRun
 from app.services.maintenance import cleanup_temp_files
+from app.storage import get_storage
 from app.tasks.app import celery_app
 from tests.ops.rows import add_asset, add_jobs, job, make_user
 from tests.support.processes import CeleryWorker
+from tests.support.store import stored_keys
 
 DAY_S = 86400
 RUN_DEADLINE_S = 30.0
@@ -30,36 +32,67 @@ def touch(path: Path, *, age_s: float, size: int = 10) -> Path:
     return path
 
 
-def test_cleanup_removes_old_temp_folders_and_orphans_only() -> None:
+def put(key: str, tmp: Path, size: int = 10) -> str:
+    source = tmp / "object"
+    source.write_bytes(b"x" * size)
+    get_storage().put_file(key, source)
+    return key
+
+
+def test_cleanup_removes_old_temp_folders_and_orphans_only(tmp_path: Path) -> None:
     user = make_user()
     running = job(user, created=datetime.now(UTC), state="started", run_s=None)
     add_jobs([running])
-    tmp, storage = settings.temp_dir, settings.storage_dir
-    old_render = touch(tmp / f"render-{uuid.uuid4()}" / "video.mp4", age_s=2 * DAY_S).parent
-    live_render = touch(tmp / f"render-{running['id']}" / "video.mp4", age_s=2 * DAY_S).parent
+    tmp = settings.temp_dir
+    old_render = touch(tmp / f"render-{uuid.uuid4()}-x1" / "video.mp4", age_s=2 * DAY_S).parent
+    old_reel = touch(tmp / f"reel-{uuid.uuid4()}-x2" / "reel.mp4", age_s=2 * DAY_S).parent
+    live_render = touch(tmp / f"render-{running['id']}-x3" / "video.mp4",
+                        age_s=2 * DAY_S).parent
     old_upload = touch(tmp / f"upload-{uuid.uuid4().hex}" / "upload", age_s=2 * DAY_S).parent
-    fresh_render = touch(tmp / f"render-{uuid.uuid4()}" / "video.mp4", age_s=60).parent
+    fresh_render = touch(tmp / f"render-{uuid.uuid4()}-x4" / "video.mp4", age_s=60).parent
     other = touch(tmp / f"keep-{uuid.uuid4().hex}" / "x", age_s=2 * DAY_S).parent
-    orphan = touch(storage / "assets" / str(user) / f"{uuid.uuid4()}.jpg", age_s=2 * DAY_S,
-                   size=1000)
-    leftover = touch(storage / "assets" / str(user) / f".{uuid.uuid4()}.jpg.abc.part",
-                     age_s=2 * DAY_S)
-    fresh_orphan = touch(storage / "assets" / str(user) / f"{uuid.uuid4()}.jpg", age_s=60)
-    kept_key = f"assets/{user}/{uuid.uuid4()}.jpg"
-    kept = touch(storage / kept_key, age_s=2 * DAY_S)
-    add_asset(user, key=kept_key, size=10, created=datetime.now(UTC))
+    orphan = put(f"assets/{user}/{uuid.uuid4()}.jpg", tmp_path, size=1000)
+    kept = put(f"assets/{user}/{uuid.uuid4()}.jpg", tmp_path)
+    add_asset(user, key=kept, size=10, created=datetime.now(UTC))
 
-    result = cleanup_temp_files()
-
-    assert not old_render.exists() and not old_upload.exists()
-    assert live_render.exists(), "a running job keeps its render folder"
+    # the objects were stored just now: at today's clock they are too young to be orphans
+    young = cleanup_temp_files()
+    assert young["orphans_removed"] == 0 and orphan in stored_keys(f"assets/{user}/")
+    assert not old_render.exists() and not old_reel.exists() and not old_upload.exists()
+    assert live_render.exists(), "a running job keeps its folder"
     assert fresh_render.exists() and other.exists()
-    assert not orphan.exists() and not leftover.exists()
-    assert fresh_orphan.exists() and kept.exists()
-    assert result["temp_removed"] >= 2 and result["orphans_removed"] >= 2
-    assert result["bytes_freed"] >= 1000 + 10 + 10 + 10
-    again = cleanup_temp_files()  # idempotent: nothing left to remove
+    assert young["temp_removed"] >= 3
+
+    later = datetime.now(UTC) + timedelta(days=2)
+    result = cleanup_temp_files(now=later, temp_max_age_s=3 * DAY_S)
+    assert stored_keys(f"assets/{user}/") == {kept}
+    assert result["orphans_removed"] == 1 and result["bytes_freed"] >= 1000
+    again = cleanup_temp_files(now=later, temp_max_age_s=3 * DAY_S)  # idempotent
     assert (again["temp_removed"], again["orphans_removed"]) == (0, 0)
+
+
+def test_cleanup_keeps_the_winning_attempt_and_expires_by_plan(tmp_path: Path) -> None:
+    user = make_user()  # plan "free": results kept 7 days
+    now = datetime.now(UTC)
+    done = job(user, created=now - timedelta(days=1))
+    done["output_key"] = f"results/{user}/{done['id']}/a2/video.mp4"
+    old = job(user, created=now - timedelta(days=9))
+    old["output_key"] = f"results/{user}/{old['id']}/a1/video.mp4"
+    open_job = job(user, created=now, state="started", run_s=None)
+    open_job["output_key"] = None
+    add_jobs([done, old, open_job])
+    winner = put(done["output_key"], tmp_path)
+    caption = put(f"results/{user}/{done['id']}/a2/caption.txt", tmp_path)
+    loser = put(f"results/{user}/{done['id']}/a1/video.mp4", tmp_path, size=500)
+    expired = put(old["output_key"], tmp_path)
+    uploading = put(f"results/{user}/{open_job['id']}/a1/video.mp4", tmp_path)
+    gone = put(f"results/{user}/{uuid.uuid4()}/a1/video.mp4", tmp_path)
+
+    result = cleanup_temp_files(now=now + timedelta(days=2))
+
+    assert stored_keys(f"results/{user}/") == {winner, caption, uploading}
+    assert {loser, expired, gone}.isdisjoint(stored_keys("results/"))
+    assert (result["result_orphans_removed"], result["results_expired"]) == (2, 1)
 
 
 def wait_run(task: str, slot: datetime) -> MaintenanceRun:
@@ -79,7 +112,7 @@ def wait_run(task: str, slot: datetime) -> MaintenanceRun:
 
 
 def test_cleanup_runs_through_a_worker_once_per_slot(default_worker: CeleryWorker) -> None:
-    old_upload = touch(settings.temp_dir / f"upload-{uuid.uuid4().hex}" / "upload",
+    old_upload = touch(default_worker.temp_dir / f"upload-{uuid.uuid4().hex}" / "upload",
                        age_s=2 * DAY_S).parent
     slot = datetime(2001, 1, 1, tzinfo=UTC).replace(microsecond=uuid.uuid4().int % 10**6)
     for _ in range(2):  # the same slot sent twice, as two beat processes would

@@ -24,6 +24,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def private_disk(log: Path) -> Path:
+    """The DATA_DIR of the process that writes `log`."""
+    return log.parent.parent / "disks" / log.stem
+
+
 def _spawn(args: list[str], log: Path,
            env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start a process with a DATA_DIR of its own (beside its log) unless `env` names one:
@@ -31,7 +36,7 @@ def _spawn(args: list[str], log: Path,
     separate machines, so a hidden shared-filesystem assumption fails the tests."""
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = log.open("ab")
-    private = {"DATA_DIR": str(log.parent.parent / "disks" / log.stem)}
+    private = {"DATA_DIR": str(private_disk(log))}
     return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT,
                             env={**os.environ, **private, **(env or {})},
                             start_new_session=True)
@@ -106,6 +111,11 @@ class CeleryWorker:
         worker = cls(proc, hostname, log)
         worker.wait_ready()
         return worker
+
+    @property
+    def temp_dir(self) -> Path:
+        """This worker's own temp folder (DATA_DIR/tmp of its private disk)."""
+        return private_disk(self.log) / "tmp"
 
     def wait_ready(self) -> None:
         from app.tasks.app import celery_app
