@@ -24,7 +24,8 @@ from app.storage import Storage
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
-def _cap_for(kind: str) -> int:
+def cap_for(kind: str) -> int:
+    """The size cap of an upload of `kind`."""
     return settings.MAX_IMAGE_BYTES if kind == "image" else settings.MAX_AUDIO_BYTES
 
 
@@ -41,7 +42,7 @@ def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checke
         raise AppError("kind_mismatch", f"file: declared {declared} but the content is {kind}",
                        422, field="file")
     raw = work / "upload"
-    cap = _cap_for(kind)
+    cap = cap_for(kind)
     with raw.open("wb") as out:
         out.write(head)
         copied = len(head) + _copy_capped(upload, out, cap - len(head))

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
-from app.api.deps import CurrentUser, SessionDep, StorageDep
-from app.schemas.asset import AssetRead
+from app.api.deps import CurrentUser, RedisDep, SessionDep, StorageDep
+from app.schemas.asset import AssetRead, DirectUploadCreate, DirectUploadRead
 from app.services import assets as asset_service
+from app.services import direct_uploads
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
@@ -28,6 +29,30 @@ async def upload_asset(
         session=session, storage=storage, user=user, upload=file.file,
         filename=file.filename, declared=kind,
     )
+    return AssetRead.model_validate(asset)
+
+
+@router.post("/uploads", status_code=status.HTTP_201_CREATED, response_model=DirectUploadRead,
+             summary="Start a direct upload: a presigned PUT URL on the store",
+             responses={413: {"description": "size_bytes above the kind's cap"},
+                        501: {"description": "The store has no URLs (local storage)"}})
+async def start_direct_upload(body: DirectUploadCreate, user: CurrentUser, redis: RedisDep,
+                              storage: StorageDep) -> DirectUploadRead:
+    return await direct_uploads.start_upload(redis=redis, storage=storage, user=user,
+                                             body=body)
+
+
+@router.post("/uploads/{upload_id}/complete", status_code=status.HTTP_201_CREATED,
+             response_model=AssetRead,
+             summary="Complete a direct upload: sniff, check and register the stored file",
+             responses={404: {"description": "No such upload of yours (or it expired)"},
+                        409: {"description": "Nothing was PUT to the upload URL"},
+                        413: {"description": "The stored file is above the cap (deleted)"},
+                        422: {"description": "Not a supported file (deleted)"}})
+async def complete_direct_upload(upload_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                                 redis: RedisDep, storage: StorageDep) -> AssetRead:
+    asset = await direct_uploads.complete_upload(session=session, redis=redis, storage=storage,
+                                                 user=user, upload_id=upload_id)
     return AssetRead.model_validate(asset)
 
 

@@ -15,7 +15,11 @@ from app.core.db import sync_session
 from app.models import Job
 from app.models.job import RUNNING_STATES
 from app.services.maintenance.runs import prune_runs
-from app.services.maintenance.store_cleanup import clean_orphan_uploads, clean_results
+from app.services.maintenance.store_cleanup import (
+    clean_orphan_uploads,
+    clean_results,
+    clean_stale_direct_uploads,
+)
 from app.storage import get_storage
 
 log = logging.getLogger(__name__)
@@ -89,6 +93,11 @@ def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | N
     storage = get_storage()
     orphan_cutoff = at - timedelta(seconds=orphan_age)
     orphans, orphan_bytes = clean_orphan_uploads(storage, cutoff=orphan_cutoff)
+    # twice the URL's life: a PUT that started just before expiry has long finished
+    stale_cutoff = at - timedelta(seconds=2 * settings.DIRECT_UPLOAD_TTL_S)
+    stale, stale_bytes = clean_stale_direct_uploads(storage, cutoff=stale_cutoff)
+    orphans += stale
+    orphan_bytes += stale_bytes
     results = clean_results(storage, now=at, orphan_cutoff=orphan_cutoff)
     pruned = prune_runs(before=at - timedelta(days=settings.MAINTENANCE_RUN_RETENTION_DAYS))
     result = {"temp_removed": temp, "orphans_removed": orphans,

@@ -32,7 +32,7 @@ def _batches(items: Iterable[StoredObject], size: int = KEY_BATCH) -> Iterator[l
 
 def clean_orphan_uploads(storage: Storage, *, cutoff: datetime) -> tuple[int, int]:
     """Objects under `assets/` that no assets row names, stored before `cutoff`: uploads
-    whose transaction rolled back after the put, and direct uploads never completed."""
+    whose transaction rolled back after the put (a crash between the two)."""
     removed = freed = 0
     old = (o for o in storage.list("assets/") if o.modified < cutoff)
     for batch in _batches(old):
@@ -43,6 +43,17 @@ def clean_orphan_uploads(storage: Storage, *, cutoff: datetime) -> tuple[int, in
             if item.key not in known:
                 storage.delete(item.key)
                 removed, freed = removed + 1, freed + item.size
+    return removed, freed
+
+
+def clean_stale_direct_uploads(storage: Storage, *, cutoff: datetime) -> tuple[int, int]:
+    """Direct uploads (`uploads/`) never completed: stored before `cutoff`, their URL and
+    pending entry long expired."""
+    removed = freed = 0
+    for item in storage.list("uploads/"):
+        if item.modified < cutoff:
+            storage.delete(item.key)
+            removed, freed = removed + 1, freed + item.size
     return removed, freed
 
 
