@@ -1,4 +1,5 @@
-"""`reelforge migrate`: bring the database schema to the newest revision."""
+"""`reelforge migrate`: bring the database schema to the newest revision and, with S3
+storage configured (S3_ENDPOINT_URL or STORAGE_BACKEND set), make sure the bucket exists."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ def register(subparsers: Subparsers) -> None:
         description="Apply every Alembic migration to DATABASE_URL, or to the embedded "
         "PostgreSQL under DATA_DIR when DATABASE_URL is not set.")
     parser.add_argument("--data-dir", type=Path, help="where the embedded PostgreSQL lives")
+    parser.add_argument("--no-bucket", dest="bucket", action="store_false",
+                        help="do not create the S3 bucket when it is missing")
     parser.set_defaults(handler=handle)
 
 
@@ -25,11 +28,19 @@ def handle(args: argparse.Namespace) -> int:
     from app.core.config import settings
     from app.core.logging import configure_logging
     from app.core.migrate import upgrade_head
-    from app.dev.services import command_database, configured, sync_url
+    from app.dev.services import command_database, configured, sync_url, wants_embedded_s3
+    from app.storage import get_storage
 
     configure_logging()
     with command_database(args.data_dir or settings.DATA_DIR,
                           configured("DATABASE_URL")) as url:
         upgrade_head(sync_url(url))
     print("database is at the newest revision")
+    if args.bucket and settings.STORAGE_BACKEND == "s3" and not wants_embedded_s3():
+        from app.storage.s3 import S3Storage
+
+        store = get_storage()
+        assert isinstance(store, S3Storage)
+        store.ensure_bucket()  # head first: works with credentials that cannot create one
+        print(f"bucket {settings.S3_BUCKET} is ready")
     return 0
