@@ -1,7 +1,8 @@
 """docker-compose.yml against the Compose specification's JSON schema, and the promises the
-file makes: a worker per queue group, one beat, Flower behind basic auth, a Redis that never
-evicts, healthchecks, no default secrets. No Docker engine runs here, so the file is read,
-validated and, for Redis, its configuration run on a real redis-server."""
+file makes: a worker per queue group that `--scale` can multiply, one beat, Flower behind
+basic auth, a Redis that never evicts, an S3 store with its bucket, no volume shared between
+the API and the workers, healthchecks, no default secrets. No Docker engine runs here, so
+the file is read, validated and, for Redis, its configuration run on a real redis-server."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from tests.support.processes import free_port
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 REDIS_CONF = ROOT / "infrastructure" / "redis" / "redis.conf"
-SECRETS = ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "SECRET_KEY", "FLOWER_PASSWORD")
+SECRETS = ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "SECRET_KEY", "FLOWER_PASSWORD",
+           "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+ONE_SHOT = ("migrate", "create-bucket")
 # check-jsonschema vendors the schema of github.com/compose-spec/compose-spec (Apache-2.0;
 # its licence ships beside it in the same package, licenses/LICENSE.compose-spec).
 SCHEMA = importlib.resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
@@ -70,22 +73,31 @@ def test_the_schema_check_catches_a_mistake() -> None:
 def test_one_worker_service_per_group_consuming_its_queues() -> None:
     workers = {name: svc for name, svc in services().items()
                if "worker" in svc.get("command", [])}
-    assert set(workers) == {f"worker-{group}" for group in WORKER_GROUPS}
+    assert set(workers) == {f"celery-worker-{group}" for group in WORKER_GROUPS}
     for group, queues in WORKER_GROUPS.items():
-        command = workers[f"worker-{group}"]["command"]
+        command = workers[f"celery-worker-{group}"]["command"]
         assert command[:4] == ["celery", "-A", "app.tasks.app:celery_app", "worker"]
         assert option(command, "-Q") == ",".join(queues)
         assert f"--hostname={group}@%h" in command
 
 
+def test_workers_can_be_scaled() -> None:
+    """`docker compose up --scale celery-worker-video=3`: no fixed name, no host port."""
+    for group in WORKER_GROUPS:
+        worker = services()[f"celery-worker-{group}"]
+        assert "container_name" not in worker and "ports" not in worker, group
+        assert "replicas" not in worker.get("deploy", {}), group
+
+
 def test_the_gpu_worker_runs_the_cuda_image_on_a_reserved_gpu_behind_a_profile() -> None:
-    gpu = services()["worker-gpu"]
+    gpu = services()["celery-worker-gpu"]
     assert gpu["profiles"] == ["gpu"]
     assert gpu["build"]["dockerfile"] == "Dockerfile.gpu"
     [device] = gpu["deploy"]["resources"]["reservations"]["devices"]
     assert device["driver"] == "nvidia"
     assert {"gpu", "video"} <= set(device["capabilities"])  # video: NVENC's library
-    assert all("profiles" not in svc for name, svc in services().items() if name != "worker-gpu")
+    assert all("profiles" not in svc for name, svc in services().items()
+               if name != "celery-worker-gpu")
 
 
 def test_exactly_one_beat() -> None:
@@ -164,7 +176,7 @@ def test_redis_conf_with_the_included_password_file_never_evicts_and_asks_for_it
 
 def test_long_running_services_have_healthchecks_and_wait_for_migrations() -> None:
     for name, svc in services().items():
-        if name in ("migrate", "beat"):  # one-shot; beat has no probe beyond being alive
+        if name in (*ONE_SHOT, "beat"):  # one-shot; beat has no probe beyond being alive
             continue
         assert svc["healthcheck"]["test"], name
     migrate = services()["migrate"]
@@ -175,18 +187,47 @@ def test_long_running_services_have_healthchecks_and_wait_for_migrations() -> No
                 "service_completed_successfully", name
             assert svc["depends_on"]["postgres"]["condition"] == "service_healthy", name
             assert svc["depends_on"]["redis"]["condition"] == "service_healthy", name
+            assert svc["depends_on"]["create-bucket"]["condition"] == \
+                "service_completed_successfully", name
 
 
-def test_app_services_share_the_data_volume_and_run_under_init() -> None:
+def test_no_volume_is_shared_and_app_services_keep_private_temp_space() -> None:
+    named = set(compose()["volumes"])
+    users: dict[str, list[str]] = {}
     for name, svc in services().items():
+        for volume in svc.get("volumes", []):
+            source = volume.split(":")[0] if isinstance(volume, str) else volume["source"]
+            if source in named:
+                users.setdefault(source, []).append(name)
         if "DATABASE_URL" in svc.get("environment", {}):
-            assert "data:/data" in svc["volumes"] and svc["environment"]["DATA_DIR"] == "/data"
-            assert svc["init"] is True, name
+            # DATA_DIR is the image's /data, private to each container
+            assert not svc.get("volumes"), name
+            assert svc["environment"]["DATA_DIR"] == "/data" and svc["init"] is True, name
+    assert {v: u for v, u in users.items() if len(u) > 1} == {}
+    assert set(users) == named  # no volume left over from the shared-disk days
+
+
+def test_assets_and_results_go_to_the_s3_service_and_its_bucket() -> None:
+    env = services()["api"]["environment"]
+    assert env["STORAGE_BACKEND"] == "s3"
+    store = services()["seaweedfs"]
+    endpoint = re.fullmatch(r"http://([\w-]+):(\d+)", env["S3_ENDPOINT_URL"])
+    assert endpoint and endpoint[1] == "seaweedfs"
+    script = store["command"][-1]
+    assert f"-s3.port={endpoint[2]}" in script and "-s3.config=/tmp/s3.json" in script
+    assert '"$$S3_ACCESS_KEY_ID" "$$S3_SECRET_ACCESS_KEY"' in script  # not on a command line
+    bucket = services()["create-bucket"]
+    assert bucket["restart"] == "no"
+    assert bucket["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
+    assert bucket["environment"]["S3_ENDPOINT_URL"] == env["S3_ENDPOINT_URL"]
+    assert bucket["environment"]["S3_BUCKET"] == env["S3_BUCKET"]
+    assert "create-bucket --bucket" in bucket["command"][-1]
+    assert env["RESULT_DELIVERY"].startswith("${RESULT_DELIVERY:-")
 
 
 def test_workers_get_as_long_to_stop_as_under_supervisord() -> None:
     conf = parsed_config()
     for group in WORKER_GROUPS:
-        name = f"worker-{group}"
-        assert seconds(services()[name]["stop_grace_period"]) == conf.getint(
-            f"program:{name}", "stopwaitsecs"), name
+        service = services()[f"celery-worker-{group}"]
+        assert seconds(service["stop_grace_period"]) == conf.getint(
+            f"program:worker-{group}", "stopwaitsecs"), group

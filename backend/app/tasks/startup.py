@@ -1,14 +1,17 @@
-"""Checks a worker makes before it consumes: a safe broker and retry policies that fit."""
+"""Checks a worker makes before it consumes: a safe broker and retry policies that fit;
+and the worker's own old temp folders (left by a killed render) are removed."""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import redis
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_ready
 
 from app.core.config import settings
+from app.services.maintenance.cleanup import clean_temp_dirs
 from app.tasks.policy import check_policies_fit_visibility_timeout
 
 log = logging.getLogger(__name__)
@@ -39,3 +42,17 @@ def _on_worker_init(**_: Any) -> None:
         log.critical("worker.refused_to_start", extra={"reason": str(exc)})
         # Celery logs and swallows exceptions from signal handlers; SystemExit is not one
         raise SystemExit(f"refusing to start: {exc}") from exc
+
+
+@worker_ready.connect
+def _on_worker_ready(**_: Any) -> None:
+    # Each worker has a disk of its own: the hourly cleanup on the default queue reaches
+    # only its worker's folder, so every worker sweeps its own once at start.
+    try:
+        removed, freed = clean_temp_dirs(settings.temp_dir,
+                                         cutoff=time.time() - settings.TEMP_FILE_MAX_AGE_S)
+    except Exception:  # never keep a worker from consuming over a sweep
+        log.warning("worker.temp_sweep_failed", exc_info=True)
+        return
+    if removed:
+        log.info("worker.temp_swept", extra={"removed": removed, "bytes": freed})

@@ -1,0 +1,150 @@
+"""One topology in four places: compose, supervisord, Kubernetes and the code. Worker groups,
+their queues and commands, and the variables the deployments set, tied to
+backend/app/tasks/names.py WORKER_GROUPS and backend/app/core/config.py Settings."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from app.core.config import DEV_SECRET, Settings
+from app.tasks.names import WORKER_GROUPS
+from tests.deploy.manifests import KUBERNETES, OVERLAYS, component, environment, of_kind, render
+from tests.deploy.supervised import parsed_config
+from tests.deploy.test_compose import services
+
+TEMPLATES = (KUBERNETES / "base" / "config.yaml", KUBERNETES / "base" / "secret.yaml")
+# Settings whose defaults suit a laptop, never a cluster: they must be set in the templates.
+# Any default naming the loopback address or a relative path joins them by rule below.
+NEED_A_VALUE = {"ENVIRONMENT", "SECRET_KEY", "STORAGE_BACKEND", "S3_ENDPOINT_URL",
+                "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "SCALER_BACKEND",
+                "KUBERNETES_NAMESPACE", "KUBERNETES_DEPLOYMENT_TEMPLATE", "FLOWER_PASSWORD"}
+SECRETS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_ACCESS_KEY_ID",
+           "S3_SECRET_ACCESS_KEY", "FLOWER_PASSWORD"}
+# variables of the processes around the application, not Settings
+SUPERVISORD_EXTRAS = {"PYTHONUNBUFFERED", "REELFORGE_VENV", "REELFORGE_FLOWER_PORT"}
+COMPOSE_EXTRAS = {"FLOWER_BASIC_AUTH"}  # Flower's own option (docs/deployment.md)
+HOSTNAME = re.compile(r"--hostname=(\w+)@\S+")
+
+
+def worker_options(command: list[str]) -> dict[str, str]:
+    """A Celery worker command as {option: value} from `celery` on (`python -m celery` too),
+    with the node's host part left out: the same worker whatever the order of options."""
+    start = command.index("celery") if "celery" in command else command.index("-m") + 1
+    args = [HOSTNAME.sub(r"--hostname=\1@HOST", arg) for arg in command[start:]]
+    options: dict[str, str] = {"": " ".join(args[:4])}  # celery -A <app> worker
+    rest = iter(args[4:])
+    for arg in rest:
+        name, _, value = arg.partition("=")
+        options[name] = value or next(rest)
+    return options
+
+
+def supervisord_program(name: str) -> dict[str, Any]:
+    conf = parsed_config()
+    command = shlex.split(conf.get(f"program:{name}", "command", raw=True))
+    env = re.findall(r'(\w+)="[^"]*"', conf.get(f"program:{name}", "environment", raw=True))
+    return {"command": command, "environment": set(env)}
+
+
+def unsafe_default(name: str) -> bool:
+    default = Settings.model_fields[name].default
+    text = str(default)
+    return (name in NEED_A_VALUE or default == DEV_SECRET or "127.0.0.1" in text
+            or "localhost" in text or (isinstance(default, Path) and not default.is_absolute()))
+
+
+def test_every_group_runs_in_compose_supervisord_and_kubernetes_with_its_queues() -> None:
+    docs = render("production")
+    deployments = of_kind(docs, "Deployment")
+    scaled = of_kind(docs, "ScaledObject")
+    hpas = of_kind(component("hpa"), "HorizontalPodAutoscaler")
+    for group, queues in WORKER_GROUPS.items():
+        compose = services()[f"celery-worker-{group}"]["command"]
+        program = supervisord_program(f"worker-{group}")["command"]
+        [pod] = deployments[f"celery-worker-{group}"]["spec"]["template"]["spec"]["containers"]
+        commands = {"compose": compose, "supervisord": program, "kubernetes": pod["args"]}
+        for where, command in commands.items():
+            assert command[command.index("-Q") + 1] == ",".join(queues), (group, where)
+            assert f"--hostname={group}@" in " ".join(command), (group, where)
+        # the same worker everywhere: app, queues, pool size and log level
+        assert worker_options(compose) == worker_options(program) == \
+            worker_options(pod["args"]), group
+        scaled_lists = {t["metadata"]["listName"].split("\x06\x16")[0]
+                        for t in scaled[f"celery-worker-{group}"]["spec"]["triggers"]}
+        assert scaled_lists == set(queues), group
+        assert hpas[f"celery-worker-{group}"]["spec"]["scaleTargetRef"]["name"] == \
+            f"celery-worker-{group}"
+    worker_services = {n for n, s in services().items() if "worker" in s.get("command", [])}
+    assert worker_services == {f"celery-worker-{g}" for g in WORKER_GROUPS}
+
+
+def test_the_migration_command_is_the_same_in_compose_and_kubernetes() -> None:
+    job = of_kind(render("production"), "Job")["reelforge-migrate"]
+    assert services()["migrate"]["command"] == job["spec"]["template"]["spec"][
+        "containers"][0]["args"]
+
+
+def test_every_variable_the_deployments_set_is_a_setting() -> None:
+    fields = set(Settings.model_fields)
+    for overlay in OVERLAYS:
+        assert set(environment(render(overlay))) - fields == set(), overlay
+    for name, svc in services().items():
+        if "DATABASE_URL" in svc.get("environment", {}) or name == "flower":
+            assert set(svc["environment"]) - fields - COMPOSE_EXTRAS == set(), name
+    for section in parsed_config().sections():
+        if section.startswith("program:"):
+            env = supervisord_program(section.split(":", 1)[1])["environment"]
+            assert set(env) - fields - SUPERVISORD_EXTRAS == set(), section
+
+
+def test_every_setting_is_named_in_the_templates() -> None:
+    """Each Settings field is a key of the ConfigMap or Secret, or named in their comments
+    as left at its default: the templates list every variable the code reads."""
+    words = set(re.findall(r"\b[A-Z][A-Z0-9_]+\b", "".join(p.read_text() for p in TEMPLATES)))
+    assert set(Settings.model_fields) - words == set()
+
+
+def test_every_setting_without_a_safe_default_has_a_value() -> None:
+    unsafe = {name for name in Settings.model_fields if unsafe_default(name)}
+    assert {"DATABASE_URL", "REDIS_URL", "PUBLIC_URL", "DATA_DIR", "SECRET_KEY"} <= unsafe
+    for overlay in OVERLAYS:
+        assert unsafe - set(environment(render(overlay))) == set(), overlay
+    app_env = services()["api"]["environment"]
+    compose_unsafe = unsafe - {"SCALER_BACKEND", "KUBERNETES_NAMESPACE",
+                               "KUBERNETES_DEPLOYMENT_TEMPLATE",  # local scaler in compose
+                               "FLOWER_PASSWORD"}  # Flower gets FLOWER_BASIC_AUTH instead
+    assert compose_unsafe - set(app_env) == set()
+
+
+def test_secrets_are_in_the_secret_and_nothing_else_is() -> None:
+    for overlay in OVERLAYS:
+        docs = render(overlay)
+        assert set(of_kind(docs, "Secret")["reelforge-secrets"]["stringData"]) == SECRETS
+        assert not SECRETS & set(of_kind(docs, "ConfigMap")["reelforge-config"]["data"])
+
+
+def load_settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_templates_fail_closed_and_load_once_filled_in(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    env = environment(render("production"))
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        load_settings(env, monkeypatch)  # the placeholder secret is refused
+    loaded = load_settings({**env, "SECRET_KEY": "x" * 48}, monkeypatch)
+    assert loaded.ENVIRONMENT == "production" and loaded.SCALER_BACKEND == "kubernetes"
+    assert loaded.STORAGE_BACKEND == "s3" and loaded.S3_ACCESS_KEY_ID == "CHANGE-ME"
+    assert loaded.KUBERNETES_DEPLOYMENT_TEMPLATE.format(group="video") == "celery-worker-video"
+    dev = load_settings(environment(render("dev")), monkeypatch)
+    assert dev.RESULT_DELIVERY == "stream" and dev.S3_ENDPOINT_URL == "http://seaweedfs:8333"
