@@ -125,9 +125,11 @@ class S3Storage:
         return int(head["ContentLength"])
 
     def iter_range(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
-        span = f"bytes={start}-{'' if end is None else end}"
+        # the whole object is asked for without a Range: `bytes=0-` of an empty one is a 416
+        ranged = {} if start == 0 and end is None else {
+            "Range": f"bytes={start}-{'' if end is None else end}"}
         response = _call(key, lambda: self._client().get_object(
-            Bucket=self.bucket, Key=check_key(key), Range=span))
+            Bucket=self.bucket, Key=check_key(key), **ranged))
         return self._chunks(key, response["Body"])
 
     @staticmethod
