@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "infrastructure" / "kubernetes"
 OVERLAYS = ("dev", "production")
 # the backing services of overlays/dev, not the platform's own pods
-DEV_BACKING = {"postgres", "redis", "seaweedfs", "create-bucket"}
+DEV_BACKING = {"postgres", "redis", "seaweedfs"}
 
 
 @functools.cache

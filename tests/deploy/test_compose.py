@@ -1,8 +1,9 @@
 """docker-compose.yml against the Compose specification's JSON schema, and the promises the
 file makes: a worker per queue group that `--scale` can multiply, one beat, Flower behind
-basic auth, a Redis that never evicts, an S3 store with its bucket, no volume shared between
-the API and the workers, healthchecks, no default secrets. No Docker engine runs here, so
-the file is read, validated and, for Redis, its configuration run on a real redis-server."""
+basic auth, a Redis that never evicts, an S3 store whose bucket the migrations create, no
+volume shared between the API and the workers, healthchecks, no default secrets. No Docker
+engine runs here, so the file is read, validated and, for Redis, its configuration run on a
+real redis-server."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 REDIS_CONF = ROOT / "infrastructure" / "redis" / "redis.conf"
 SECRETS = ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "SECRET_KEY", "FLOWER_PASSWORD",
            "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
-ONE_SHOT = ("migrate", "create-bucket")
+ONE_SHOT = ("migrate",)
 # check-jsonschema vendors the schema of github.com/compose-spec/compose-spec (Apache-2.0;
 # its licence ships beside it in the same package, licenses/LICENSE.compose-spec).
 SCHEMA = importlib.resources.files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
@@ -187,8 +188,6 @@ def test_long_running_services_have_healthchecks_and_wait_for_migrations() -> No
                 "service_completed_successfully", name
             assert svc["depends_on"]["postgres"]["condition"] == "service_healthy", name
             assert svc["depends_on"]["redis"]["condition"] == "service_healthy", name
-            assert svc["depends_on"]["create-bucket"]["condition"] == \
-                "service_completed_successfully", name
 
 
 def test_no_volume_is_shared_and_app_services_keep_private_temp_space() -> None:
@@ -216,12 +215,11 @@ def test_assets_and_results_go_to_the_s3_service_and_its_bucket() -> None:
     script = store["command"][-1]
     assert f"-s3.port={endpoint[2]}" in script and "-s3.config=/tmp/s3.json" in script
     assert '"$$S3_ACCESS_KEY_ID" "$$S3_SECRET_ACCESS_KEY"' in script  # not on a command line
-    bucket = services()["create-bucket"]
-    assert bucket["restart"] == "no"
-    assert bucket["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
-    assert bucket["environment"]["S3_ENDPOINT_URL"] == env["S3_ENDPOINT_URL"]
-    assert bucket["environment"]["S3_BUCKET"] == env["S3_BUCKET"]
-    assert "create-bucket --bucket" in bucket["command"][-1]
+    # `reelforge migrate` creates the bucket when it is missing, once the store answers
+    migrate = services()["migrate"]
+    assert migrate["environment"] == env
+    assert migrate["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
+    assert "8333" in store["healthcheck"]["test"][-1]
     assert env["RESULT_DELIVERY"].startswith("${RESULT_DELIVERY:-")
 
 
