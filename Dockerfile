@@ -52,8 +52,8 @@ COPY --chown=root:root backend/ /app/backend/
 WORKDIR /app
 # numeric, so that Kubernetes' runAsNonRoot can check it
 USER 10001:10001
-# Uploads, results and render folders live under DATA_DIR (local storage): mount one volume
-# at /data and share it between the API and every worker.
+# Assets and results live in S3 (STORAGE_BACKEND=s3); DATA_DIR holds only this container's
+# temp folders: give each container its own (emptyDir), never one shared between them.
 EXPOSE 8000 5555
 # per-message deflate costs more CPU and memory than it saves on ~150-byte events
 CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", \

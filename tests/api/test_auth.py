@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
 from tests.support.fixtures import Account
-from tests.support.processes import ApiServer
+from tests.support.processes import ApiServer, free_port
 
 
 def test_register_login_and_me(account: Account) -> None:
@@ -59,7 +61,22 @@ def test_api_key_authenticates_and_can_be_revoked(account: Account,
     assert after.status_code == 401
 
 
-def test_health_reports_both_dependencies(api_server: ApiServer) -> None:
+def test_health_reports_every_dependency(api_server: ApiServer) -> None:
     health = httpx.get(f"{api_server.base_url}/health")
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "postgres": "ok", "redis": "ok"}
+    assert health.json() == {"status": "ok", "postgres": "ok", "redis": "ok", "storage": "ok"}
+
+
+def test_health_degrades_without_the_store(tmp_root: Path) -> None:
+    """A store that does not answer: reported, and the API stays ready for status reads."""
+    server = ApiServer.start(log_dir=tmp_root / "logs" / "no-store",
+                             env={"S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",
+                                  "S3_CONNECT_TIMEOUT_S": "0.5", "S3_MAX_ATTEMPTS": "1"})
+    try:
+        health = httpx.get(f"{server.base_url}/health")
+    finally:
+        server.stop()
+    assert health.status_code == 200
+    body = health.json()
+    assert body["status"] == "degraded" and body["postgres"] == body["redis"] == "ok"
+    assert body["storage"].startswith("error: ")

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, delete, insert, text
 
 from app.core.config import settings
 from app.models import Job
+from app.storage import get_storage
 from app.tasks.publish import publish_job
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
@@ -181,7 +182,7 @@ def _failing_submit(account: Account, db: Engine) -> dict[str, Any]:
     with db.connect() as conn:
         key = conn.execute(text("SELECT storage_key FROM assets WHERE id = :id"),
                            {"id": image}).scalar_one()
-    (settings.storage_dir / key).unlink()
+    get_storage().delete(key)
     return submit(account, [image], seconds_per_image=1.0)
 
 

@@ -22,8 +22,8 @@ WRITER, READER = "token-scaler", "token-reader"
 def kube() -> Iterator[FakeKubernetes]:
     fake = FakeKubernetes(
         namespace=NAMESPACE,
-        replicas={"reelforge-worker-content": 2, "reelforge-worker-video": 1,
-                  "reelforge-worker-default": 1},  # no gpu Deployment in this cluster
+        replicas={"celery-worker-content": 2, "celery-worker-video": 1,
+                  "celery-worker-default": 1},  # no gpu Deployment in this cluster
         tokens={WRITER: {"get", "patch", "update"}, READER: {"get"}},
     ).start()
     try:
@@ -44,12 +44,12 @@ def test_scale_patches_the_scale_subresource_of_the_group_deployment(
     patch = kube.requests[-1]
     assert patch.method == "PATCH"
     assert patch.path == f"/apis/apps/v1/namespaces/{NAMESPACE}/deployments/" \
-                         "reelforge-worker-content/scale"
+                         "celery-worker-content/scale"
     assert patch.content_type == "application/strategic-merge-patch+json"
     assert patch.body == {"spec": {"replicas": 4}}
-    assert kube.replicas["reelforge-worker-content"] == 4
+    assert kube.replicas["celery-worker-content"] == 4
     assert (result.desired_workers, result.observed_workers, result.settled) == (4, 2, False)
-    assert result.target == f"deployment {NAMESPACE}/reelforge-worker-content"
+    assert result.target == f"deployment {NAMESPACE}/celery-worker-content"
     assert result.shared_with == ["content"]  # social and content run in one Deployment
 
 
@@ -72,7 +72,7 @@ def test_unknown_deployment_is_a_404_naming_the_queue(kube: FakeKubernetes,
         scaler(kube, tmp_path).scale(Queue.GPU, 1)
     assert (caught.value.code, caught.value.status, caught.value.field) == \
         ("deployment_not_found", 404, "queue")
-    assert "reelforge-worker-gpu" in caught.value.message
+    assert "celery-worker-gpu" in caught.value.message
 
 
 def test_missing_rbac_is_reported_not_retried(kube: FakeKubernetes, tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_missing_rbac_is_reported_not_retried(kube: FakeKubernetes, tmp_path: Pa
         reader.scale(Queue.VIDEO, 3)
     assert (caught.value.code, caught.value.status) == ("scaler_forbidden", 502)
     assert "rbac.yaml" in caught.value.message
-    assert kube.replicas["reelforge-worker-video"] == 1
+    assert kube.replicas["celery-worker-video"] == 1
     assert [r.method for r in kube.requests].count("PATCH") == 1
 
 
@@ -111,7 +111,7 @@ def test_admin_api_scales_through_kubernetes(kube: FakeKubernetes, tmp_path: Pat
         assert answer.status_code == 200, answer.text
         assert answer.json()["backend"] == "kubernetes"
         assert answer.json()["desired_workers"] == 5
-        assert kube.replicas["reelforge-worker-video"] == 5
+        assert kube.replicas["celery-worker-video"] == 5
 
         missing = client.post(url, json={"queue": "gpu", "desired_workers": 1})
         assert missing.status_code == 404

@@ -12,6 +12,7 @@ from app.core.config import settings
 from app.media.probe import probe
 from app.social.webhooks import verify_signature
 from tests.support.processes import ApiServer, CeleryWorker
+from tests.support.store import read_object
 from tests.webhooks.receiver import Receiver
 from tests.workflows.conftest import wait_workflow, workflow_events
 from tests.workflows.media_checks import caption_pixels, mono_samples, rms
@@ -60,7 +61,8 @@ def test_topic_to_published_reels(client: httpx.Client, hook_api: ApiServer,
     render = steps["render"]["result"]
     assert render["captions"] == "karaoke" and render["preset"] == "tiktok"
     reel = tmp_path / "tiktok.mp4"
-    reel.write_bytes(client.get(steps["optimize:tiktok"]["result_url"]).content)
+    reel.write_bytes(client.get(steps["optimize:tiktok"]["result_url"],
+                               follow_redirects=True).content)
     info = probe(reel)
     assert (info.width, info.height) == (540, 960)  # tiktok 9:16 at draft scale
     assert info.video_codec == "h264" and info.audio_codec == "aac"
@@ -76,10 +78,11 @@ def test_topic_to_published_reels(client: httpx.Client, hook_api: ApiServer,
     assert caption_pixels(reel, (middle[1] + middle[2]) / 2, KARAOKE_YELLOW) > 20
 
     wide = tmp_path / "youtube.mp4"
-    wide.write_bytes(client.get(steps["optimize:youtube"]["result_url"]).content)
+    wide.write_bytes(client.get(steps["optimize:youtube"]["result_url"],
+                               follow_redirects=True).content)
     assert (probe(wide).width, probe(wide).height) == (960, 540)
     caption_key = steps["optimize:tiktok"]["result"]["caption_key"]
-    caption = (settings.storage_dir / caption_key).read_text()
+    caption = read_object(caption_key).decode()
     tags = steps["optimize:tiktok"]["result"]["hashtags"]
     assert tags and all(t.startswith("#") for t in tags) and " ".join(tags) in caption
 

@@ -17,6 +17,7 @@ from app.tasks.app import celery_app
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes
 from tests.support.processes import CeleryWorker
+from tests.support.store import put_object, take_object
 from tests.workflows.conftest import wait_step, wait_workflow
 
 SCRIPT = ("Honey never spoils. Archaeologists found pots of it in old tombs. "
@@ -34,13 +35,13 @@ def video_paused(worker: CeleryWorker) -> Iterator[None]:
         celery_app.control.add_consumer("video", destination=[worker.hostname], reply=True)
 
 
-def storage_path(asset_id: str) -> Path:
+def storage_key(asset_id: str) -> str:
     engine = create_engine(settings.sync_database_url)
     with engine.connect() as conn:
         key = conn.scalar(select(Asset.storage_key).where(Asset.id == asset_id))
     engine.dispose()
     assert key is not None
-    return settings.storage_dir / key
+    return str(key)
 
 
 def submit_with_image(account: Account, client: httpx.Client) -> tuple[str, str]:
@@ -77,18 +78,18 @@ def test_a_deleted_image_fails_the_workflow_and_cancels_later_steps(
 
 
 def test_retry_reruns_from_the_failed_step_reusing_earlier_outputs(
-        account: Account, client: httpx.Client, workers: dict[str, CeleryWorker]) -> None:
+        account: Account, client: httpx.Client, workers: dict[str, CeleryWorker],
+        tmp_path: Path) -> None:
     with video_paused(workers["video"]):
         workflow_id, image_id = submit_with_image(account, client)
         wait_step(client, workflow_id, "render", {"queued"})
-        stored = storage_path(image_id)
-        aside = stored.with_name(stored.name + ".aside")
-        stored.rename(aside)  # the file vanishes from storage; the asset row stays
+        stored = storage_key(image_id)
+        aside = take_object(stored)  # the file vanishes from storage; the asset row stays
     failed = wait_workflow(client, workflow_id)
     assert failed["state"] == "failed" and failed["error"]["code"] == "asset_missing"
     before = {s["step"]: s for s in failed["steps"]}
 
-    aside.rename(stored)
+    put_object(stored, aside, tmp_path)
     render_job = before["render"]["job_id"]
     retried = client.post(f"/api/v1/tasks/{render_job}/retry")  # a failed step's job id
     assert retried.status_code == 202, retried.text

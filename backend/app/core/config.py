@@ -168,7 +168,7 @@ class Settings(BaseSettings):
     # A grown prefork pool starts its processes on the next maintenance tick (every 5 s).
     SCALE_SETTLE_TIMEOUT_S: float = 8.0
     KUBERNETES_NAMESPACE: str = "reelforge"
-    KUBERNETES_DEPLOYMENT_TEMPLATE: str = "reelforge-worker-{group}"
+    KUBERNETES_DEPLOYMENT_TEMPLATE: str = "celery-worker-{group}"
     KUBERNETES_KUBECONFIG: Path | None = None  # unset: in-cluster service account, else ~/.kube
     KUBERNETES_CONTEXT: str | None = None
     KUBERNETES_REQUEST_TIMEOUT_S: float = 10.0

@@ -1,7 +1,7 @@
 """Scale a queue on Kubernetes: patch the `scale` subresource of its worker Deployment.
 
 The Deployment serves a worker group (app.tasks.names.WORKER_GROUPS), so queues of one
-group scale together. RBAC: infrastructure/kubernetes/rbac.yaml.
+group scale together. RBAC: infrastructure/kubernetes/base/rbac.yaml.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from app.tasks.names import Queue
 
 
 class KubernetesScaler:
-    """Replicas of `reelforge-worker-{group}` in one namespace, in-cluster or by kubeconfig."""
+    """Replicas of `celery-worker-{group}` in one namespace, in-cluster or by kubeconfig."""
 
     name = "kubernetes"
 
@@ -106,7 +106,7 @@ class KubernetesScaler:
             if exc.status in (401, 403):
                 raise AppError("scaler_forbidden",
                                f"the scaler may not {verb} deployments/scale of {target}: "
-                               "apply infrastructure/kubernetes/rbac.yaml", 502) from None
+                               "apply infrastructure/kubernetes/base/rbac.yaml", 502) from None
             raise AppError("scaler_error", f"Kubernetes answered {exc.status} {exc.reason} "
                            f"for {target}", 502) from None
         except (HTTPError, OSError) as exc:
