@@ -1,9 +1,10 @@
 """Services and processes for storage_compare.py, all private to one temp folder.
 
 PostgreSQL and Redis are embedded (app.dev.services.resolve_services), S3 is an embedded
-SeaweedFS. Each backend gets an API and a video worker of its own, on a Redis db of its
-own so neither worker takes the other's jobs; every process has a DATA_DIR of its own, and
-the `local` pair shares one STORAGE_DIR, the only way that backend works.
+SeaweedFS. Each backend gets an API and a video worker of its own (and, for workflows, a
+content worker on `content,social` as WORKER_GROUPS["content"] has it), on a Redis db of
+its own so no worker takes the other backend's jobs; every process has a DATA_DIR of its
+own, and the `local` processes share one STORAGE_DIR, the only way that backend works.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import psutil
 from _platform import BENCH_PLANS, PASSWORD, Child, free_port
 
 from app.dev.process import die_with_parent
+from app.tasks.names import WORKER_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_DEADLINE_S = 60.0
@@ -36,13 +38,17 @@ REDIS_DB = {"s3": 1, "local": 2}
 
 @dataclass
 class Deployment:
-    """One backend's API and worker, and an account on that API."""
+    """One backend's API and workers, and an account on that API."""
 
     backend: str
     base_url: str
     api: Child
     worker: Child
     headers: dict[str, str] = field(default_factory=dict)
+    content_worker: Child | None = None  # content and social queues, for workflows
+
+    def workers(self) -> list[Child]:
+        return [w for w in (self.worker, self.content_worker) if w is not None]
 
 
 class Stack:
@@ -107,20 +113,31 @@ class Stack:
         self.children.append(child)
         return child
 
-    def deploy(self, backend: str) -> Deployment:
-        """Start `backend`'s API and video worker, wait for both, register a user."""
-        env, port = self.env(backend), free_port()
+    def worker(self, backend: str, group: str) -> tuple[Child, str]:
+        """A `-c 1` worker of `backend` on the queues of WORKER_GROUPS[group]; its hostname."""
+        hostname = f"{group}-{backend}-{uuid.uuid4().hex[:6]}@bench"
+        queues = ",".join(WORKER_GROUPS[group])
+        child = self.spawn(f"worker-{group}-{backend}", [
+            sys.executable, "-m", "celery", "-A", "app.tasks.app:celery_app", "worker",
+            "-Q", queues, "-c", "1", "-n", hostname, "--loglevel", "INFO"], self.env(backend))
+        return child, hostname
+
+    def deploy(self, backend: str, *, workflows: bool = False) -> Deployment:
+        """Start `backend`'s API and workers, wait for them, register a user."""
+        port = free_port()
         api = self.spawn(f"api-{backend}", [
             sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-            "--port", str(port), "--no-access-log"], env)
-        hostname = f"video-{backend}-{uuid.uuid4().hex[:6]}@bench"
-        worker = self.spawn(f"worker-{backend}", [
-            sys.executable, "-m", "celery", "-A", "app.tasks.app:celery_app", "worker",
-            "-Q", "video", "-c", "1", "-n", hostname, "--loglevel", "INFO"], env)
+            "--port", str(port), "--no-access-log"], self.env(backend))
+        workers = [self.worker(backend, "video")]
+        if workflows:
+            workers.append(self.worker(backend, "content"))
         base_url = f"http://127.0.0.1:{port}"
         _wait(api, lambda: httpx.get(f"{base_url}/health", timeout=1.0).status_code == 200)
-        _wait(worker, lambda: f"{hostname} ready." in worker.log.read_text(errors="replace"))
-        deployment = Deployment(backend, base_url, api, worker)
+        for child, hostname in workers:
+            _wait(child, lambda c=child, h=hostname: f"{h} ready." in c.log.read_text(
+                errors="replace"))
+        deployment = Deployment(backend, base_url, api, workers[0][0],
+                                content_worker=workers[1][0] if workflows else None)
         deployment.headers = register(base_url)
         return deployment
 

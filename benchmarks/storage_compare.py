@@ -1,20 +1,26 @@
-"""Storage backends compared: a slideshow end to end on S3 (SeaweedFS) against a local disk,
-and a 50 MB audio upload through the S3-backed API.
+"""Storage backends compared: a slideshow and a topic -> reel workflow end to end on S3
+(SeaweedFS) against a local disk, and a 50 MB audio upload through the S3-backed API.
 
 Everything is started here, private to a temp folder: embedded PostgreSQL, Redis and
-SeaweedFS, then per backend an API (uvicorn app.main:app) and a video worker (celery -Q video
--c 1), and a user registers on each API. A run uploads --photos JPEGs (1920x1080, textured like
+SeaweedFS, then per backend an API (uvicorn app.main:app), a video worker (celery -Q video
+-c 1) and, for the workflow, a content worker (-Q content,social -c 1), and a user
+registers on each API. A run uploads --photos JPEGs (1920x1080, textured like
 photos), submits a slideshow (2 s a photo, 0.5 s fades, 1920x1080 30 fps) and polls the job
 until it succeeds. End to end is the first upload to `succeeded`; "render" is the submit's
 202 to `succeeded`. Runs alternate between the backends (s3 first, then local first), after
 one untimed warm-up on each. Goal: s3 within 1.1x of local.
+
+The workflow (_storage_workflow.py) reads a fixed script (no LLM), voices it with espeak-ng,
+renders a draft TikTok reel with karaoke captions and optimises it for TikTok; end to end
+is the submit to the workflow's final state, polled on GET /api/v1/workflows/{id}. Runs
+alternate as above, after one warm-up each; goal: s3 within 1.1x of local.
 
 The upload sends a ~50 MB WAV (48 kHz stereo 16-bit tone, under MAX_AUDIO_BYTES = 50 MiB)
 to POST /api/v1/assets after one small warm-up upload; the API's RSS is sampled every
 20 ms with psutil. Goal: RSS increase under 30 MiB (the upload is spooled, not held).
 
     .venv/bin/python benchmarks/storage_compare.py [--photos 10] [--repeat 3]
-        [--skip-slideshow]
+        [--skip-slideshow] [--skip-workflow]
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pathlib import Path
 import httpx
 from _platform import machine_facts
 from _storage_setup import Deployment, RssSampler, Stack
+from _storage_workflow import compare_reels
 from PIL import Image, ImageFilter
 
 RATIO_GOAL = 1.1
@@ -156,16 +163,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--photos", type=int, default=10, help="photos per slideshow")
-    parser.add_argument("--repeat", type=int, default=3, help="timed slideshows per backend")
-    parser.add_argument("--skip-slideshow", action="store_true",
-                        help="only the audio upload (starts no local backend)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed slideshows and workflows per backend")
+    parser.add_argument("--skip-slideshow", action="store_true", help="no slideshows")
+    parser.add_argument("--skip-workflow", action="store_true",
+                        help="no workflows (starts no content workers)")
     args = parser.parse_args()
     print(machine_facts())
     with Stack() as stack:
-        backends = ["s3"] if args.skip_slideshow else ["s3", "local"]
-        deployments = {name: stack.deploy(name) for name in backends}
+        compared = not (args.skip_slideshow and args.skip_workflow)
+        backends = ["s3", "local"] if compared else ["s3"]  # the upload needs only s3
+        deployments = {name: stack.deploy(name, workflows=not args.skip_workflow)
+                       for name in backends}
         if not args.skip_slideshow:
             compare_slideshows(deployments, args.photos, args.repeat)
+        if not args.skip_workflow:
+            compare_reels(deployments, args.repeat, RATIO_GOAL)
         audio_upload(deployments["s3"], stack.root)
 
 
