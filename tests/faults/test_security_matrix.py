@@ -14,6 +14,7 @@ import pytest
 from app.core.security import create_access_token
 from tests.support.fixtures import Account, promote_to_admin
 from tests.support.jobs import submit, upload_images
+from tests.support.media import image_bytes
 from tests.support.processes import ApiServer
 
 Factory = Callable[[Account], str]
@@ -25,6 +26,16 @@ def _job(owner: Account) -> str:
 
 def _asset(owner: Account) -> str:
     return upload_images(owner, 1)[0]
+
+
+def _direct_upload(owner: Account) -> str:
+    """A direct upload whose bytes are in the store, waiting for `complete`."""
+    content = image_bytes((10, 120, 10))
+    started = owner.client.post("/api/v1/assets/uploads", json={
+        "kind": "image", "filename": "a.png", "size_bytes": len(content)}).json()
+    assert httpx.put(started["url"], content=content,
+                     headers=started["headers"]).status_code == 200
+    return str(started["upload_id"])
 
 
 def _api_key(owner: Account) -> str:
@@ -63,7 +74,7 @@ def _batch(owner: Account) -> str:
 FACTORIES: dict[str, Factory] = {
     "job_id": _job, "asset_id": _asset, "key_id": _api_key, "schedule_id": _schedule,
     "webhook_id": _webhook, "workflow_id": _workflow, "batch_id": _batch,
-    "target_id": _job,
+    "target_id": _job, "upload_id": _direct_upload,
 }
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 NOT_OWNED = {"/api/v1/files/{key}"}
