@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.fixtures import Account
+from tests.support.media import tone_wav
 from tests.support.processes import ApiServer, free_port
 
 
@@ -67,15 +68,24 @@ def test_health_reports_every_dependency(api_server: ApiServer) -> None:
     assert health.json() == {"status": "ok", "postgres": "ok", "redis": "ok", "storage": "ok"}
 
 
-def test_health_degrades_without_the_store(tmp_root: Path) -> None:
-    """A store that does not answer: reported, and the API stays ready for status reads."""
+def test_health_degrades_without_the_store(tmp_root: Path, account: Account) -> None:
+    """A store that does not answer: reported, the API stays ready for status reads, and
+    an upload is a clear 503 to retry, not a 500."""
     server = ApiServer.start(log_dir=tmp_root / "logs" / "no-store",
                              env={"S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}",
                                   "S3_CONNECT_TIMEOUT_S": "0.5", "S3_MAX_ATTEMPTS": "1"})
     try:
         health = httpx.get(f"{server.base_url}/health")
+        upload = httpx.post(f"{server.base_url}/api/v1/assets",
+                            headers={"Authorization": f"Bearer {account.token}"},
+                            files={"file": ("t.wav", tone_wav(1.0))}, timeout=30)
+        listed = httpx.get(f"{server.base_url}/api/v1/assets",
+                           headers={"Authorization": f"Bearer {account.token}"})
     finally:
         server.stop()
+    assert upload.status_code == 503 and upload.headers["retry-after"] == "5"
+    assert upload.json()["error"]["code"] == "storage_unavailable"
+    assert listed.status_code == 200 and listed.json() == []
     assert health.status_code == 200
     body = health.json()
     assert body["status"] == "degraded" and body["postgres"] == body["redis"] == "ok"

@@ -10,6 +10,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.storage import StorageUnavailable
+
+STORE_RETRY_AFTER_S = 5  # a store outage is usually a restart or a failover
+
 
 class AppError(Exception):
     """A failure with a stable code, a message for people and the field at fault."""
@@ -75,6 +79,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(error_body("invalid_text",
                                            "a parameter contains a NUL character"), 422)
         raise exc
+
+    @app.exception_handler(StorageUnavailable)
+    async def _store_down(_: Request, exc: StorageUnavailable) -> JSONResponse:
+        # nothing was registered: an upload's row commits only after its object is stored
+        return JSONResponse(error_body("storage_unavailable",
+                                       "the object store is not answering; try again shortly"),
+                            503, headers={"Retry-After": str(STORE_RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
