@@ -42,5 +42,6 @@ test: setup
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check backend tests
+	$(BIN)/ruff check backend tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports

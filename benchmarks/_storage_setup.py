@@ -29,7 +29,7 @@ import psutil
 from _platform import BENCH_PLANS, PASSWORD, Child, free_port
 
 from app.dev.process import die_with_parent
-from app.tasks.names import WORKER_GROUPS
+from app.jobs.names import WORKER_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_DEADLINE_S = 60.0

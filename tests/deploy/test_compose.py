@@ -20,7 +20,7 @@ import pytest
 import redis
 import yaml
 
-from app.tasks.names import WORKER_GROUPS
+from app.jobs.names import WORKER_GROUPS
 from tests.deploy.supervised import parsed_config, wait_until
 from tests.support.processes import free_port
 

@@ -22,9 +22,9 @@ from kubernetes_validate.utils import latest_version
 
 from app.cli import build_parser
 from app.core.config import settings
+from app.jobs.names import WORKER_GROUPS, TaskName
+from app.jobs.priority import API_MAX, API_MIN, to_broker
 from app.tasks.app import celery_app
-from app.tasks.names import WORKER_GROUPS, TaskName
-from app.tasks.priority import API_MAX, API_MIN, to_broker
 from tests.deploy.kustomize import Doc, KustomizeError, build, image_name, pod_spec
 from tests.deploy.manifests import (
     KUBERNETES,

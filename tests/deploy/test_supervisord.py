@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from app.core.config import settings
+from app.jobs.names import WORKER_GROUPS
 from app.models import Job
-from app.tasks.names import WORKER_GROUPS
 from tests.deploy.supervised import (
     BIN,
     CONF,

@@ -1,6 +1,6 @@
 """One topology in four places: compose, supervisord, Kubernetes and the code. Worker groups,
 their queues and commands, and the variables the deployments set, tied to
-backend/app/tasks/names.py WORKER_GROUPS and backend/app/core/config.py Settings."""
+backend/app/jobs/names.py WORKER_GROUPS and backend/app/core/config.py Settings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.config import DEV_SECRET, Settings
-from app.tasks.names import WORKER_GROUPS
+from app.jobs.names import WORKER_GROUPS
 from tests.deploy.manifests import KUBERNETES, OVERLAYS, component, environment, of_kind, render
 from tests.deploy.supervised import parsed_config
 from tests.deploy.test_compose import services

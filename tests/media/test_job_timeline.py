@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from app.jobs.names import Queue, TaskName, queue_for
 from app.media.shorthand import slideshow_timeline
 from app.schemas.task import VideoSubmit
 from app.services.render_jobs import job_timeline
 from app.services.videos import task_for
-from app.tasks.names import Queue, TaskName, queue_for
 
 A, B, M = (str(uuid.uuid4()) for _ in range(3))
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from celery.beat import BeatLazyFunc
 from celery.schedules import crontab
 
+from app.jobs.names import TaskName
 from app.services.maintenance import claim_run, finish_run
-from app.tasks.names import TaskName
 from app.tasks.periodic_schedule import maintenance_beat_schedule, slot_for
 
 

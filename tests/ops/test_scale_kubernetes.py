@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.core.errors import AppError
+from app.jobs.names import Queue
 from app.services.scaling.kubernetes import KubernetesScaler
-from app.tasks.names import Queue
 from tests.ops.kube_api import FakeKubernetes
 from tests.support.fixtures import Account
 from tests.support.processes import ApiServer, free_port

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from app.tasks.names import TaskName
+from app.jobs.names import TaskName
 from tests.ops.beat import CeleryBeat
 from tests.schedules.client import create_schedule
 from tests.schedules.rows import jobs_of, runs_of, set_next_fire

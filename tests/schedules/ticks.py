@@ -9,8 +9,8 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+from app.jobs.names import TaskName
 from app.tasks.app import celery_app
-from app.tasks.names import TaskName
 from tests.support.processes import CeleryWorker
 
 DEADLINE_S = 60.0

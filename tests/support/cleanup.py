@@ -9,8 +9,8 @@ import uuid
 from sqlalchemy import create_engine, select
 
 from app.core.config import settings
+from app.jobs.state import CANCELLABLE
 from app.models import Job
-from app.services.job_state import CANCELLABLE
 from tests.support.fixtures import Account
 
 SETTLE_S = 60.0

@@ -29,9 +29,9 @@ def _submit_through_api_path(user_id: str, **params: object) -> object:
     """A canary job committed `pending` and then published or held, as the API does."""
     from sqlalchemy import update
 
+    from app.jobs.state import history_append
     from app.models import JobState
     from app.services import fair_share
-    from app.services.job_state import history_append
     from app.tasks.publish import publish_job
 
     job_id = insert_canary(user_id, publish=False, **params)

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from sqlalchemy import create_engine, insert
 
 from app.core.config import settings
+from app.jobs.claim import claim
+from app.jobs.policy import DEFAULT_POLICY
+from app.jobs.runtime import JobRun
 from app.models import Job
-from app.tasks.claim import claim
-from app.tasks.policy import DEFAULT_POLICY
-from app.tasks.runtime import JobRun
 from tests.support.fixtures import Account
 
 

@@ -26,7 +26,7 @@ from app.core.migrate import upgrade_head
 from app.dev.admin import AdminOutcome, ensure_admin, stable_secret
 from app.dev.services import Services, configured, resolve_services
 from app.dev.supervisor import ChildSpec, Supervisor
-from app.tasks.names import WORKER_GROUPS
+from app.jobs.names import WORKER_GROUPS
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.config import settings
-from app.tasks.names import Queue
+from app.jobs.names import Queue
 
 DesiredWorkers = Field(ge=0, le=settings.SCALE_MAX_WORKERS,
                        description="local: pool processes across the queue's workers; "

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from app.jobs.policy import TransientError
+from app.jobs.runtime import JobRun, worker_redis
 from app.storage import get_storage
-from app.tasks.policy import TransientError
-from app.tasks.runtime import JobRun, worker_redis
 
 EXECUTIONS = "canary:executions"  # hash job_id -> how many times the body ran
 EFFECTS = "canary:effects"  # hash job_id -> how many times the effect was newly applied

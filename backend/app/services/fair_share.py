@@ -17,8 +17,8 @@ from sqlalchemy import Select, func, select, update
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.state import history_append
 from app.models import Job, JobState
-from app.services.job_state import history_append
 from app.tasks.publish import publish_job
 
 

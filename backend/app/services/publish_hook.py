@@ -16,6 +16,8 @@ from sqlalchemy import select
 from app.core.config import settings
 from app.core.db import sync_session
 from app.core.signing import signed_path
+from app.jobs.policy import TransientError
+from app.jobs.runtime import JobFailed
 from app.models import WebhookSecret
 from app.services.workflow_runtime import StepRun
 from app.social.addresses import Unresolvable, UnsafeUrl
@@ -24,8 +26,6 @@ from app.social.config import delivery_config
 from app.social.deliveries import ensure_secret
 from app.social.transport import post
 from app.social.webhooks import build_event, encode_event, event_id_for, signed_headers
-from app.tasks.policy import TransientError
-from app.tasks.runtime import JobFailed
 
 WORKFLOW_PUBLISHED = "workflow.published"
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs.broker import queue_depths
 from app.models import Job, JobState, User
-from app.tasks.broker import queue_depths
 
 WINDOW = timedelta(hours=1)
 WAITING = (JobState.PENDING.value, JobState.HELD.value, JobState.QUEUED.value,

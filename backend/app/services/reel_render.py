@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.config import settings
+from app.jobs.runtime import JobFailed
 from app.media import RenderFailed, RenderProgress, SpecError, render_timeline
 from app.media.timeline import (
     Audio,
@@ -24,7 +25,6 @@ from app.services.reel_timing import scene_seconds
 from app.services.stored_inputs import fetch_assets, private_folder
 from app.services.workflow_runtime import StepRun
 from app.storage import get_storage
-from app.tasks.runtime import JobFailed
 
 VOICE_ASSET = "voice"
 TAIL_S = 0.6  # the picture holds this long after the last word

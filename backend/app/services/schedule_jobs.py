@@ -17,16 +17,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.core.db import sync_session
+from app.jobs.names import TaskName, queue_for
+from app.jobs.runtime import worker_redis
+from app.jobs.state import history_append, history_entry
 from app.models import Asset, Job, JobState, Schedule, User
 from app.realtime import bus
 from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
 from app.schemas.schedule import FixedPhotos, RecentPhotos, VideoTemplate
 from app.services import fair_share
-from app.services.job_state import history_append, history_entry
 from app.services.schedule_quota import refusal
-from app.tasks.names import TaskName, queue_for
 from app.tasks.publish import publish_job
-from app.tasks.runtime import worker_redis
 
 log = logging.getLogger(__name__)
 VIDEO_TASK = TaskName.VIDEO_RENDER

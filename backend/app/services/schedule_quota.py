@@ -14,9 +14,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.core.config import settings
+from app.jobs.broker import priority_lists
 from app.models import Job, User
 from app.services.quotas import WAITING, WINDOW
-from app.tasks.broker import priority_lists
 
 
 @dataclass(frozen=True)

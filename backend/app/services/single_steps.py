@@ -7,12 +7,12 @@ import uuid
 import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.jobs.names import TaskName, queue_for
 from app.models import Job, User
 from app.schemas.workflow import ContentSubmit, TtsSubmit
 from app.services import jobs as job_service
 from app.services.quotas import check_submit
 from app.services.speech_jobs import check_voice_provider
-from app.tasks.names import TaskName, queue_for
 
 CONTENT_TASKS = {"generate": TaskName.CONTENT_GENERATE, "hashtags": TaskName.CONTENT_HASHTAGS,
                  "analyze": TaskName.CONTENT_ANALYZE, "variations": TaskName.CONTENT_VARIATIONS}

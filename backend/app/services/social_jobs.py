@@ -6,12 +6,12 @@ from typing import Any
 
 from app.content import Script
 from app.core.config import settings
+from app.jobs.runtime import JobFailed
 from app.media import RenderFailed
 from app.services.platform_reels import caption_for, optimise
 from app.services.stored_inputs import private_folder
 from app.services.workflow_runtime import StepRun
 from app.storage import get_storage
-from app.tasks.runtime import JobFailed
 
 
 def _caption_source(content: dict[str, Any], topic: str | None) -> Script | str:

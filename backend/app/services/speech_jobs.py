@@ -7,6 +7,8 @@ from typing import Any
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs.policy import TransientError
+from app.jobs.runtime import JobFailed
 from app.services.stored_inputs import private_folder
 from app.services.workflow_runtime import StepRun
 from app.speech import (
@@ -17,8 +19,6 @@ from app.speech import (
     get_speech_provider,
 )
 from app.storage import get_storage
-from app.tasks.policy import TransientError
-from app.tasks.runtime import JobFailed
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import settings
 from app.core.errors import AppError
 from app.core.metrics import DURATION_BUCKETS_S, Histogram, JobFigures
+from app.jobs.broker import queue_depths
+from app.jobs.names import Queue
 from app.models import JobState
 from app.models.webhook import WebhookDelivery
 from app.schemas.stats import Health, PerformanceRead, QueueStats, QueueStatsRead, TaskPerformance
-from app.tasks.broker import queue_depths
-from app.tasks.names import Queue
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.runtime import JobFailed
 from app.models import Asset
 from app.storage import get_storage
-from app.tasks.runtime import JobFailed
 
 
 @contextmanager

@@ -8,10 +8,10 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
+from app.jobs.state import cancel_key
 from app.models import JobState
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, JOB_QUEUED, job_event
-from app.services.job_state import cancel_key
 from app.services.workflow_plan import stage_event
 from app.services.workflow_steps import StepRef
 

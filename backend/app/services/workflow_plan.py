@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from app.tasks.names import TaskName
+from app.jobs.names import TaskName
 
 WORKFLOW_STAGE = "workflow.stage"  # a step started, or the workflow ended
 WORKFLOW_PROGRESS = "workflow.progress"  # throttled progress inside a step

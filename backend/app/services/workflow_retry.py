@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
+from app.jobs.state import cancel_key, history_append
 from app.models import Job, JobState, User, Workflow, WorkflowState
-from app.services.job_state import cancel_key, history_append
 from app.services.jobs import publish_and_mark_queued
 from app.services.workflow_steps import StepRef, lock_workflow, reset_for_retry
 from app.services.workflows import start_after_commit

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.runtime import JobFailed, JobRun, worker_redis
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.realtime import bus
 from app.services.stored_inputs import fetch_output, result_key
@@ -38,7 +39,6 @@ from app.services.workflow_steps import (
     step_rows,
 )
 from app.services.workflow_summary import failure, summary
-from app.tasks.runtime import JobFailed, JobRun, worker_redis
 
 
 @dataclass(frozen=True)

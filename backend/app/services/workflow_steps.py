@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.jobs.state import CANCELLABLE, history_append
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.models.workflow import WORKFLOW_FINAL
-from app.services.job_state import CANCELLABLE, history_append
 from app.services.workflow_plan import overall_progress, spec_for
 
 

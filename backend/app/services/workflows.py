@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
+from app.jobs.names import TaskName, queue_for
+from app.jobs.state import history_append, history_entry
 from app.models import Job, JobState, User, Workflow, WorkflowState
 from app.realtime import bus
 from app.schemas.workflow import WorkflowSubmit
 from app.services import assets as asset_service
 from app.services import webhooks as webhook_service
-from app.services.job_state import history_append, history_entry
 from app.services.quotas import check_submit
 from app.services.speech_jobs import check_voice_provider
 from app.services.workflow_events import apublish_ended, ended_events, released_events
@@ -33,7 +34,6 @@ from app.services.workflow_steps import (
     lock_workflow,
     progress_of,
 )
-from app.tasks.names import TaskName, queue_for
 from app.tasks.workflow import publish_steps
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from celery.backends.redis import RedisBackend
 from kombu.entity import Queue as KombuQueue
 
 from app.core.config import settings
-from app.tasks.names import TASK_QUEUES, Queue
+from app.jobs.names import TASK_QUEUES, Queue
+from app.jobs.priority import REDIS_PRIORITY_STEPS
 from app.tasks.periodic_schedule import maintenance_beat_schedule, schedules_beat_schedule
-from app.tasks.priority import REDIS_PRIORITY_STEPS
 
 
 class CanvasResultBackend(RedisBackend):  # type: ignore[misc]

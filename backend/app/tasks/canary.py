@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from app.jobs.names import TaskName
 from app.services.canary import run_canary
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
-from app.tasks.names import TaskName
 
 
 @celery_app.task(name=TaskName.SYSTEM_CANARY.value, bind=True, base=JobTask)

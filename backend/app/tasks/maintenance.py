@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from app.jobs.names import TaskName
 from app.services import fair_share, recovery
 from app.social.stranded import take_stranded
 from app.tasks.app import celery_app
-from app.tasks.names import TaskName
 from app.tasks.webhooks import publish_delivery
 
 log = logging.getLogger(__name__)

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app.jobs.names import TaskName
+from app.jobs.runtime import worker_redis
 from app.services import maintenance
 from app.tasks.app import celery_app
-from app.tasks.names import TaskName
-from app.tasks.runtime import worker_redis
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from celery.beat import BeatLazyFunc
 from celery.schedules import crontab
 
 from app.core.config import settings
-from app.tasks.names import TaskName
+from app.jobs.names import TaskName
 
 MIN_EXPIRY_S = 60.0
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from app.jobs.priority import to_broker
 from app.tasks.app import celery_app
-from app.tasks.priority import to_broker
 
 
 def publish_job(*, job_id: uuid.UUID, task_name: str, queue: str, priority: int,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.jobs.names import TaskName
 from app.services import schedule_runs
 from app.tasks.app import celery_app
-from app.tasks.names import TaskName
 
 
 @celery_app.task(name=TaskName.SCHEDULES_TICK.value)

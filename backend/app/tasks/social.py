@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from app.jobs.names import TaskName
 from app.services.publish_hook import publish
 from app.services.social_jobs import optimise_reel
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
-from app.tasks.names import TaskName
 from app.tasks.workflow import run_step
 
 

@@ -11,8 +11,8 @@ import redis
 from celery.signals import worker_init, worker_ready
 
 from app.core.config import settings
+from app.jobs.policy import check_policies_fit_visibility_timeout
 from app.services.maintenance.cleanup import clean_temp_dirs
-from app.tasks.policy import check_policies_fit_visibility_timeout
 
 log = logging.getLogger(__name__)
 SAFE_EVICTION = "noeviction"

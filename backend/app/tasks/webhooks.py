@@ -7,11 +7,11 @@ import uuid
 
 from sqlalchemy.exc import OperationalError
 
+from app.jobs.names import Queue, TaskName
 from app.social import deliveries
 from app.social.config import delivery_config
 from app.social.sender import attempt_delivery
 from app.tasks.app import celery_app
-from app.tasks.names import Queue, TaskName
 
 log = logging.getLogger(__name__)
 

@@ -18,15 +18,15 @@ from typing import Any
 from celery import chord, group
 from celery.canvas import Signature
 
+from app.jobs.names import TaskName
+from app.jobs.priority import to_broker
+from app.jobs.runtime import JobRun
 from app.models import JobState
 from app.services.reel_render import render_reel
 from app.services.workflow_runtime import StepLink, StepRun, Tracker, after_step, step_link
 from app.services.workflow_steps import StepRef
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
-from app.tasks.names import TaskName
-from app.tasks.priority import to_broker
-from app.tasks.runtime import JobRun
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Body, Query
 from app.api.deps import AdminUser
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs.names import Queue
 from app.schemas.scale import ScalePage, ScaleRead, ScaleRequest, WorkerRead
 from app.services.scaling import QueueScale, get_scaler, scale_queue
-from app.tasks.names import Queue
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/admin", tags=["admin"])

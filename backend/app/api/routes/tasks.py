@@ -24,6 +24,7 @@ from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
 from app.core.signing import signed_path
+from app.jobs.names import Queue
 from app.models import Job, JobState
 from app.realtime.events import id_key
 from app.realtime.sse import job_event_stream
@@ -31,7 +32,6 @@ from app.schemas.task import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services import jobs as job_service
 from app.services.videos import submit_video, video_work
 from app.services.webhooks import check_target
-from app.tasks.names import Queue
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs.names import Queue
 from app.services.scaling.base import QueueScale, Scaler, WorkerPool, group_of
-from app.tasks.names import Queue
 
 
 @lru_cache(maxsize=1)

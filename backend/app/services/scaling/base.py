@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from app.tasks.names import WORKER_GROUPS, Queue
+from app.jobs.names import WORKER_GROUPS, Queue
 
 
 @dataclass(frozen=True)

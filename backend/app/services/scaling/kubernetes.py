@@ -1,6 +1,6 @@
 """Scale a queue on Kubernetes: patch the `scale` subresource of its worker Deployment.
 
-The Deployment serves a worker group (app.tasks.names.WORKER_GROUPS), so queues of one
+The Deployment serves a worker group (app.jobs.names.WORKER_GROUPS), so queues of one
 group scale together. RBAC: infrastructure/kubernetes/base/rbac.yaml.
 """
 
@@ -17,8 +17,8 @@ from urllib3.exceptions import HTTPError
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs.names import Queue
 from app.services.scaling.base import QueueScale, group_of, group_peers
-from app.tasks.names import Queue
 
 
 class KubernetesScaler:

@@ -15,8 +15,8 @@ import redis
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs.names import Queue
 from app.services.scaling.base import QueueScale, WorkerPool
-from app.tasks.names import Queue
 
 POLL_S = 0.1  # between observations while a new pool size takes effect
 LOCK_TTL_S = 60  # longer than one scale call: control timeouts plus the settle wait

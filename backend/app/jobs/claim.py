@@ -13,11 +13,11 @@ from sqlalchemy.orm import aliased
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.policy import RetryPolicy
+from app.jobs.runtime import RUNNING, JobRun
+from app.jobs.state import history_append, lost_attempt_entry
 from app.models import Job, JobState, User
 from app.models.job import CLAIMABLE_STATES, FINAL_STATES
-from app.services.job_state import history_append, lost_attempt_entry
-from app.tasks.policy import RetryPolicy
-from app.tasks.runtime import RUNNING, JobRun
 
 
 class Busy(enum.Enum):

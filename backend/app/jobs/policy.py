@@ -15,8 +15,8 @@ import redis
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.core.config import settings
+from app.jobs.names import TaskName
 from app.media import RenderTimeout
-from app.tasks.names import TaskName
 
 
 class TransientError(Exception):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import redis.asyncio as aioredis
 
-from app.tasks.priority import REDIS_PRIORITY_STEPS
+from app.jobs.priority import REDIS_PRIORITY_STEPS
 
 # Kombu's Redis transport keeps one list per priority step: the queue's name for step 0,
 # name + "\x06\x16" + step for the others (kombu/transport/redis.py, Channel._q_for_pri).

@@ -15,10 +15,10 @@ from sqlalchemy import update
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.state import cancel_key, history_append
 from app.models import Job, JobState
 from app.realtime import bus
 from app.realtime.events import JOB_PROGRESS, job_event
-from app.services.job_state import cancel_key, history_append
 
 log = logging.getLogger(__name__)
 
