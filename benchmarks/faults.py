@@ -135,7 +135,9 @@ def scenario_api_crash(args: argparse.Namespace) -> None:
     from tests.support.processes import ApiServer
 
     from app.services.recovery import sweep_unpublished
+    from app.tasks.publish import install_celery_broker
 
+    install_celery_broker()  # the sweep below publishes from this process
     server = ApiServer.start(log_dir=WORK / "logs")
     client = httpx.Client(base_url=server.base_url, timeout=10)
     email = f"burst-{uuid.uuid4().hex[:8]}@example.com"

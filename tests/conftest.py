@@ -37,8 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
         **_SERVICES.storage_env,
     })
     from app.core.migrate import upgrade_head
+    from app.tasks.publish import install_celery_broker
 
     upgrade_head(_SERVICES.sync_database_url)
+    install_celery_broker()  # tests publish through the runtime as the API does
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -19,6 +19,7 @@ from app.core.logging import configure_logging
 from app.realtime.hub import EventHub
 from app.realtime.transport import ExposeTransport
 from app.services.admission import Admitter
+from app.tasks.publish import install_celery_broker
 from app.web import routes as web
 
 MULTIPART_OVERHEAD = 1 << 20
@@ -46,6 +47,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     configure_logging()
+    install_celery_broker()  # the runtime publishes jobs through Celery in this process
     app = FastAPI(
         title=settings.PROJECT_NAME,
         version="0.1.0",

@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 from websockets.sync.client import ClientConnection, connect
 
-from app.tasks.publish import publish_job
+from app.jobs.publish import publish_job
 from tests.api.test_stats import broker, broker_lists, db, delete_jobs, insert_jobs
 from tests.support.fixtures import Account
 from tests.support.processes import ApiServer

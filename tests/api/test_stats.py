@@ -16,9 +16,9 @@ import redis
 from sqlalchemy import Engine, create_engine, delete, insert, text
 
 from app.core.config import settings
+from app.jobs.publish import publish_job
 from app.models import Job
 from app.storage import get_storage
-from app.tasks.publish import publish_job
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
 from tests.support.processes import ApiServer, CeleryWorker

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import create_engine, insert, select
 
 from app.core.config import settings
+from app.jobs.publish import publish_job
 from app.models import Job
 from app.services.maintenance import cleanup_temp_files
-from app.tasks.publish import publish_job
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes
 from tests.support.processes import CeleryWorker

@@ -10,9 +10,9 @@ import redis
 from sqlalchemy import create_engine, insert
 
 from app.core.config import settings
+from app.jobs.publish import publish_job
 from app.models import Job
 from app.services.canary import EFFECTS, EXECUTIONS
-from app.tasks.publish import publish_job
 
 
 def insert_canary(user_id: str, *, priority: int = 5, publish: bool = True,

@@ -29,10 +29,10 @@ def _submit_through_api_path(user_id: str, **params: object) -> object:
     """A canary job committed `pending` and then published or held, as the API does."""
     from sqlalchemy import update
 
+    from app.jobs.publish import publish_job
     from app.jobs.state import history_append
     from app.models import JobState
     from app.services import fair_share
-    from app.tasks.publish import publish_job
 
     job_id = insert_canary(user_id, publish=False, **params)
     engine = create_engine(settings.sync_database_url)

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.core.config import settings
 from app.core.errors import AppError
 from app.jobs.broker import queue_depths
+from app.jobs.publish import publish_job
 from app.jobs.state import history_append, history_entry
 from app.models import Asset, Job, JobState, User, WebhookSecret
 from app.realtime import bus
@@ -36,7 +37,6 @@ from app.services import fair_share
 from app.services.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
 from app.services.videos import VideoWork, asset_error
 from app.social.webhooks import new_secret
-from app.tasks.publish import publish_job
 
 log = logging.getLogger(__name__)
 

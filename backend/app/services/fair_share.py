@@ -17,9 +17,9 @@ from sqlalchemy import Select, func, select, update
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.publish import publish_job
 from app.jobs.state import history_append
 from app.models import Job, JobState
-from app.tasks.publish import publish_job
 
 
 @dataclass(frozen=True)

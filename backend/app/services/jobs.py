@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.jobs.names import TaskName, queue_for
+from app.jobs.publish import publish_job
 from app.jobs.state import CANCELLABLE, cancel_key, history_append, history_entry
 from app.models import Job, JobState, User
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, JOB_HELD, JOB_QUEUED, job_event
 from app.services import fair_share
-from app.tasks.publish import publish_job
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from app.core.config import settings
 from app.core.db import sync_session
 from app.jobs.policy import policy_for
+from app.jobs.publish import publish_job
 from app.jobs.runtime import RUNNING
 from app.jobs.state import history_append, lost_attempt_entry
 from app.models import Job, JobState
-from app.tasks.publish import publish_job
 
 log = logging.getLogger(__name__)
 BATCH = 500

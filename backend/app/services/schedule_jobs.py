@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.db import sync_session
 from app.jobs.names import TaskName, queue_for
+from app.jobs.publish import publish_job
 from app.jobs.runtime import worker_redis
 from app.jobs.state import history_append, history_entry
 from app.models import Asset, Job, JobState, Schedule, User
@@ -26,7 +27,6 @@ from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
 from app.schemas.schedule import FixedPhotos, RecentPhotos, VideoTemplate
 from app.services import fair_share
 from app.services.schedule_quota import refusal
-from app.tasks.publish import publish_job
 
 log = logging.getLogger(__name__)
 VIDEO_TASK = TaskName.VIDEO_RENDER

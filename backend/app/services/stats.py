@@ -25,6 +25,7 @@ from app.core.errors import AppError
 from app.core.metrics import DURATION_BUCKETS_S, Histogram, JobFigures
 from app.jobs.broker import queue_depths
 from app.jobs.names import Queue
+from app.jobs.publish import broker
 from app.models import JobState
 from app.models.webhook import WebhookDelivery
 from app.schemas.stats import Health, PerformanceRead, QueueStats, QueueStatsRead, TaskPerformance
@@ -155,11 +156,7 @@ class Census:
 
 
 def _ask_workers(timeout_s: float) -> dict[str, int]:
-    from app.tasks.app import celery_app
-
-    # Waits the whole timeout for replies: no one knows how many workers will answer.
-    replies: dict[str, list[dict[str, Any]]] | None = celery_app.control.inspect(
-        timeout=timeout_s).active_queues()
+    replies = broker().active_queues(timeout_s)
     per_queue = dict.fromkeys(QUEUES, 0)
     for queues in (replies or {}).values():
         for name in {q.get("name") for q in queues}:

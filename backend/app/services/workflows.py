@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.jobs.names import TaskName, queue_for
+from app.jobs.publish import publish_steps
 from app.jobs.state import history_append, history_entry
 from app.models import Job, JobState, User, Workflow, WorkflowState
 from app.realtime import bus
@@ -34,7 +35,6 @@ from app.services.workflow_steps import (
     lock_workflow,
     progress_of,
 )
-from app.tasks.workflow import publish_steps
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from celery import Task
 from app.core.logging import bind, unbind
 from app.jobs.claim import Busy, attempt_entry, claim, finish
 from app.jobs.policy import RetryPolicy, is_transient, policy_for
+from app.jobs.publish import publish_job
 from app.jobs.runtime import JobFailed, JobRun
 from app.media import RenderCancelled
 from app.models import Job, JobState
@@ -29,7 +30,6 @@ from app.realtime.events import (
 )
 from app.services import fair_share
 from app.storage import get_storage
-from app.tasks.publish import publish_job
 from app.tasks.webhooks import enqueue_job_webhooks
 
 log = logging.getLogger(__name__)

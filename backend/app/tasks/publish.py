@@ -1,20 +1,38 @@
-"""Send a job's message to its queue with the broker priority its API priority maps to."""
+"""The Celery adapter of the runtime's broker port (`app.jobs.publish`)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from app.jobs.priority import to_broker
+from app.jobs.publish import install_broker
 from app.tasks.app import celery_app
 
 
-def publish_job(*, job_id: uuid.UUID, task_name: str, queue: str, priority: int,
-                countdown: float | None = None) -> None:
-    """Publish `task_name(job_id)`; safe to repeat, since workers claim jobs conditionally."""
-    celery_app.send_task(
-        task_name,
-        args=[str(job_id)],
-        queue=queue,
-        priority=to_broker(priority),
-        countdown=countdown,
-    )
+class CeleryBroker:
+    """Messages through `celery_app`, with the broker priority the API priority maps to."""
+
+    def publish(self, *, task_name: str, job_id: uuid.UUID, queue: str, priority: int,
+                countdown: float | None) -> None:
+        celery_app.send_task(task_name, args=[str(job_id)], queue=queue,
+                             priority=to_broker(priority), countdown=countdown)
+
+    def publish_steps(self, steps: Sequence[Any]) -> None:
+        from app.tasks.workflow import build_canvas  # the task modules import this one
+
+        build_canvas(list(steps)).apply_async()
+
+    def active_queues(self, timeout_s: float) -> dict[str, list[dict[str, Any]]] | None:
+        # waits the whole timeout for replies: no one knows how many workers will answer
+        replies: dict[str, list[dict[str, Any]]] | None = celery_app.control.inspect(
+            timeout=timeout_s).active_queues()
+        return replies
+
+
+def install_celery_broker() -> None:
+    install_broker(CeleryBroker())
+
+
+install_celery_broker()  # a worker imports this module with its tasks (app.tasks.app)

@@ -20,6 +20,7 @@ from celery.canvas import Signature
 
 from app.jobs.names import TaskName
 from app.jobs.priority import to_broker
+from app.jobs.publish import publish_steps
 from app.jobs.runtime import JobRun
 from app.models import JobState
 from app.services.reel_render import render_reel
@@ -55,12 +56,6 @@ def build_canvas(steps: list[StepRef]) -> Signature:
     if canvas is None:
         raise ValueError("no steps to publish")
     return canvas
-
-
-def publish_steps(steps: list[StepRef]) -> None:
-    """Send the canvas of `steps` (the first level must be claimable)."""
-    if steps:
-        build_canvas(steps).apply_async()
 
 
 def _body(body: StepBody, link: StepLink | None) -> Callable[[JobRun], dict[str, Any]]:
