@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.content import Brief, OpenAIWriter, ScriptError, ScriptTransientError
-from app.content.http import RetryPolicy
+from app.content.http import HttpRetry
 from app.content.models import ScriptDraft
 from app.content.prompt import DRAFT_SCHEMA
 from tests.content.scripted_server import Reply, ScriptedServer, Seen, scripted_server
@@ -123,7 +123,7 @@ def test_429_waits_as_told_then_succeeds(server: ScriptedServer) -> None:
 def test_500_backs_off_then_succeeds(server: ScriptedServer) -> None:
     server.queue(Reply(500, {"error": {"message": "boom"}}), ok())
     naps: list[float] = []
-    writer_for(server.url, naps, policy=RetryPolicy(base_delay_s=0.5)).write(BRIEF)
+    writer_for(server.url, naps, policy=HttpRetry(base_delay_s=0.5)).write(BRIEF)
     assert len(naps) == 1 and 0.25 <= naps[0] <= 0.5  # equal jitter on the first 0.5 s step
     assert len(server.requests) == 2
 
@@ -132,7 +132,7 @@ def test_busy_server_past_the_attempts_is_transient(server: ScriptedServer) -> N
     server.queue(*[Reply(503, "overloaded")] * 3)
     naps: list[float] = []
     with pytest.raises(ScriptTransientError) as info:
-        writer_for(server.url, naps, policy=RetryPolicy(max_attempts=3)).write(BRIEF)
+        writer_for(server.url, naps, policy=HttpRetry(max_attempts=3)).write(BRIEF)
     assert info.value.code == "llm_unavailable" and info.value.retryable
     assert len(server.requests) == 3 and len(naps) == 2
 
@@ -141,7 +141,7 @@ def test_long_retry_after_goes_back_to_the_task(server: ScriptedServer) -> None:
     server.queue(Reply(429, "quota", {"Retry-After": "120"}))
     naps: list[float] = []
     with pytest.raises(ScriptTransientError) as info:
-        writer_for(server.url, naps, policy=RetryPolicy(max_wait_s=30)).write(BRIEF)
+        writer_for(server.url, naps, policy=HttpRetry(max_wait_s=30)).write(BRIEF)
     assert info.value.code == "llm_rate_limited"
     assert info.value.retry_after_s == 120.0
     assert naps == [] and len(server.requests) == 1
@@ -210,7 +210,7 @@ def test_unreachable_server_is_transient() -> None:
     # Nothing listens on the port any more: every connection is refused.
     naps: list[float] = []
     with pytest.raises(ScriptTransientError) as info:
-        writer_for(f"http://127.0.0.1:{port}", naps, policy=RetryPolicy(max_attempts=2)).write(
+        writer_for(f"http://127.0.0.1:{port}", naps, policy=HttpRetry(max_attempts=2)).write(
             BRIEF)
     assert info.value.code == "llm_unreachable"
     assert len(naps) == 1

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from app.jobs.names import Queue, TaskName, queue_for
 from app.media.shorthand import slideshow_timeline
-from app.schemas.task import VideoSubmit
+from app.schemas.jobs import VideoSubmit
 from app.services.render_jobs import job_timeline
 from app.services.videos import task_for
 

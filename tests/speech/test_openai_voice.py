@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.content.http import RetryPolicy
+from app.content.http import HttpRetry
 from app.speech import OpenAISpeech, SpeechError, SpeechTransientError
 from app.speech.wav import read_pcm
 from tests.content.scripted_server import Reply, ScriptedServer, scripted_server
@@ -76,7 +76,7 @@ def test_500_is_retried(server: ScriptedServer, tmp_path: Path) -> None:
 def test_outage_past_the_attempts_is_transient(server: ScriptedServer, tmp_path: Path) -> None:
     server.queue(*[Reply(502, "bad gateway")] * 2)
     with pytest.raises(SpeechTransientError) as info:
-        provider(server.url, [], policy=RetryPolicy(max_attempts=2)).synthesize(
+        provider(server.url, [], policy=HttpRetry(max_attempts=2)).synthesize(
             TEXT, out_path=tmp_path / "v.wav")
     assert info.value.code == "tts_unavailable" and info.value.retryable
     assert not (tmp_path / "v.wav").exists()

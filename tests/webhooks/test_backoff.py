@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from app.social.backoff import Backoff, parse_retry_after, retryable_status
+from app.webhooks.backoff import Backoff, parse_retry_after, retryable_status
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from app.social.webhooks import verify_signature
+from app.webhooks.webhooks import verify_signature
 from tests.support.canary import insert_canary
 from tests.support.fixtures import Account
 from tests.support.jobs import upload_images

@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 from app.core.config import settings
 from app.models import Job, WebhookDelivery
 from app.models.webhook import DeliveryStatus
-from app.social import deliveries
-from app.social.addresses import NetPolicy
-from app.social.config import DeliveryConfig
-from app.social.sender import attempt_delivery
+from app.webhooks import deliveries
+from app.webhooks.addresses import NetPolicy
+from app.webhooks.config import DeliveryConfig
+from app.webhooks.sender import attempt_delivery
 from tests.support.fixtures import Account
 from tests.webhooks.receiver import Canary, Receiver
 

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.social.webhooks import (
+from app.webhooks.webhooks import (
     EVENT_TYPES,
     build_event,
     encode_event,

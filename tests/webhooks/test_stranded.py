@@ -12,9 +12,9 @@ from sqlalchemy import create_engine, delete, insert, select, update
 
 from app.core.config import settings
 from app.models import Job, WebhookDelivery
-from app.social import deliveries
-from app.social.stranded import take_stranded
 from app.tasks.maintenance import resend_stranded_deliveries
+from app.webhooks import deliveries
+from app.webhooks.stranded import take_stranded
 from tests.support.fixtures import Account
 from tests.support.processes import CeleryWorker
 from tests.webhooks.conftest import wait_deliveries

@@ -10,7 +10,7 @@ from websockets.sync.client import connect
 
 from app.core.config import settings
 from app.media.probe import probe
-from app.social.webhooks import verify_signature
+from app.webhooks.webhooks import verify_signature
 from tests.support.processes import ApiServer, CeleryWorker
 from tests.support.store import read_object
 from tests.webhooks.receiver import Receiver

@@ -10,9 +10,9 @@ from app.api.routes import (
     auth,
     batches,
     files,
+    jobs,
     stats,
     steps,
-    tasks,
     voices,
     workflows,
 )
@@ -23,10 +23,10 @@ from app.api.routes.webhooks import router as webhook_router
 from app.realtime import ws
 
 api_router = APIRouter()
-# deliveries before tasks, so /tasks/{job_id}/deliveries is matched first
+# deliveries before the job routes, so /tasks/{job_id}/deliveries is matched first
 api_router.include_router(webhook_job_router)
-# stats before tasks: /tasks/{job_id} would otherwise catch /tasks/stats/...
-for module in (auth, assets, stats, tasks, files, admin_jobs, ws):
+# stats before the job routes: /tasks/{job_id} would otherwise catch /tasks/stats/...
+for module in (auth, assets, stats, jobs, files, admin_jobs, ws):
     api_router.include_router(module.router)
 # workflows, batches and single steps: POST /tasks/submit/... and /tasks/{id}/retry
 for module in (workflows, batches, steps, voices):

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Job, User
-from app.schemas.task import JobRead
+from app.schemas.jobs import JobRead
 from app.services.idempotency import idempotent_submit, request_hash
 
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {

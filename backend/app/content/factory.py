@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.content.base import ScriptWriter
-from app.content.http import RetryPolicy
+from app.content.http import HttpRetry
 from app.content.openai_writer import OpenAIWriter
 from app.content.template import TemplateWriter
 from app.core.config import Settings, settings
@@ -18,7 +18,7 @@ def get_writer(config: Settings = settings) -> ScriptWriter:
             api_key=config.OPENAI_API_KEY,
             timeout_s=config.LLM_TIMEOUT_S,
             temperature=config.LLM_TEMPERATURE,
-            policy=RetryPolicy(max_attempts=config.HTTP_MAX_ATTEMPTS,
+            policy=HttpRetry(max_attempts=config.HTTP_MAX_ATTEMPTS,
                                max_wait_s=config.HTTP_MAX_RETRY_WAIT_S),
         )
     return TemplateWriter()

@@ -20,7 +20,7 @@ BODY_EXCERPT_CHARS = 2000
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class HttpRetry:
     """How often one call is tried and how long it may wait between two tries."""
 
     max_attempts: int = 4
@@ -87,7 +87,7 @@ def make_client(
     )
 
 
-def _backoff_s(attempt: int, policy: RetryPolicy) -> float:
+def _backoff_s(attempt: int, policy: HttpRetry) -> float:
     # Equal jitter: at least half the exponential step, so retries never pile up at once.
     step = min(policy.max_wait_s, policy.base_delay_s * 2.0 ** (attempt - 1))
     return step / 2 + random.uniform(0, step / 2)
@@ -109,7 +109,7 @@ def send(
     method: str,
     url: str,
     *,
-    policy: RetryPolicy,
+    policy: HttpRetry,
     sleep: Sleep = time.sleep,
     **kwargs: Any,
 ) -> httpx.Response:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from app.content import prompt
 from app.content.errors import ScriptError, ScriptTransientError, describe
-from app.content.http import HttpFailure, RetryPolicy, Sleep, make_client, send
+from app.content.http import HttpFailure, HttpRetry, Sleep, make_client, send
 from app.content.models import Brief, Script, ScriptDraft
 
 # Local models often wrap JSON in a markdown fence even in JSON mode.
@@ -75,7 +75,7 @@ class OpenAIWriter:
         api_key: str | None = None,
         timeout_s: float = 60.0,
         temperature: float = 0.8,
-        policy: RetryPolicy | None = None,
+        policy: HttpRetry | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Sleep = time.sleep,
     ) -> None:
@@ -84,7 +84,7 @@ class OpenAIWriter:
         self.api_key = api_key
         self.timeout_s = timeout_s
         self.temperature = temperature
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or HttpRetry()
         self.transport = transport
         self.sleep = sleep
         # Flipped for good once a server answers 400 to json_schema: it only knows JSON mode.

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.schemas.task import Resolution, Transition, VideoSubmit
+from app.schemas.jobs import Resolution, Transition, VideoSubmit
 from app.services.schedule_times import parse_cron, parse_timezone
 
 CRON_HELP = ("Five fields, minute hour day-of-month month day-of-week, read in `timezone`: "

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.social.webhooks import EVENT_TYPES
+from app.webhooks.webhooks import EVENT_TYPES
 
 
 class WebhookCreate(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.content import Platform, Tone
-from app.schemas.task import Transition
+from app.schemas.jobs import Transition
 
 Quality = Literal["draft", "standard", "high"]
 CaptionStyle = Literal["none", "plain", "boxed", "karaoke"]

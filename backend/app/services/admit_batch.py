@@ -36,7 +36,7 @@ from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
 from app.services import fair_share
 from app.services.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
 from app.services.videos import VideoWork, asset_error
-from app.social.webhooks import new_secret
+from app.webhooks.webhooks import new_secret
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,9 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Caller:
+class Owner:
+    """What the batch needs of a submit's owner: role, plan, and whether they are active."""
+
     role: str
     plan: str
     is_active: bool
@@ -111,7 +113,7 @@ async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list
 async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
                   ) -> tuple[list[dict[str, Any]], list[AppError | uuid.UUID]]:
     users = sorted({item.user_id for item in items})
-    callers = {row.id: Caller(row.role, row.plan, row.is_active) for row in await conn.execute(
+    callers = {row.id: Owner(row.role, row.plan, row.is_active) for row in await conn.execute(
         select(User.id, User.role, User.plan, User.is_active).where(User.id.in_(users)))}
     asset_ids = {ref.asset_id for item in items for ref in item.work.refs}
     owned = {row.id: (row.user_id, row.kind) for row in await conn.execute(
@@ -144,7 +146,7 @@ async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
     return rows, answers
 
 
-def _refusal(item: Item, caller: Caller | None, owned: dict[uuid.UUID, tuple[uuid.UUID, str]],
+def _refusal(item: Item, caller: Owner | None, owned: dict[uuid.UUID, tuple[uuid.UUID, str]],
              depths: Counter[str], use: Usage | None) -> AppError | None:
     """The first check `item` fails, in the order of the one-at-a-time path."""
     if caller is None or not caller.is_active or use is None:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import AppError
 from app.models import Batch, Job, User
 from app.schemas.batch import BatchSubmit
-from app.schemas.task import VideoSubmit
+from app.schemas.jobs import VideoSubmit
 from app.schemas.workflow import WorkflowSubmit
 from app.services.videos import submit_video
 from app.services.workflow_steps import StepRef

@@ -1,8 +1,8 @@
 """The publish step: one signed POST announcing a workflow's reels to the user's hook.
 
 The body is a webhook event (`workflow.published`) signed like every other Reelforge
-webhook (app.social.webhooks) with the user's callback signing secret; the address is
-checked and pinned the same way (app.social.transport).
+webhook (app.webhooks.webhooks) with the user's callback signing secret; the address is
+checked and pinned the same way (app.webhooks.transport).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
 from app.models import WebhookSecret
 from app.services.workflow_runtime import StepRun
-from app.social.addresses import Unresolvable, UnsafeUrl
-from app.social.backoff import retryable_status
-from app.social.config import delivery_config
-from app.social.deliveries import ensure_secret
-from app.social.transport import post
-from app.social.webhooks import build_event, encode_event, event_id_for, signed_headers
+from app.webhooks.addresses import Unresolvable, UnsafeUrl
+from app.webhooks.backoff import retryable_status
+from app.webhooks.config import delivery_config
+from app.webhooks.deliveries import ensure_secret
+from app.webhooks.transport import post
+from app.webhooks.webhooks import build_event, encode_event, event_id_for, signed_headers
 
 WORKFLOW_PUBLISHED = "workflow.published"
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.errors import AppError, NotFound
 from app.jobs.names import TaskName, queue_for
 from app.models import Job, User
-from app.schemas.task import VideoSubmit
+from app.schemas.jobs import VideoSubmit
 from app.services import assets as asset_service
 from app.services import jobs as job_service
 from app.services import webhooks as webhook_service

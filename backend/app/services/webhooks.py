@@ -16,9 +16,9 @@ from app.models import User, WebhookDelivery, WebhookEndpoint, WebhookSecret
 from app.models.base import utcnow
 from app.schemas.webhook import WebhookCreate
 from app.services.jobs import get_job
-from app.social.addresses import UnsafeUrl, check_url
-from app.social.config import net_policy
-from app.social.webhooks import new_secret
+from app.webhooks.addresses import UnsafeUrl, check_url
+from app.webhooks.config import net_policy
+from app.webhooks.webhooks import new_secret
 
 
 async def check_target(url: str, *, field: str) -> None:

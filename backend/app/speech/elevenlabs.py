@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from app.content.http import HttpFailure, RetryPolicy, Sleep, make_client, send
+from app.content.http import HttpFailure, HttpRetry, Sleep, make_client, send
 from app.speech.errors import SpeechError
 from app.speech.models import Gender, Speech, Voice
 from app.speech.remote import Rendered, failure_error, render_long, speed_for
@@ -42,7 +42,7 @@ class ElevenLabsSpeech:
         sample_rate_hz: int = 22050,
         with_timestamps: bool = True,
         timeout_s: float = 120.0,
-        policy: RetryPolicy | None = None,
+        policy: HttpRetry | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Sleep = time.sleep,
     ) -> None:
@@ -53,7 +53,7 @@ class ElevenLabsSpeech:
         self.sample_rate_hz = sample_rate_hz
         self.with_timestamps = with_timestamps
         self.timeout_s = timeout_s
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or HttpRetry()
         self.transport = transport
         self.sleep = sleep
 

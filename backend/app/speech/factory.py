@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.content.http import RetryPolicy
+from app.content.http import HttpRetry
 from app.core.config import Settings, settings
 from app.speech.base import SpeechProvider
 from app.speech.elevenlabs import ElevenLabsSpeech
@@ -13,7 +13,7 @@ from app.speech.openai_voice import OpenAISpeech
 
 def get_speech_provider(config: Settings = settings) -> SpeechProvider:
     """`espeak` (offline, the default), `openai` or `elevenlabs`."""
-    policy = RetryPolicy(max_attempts=config.HTTP_MAX_ATTEMPTS,
+    policy = HttpRetry(max_attempts=config.HTTP_MAX_ATTEMPTS,
                          max_wait_s=config.HTTP_MAX_RETRY_WAIT_S)
     if config.TTS_PROVIDER == "openai":
         return OpenAISpeech(base_url=config.OPENAI_BASE_URL, api_key=config.OPENAI_API_KEY,

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from app.content.http import HttpFailure, RetryPolicy, Sleep, make_client, send
+from app.content.http import HttpFailure, HttpRetry, Sleep, make_client, send
 from app.speech.errors import SpeechError
 from app.speech.models import Speech, Voice
 from app.speech.remote import Rendered, failure_error, render_long, speed_for
@@ -37,7 +37,7 @@ class OpenAISpeech:
         model: str = "gpt-4o-mini-tts",
         default_voice: str = "alloy",
         timeout_s: float = 120.0,
-        policy: RetryPolicy | None = None,
+        policy: HttpRetry | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Sleep = time.sleep,
     ) -> None:
@@ -46,7 +46,7 @@ class OpenAISpeech:
         self.model = model
         self.default_voice = default_voice
         self.timeout_s = timeout_s
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or HttpRetry()
         self.transport = transport
         self.sleep = sleep
 

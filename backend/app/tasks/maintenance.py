@@ -6,9 +6,9 @@ import logging
 
 from app.jobs.names import TaskName
 from app.services import fair_share, recovery
-from app.social.stranded import take_stranded
 from app.tasks.app import celery_app
 from app.tasks.webhooks import publish_delivery
+from app.webhooks.stranded import take_stranded
 
 log = logging.getLogger(__name__)
 

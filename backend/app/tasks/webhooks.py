@@ -8,10 +8,10 @@ import uuid
 from sqlalchemy.exc import OperationalError
 
 from app.jobs.names import Queue, TaskName
-from app.social import deliveries
-from app.social.config import delivery_config
-from app.social.sender import attempt_delivery
 from app.tasks.app import celery_app
+from app.webhooks import deliveries
+from app.webhooks.config import delivery_config
+from app.webhooks.sender import attempt_delivery
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
-from app.api.routes.tasks import job_read
+from app.api.routes.jobs import job_read
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
-from app.schemas.task import JobRead
+from app.schemas.jobs import JobRead
 from app.schemas.workflow import ContentSubmit, TtsSubmit
 from app.services.single_steps import submit_content, submit_tts
 

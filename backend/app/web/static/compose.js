@@ -5,7 +5,7 @@ import { picture } from "./assets.js";
 import { clearErrors, h, showErrors, toast } from "./dom.js";
 import { state } from "./state.js";
 
-// The transitions VideoSubmit accepts (backend/app/schemas/task.py), with readable names.
+// The transitions VideoSubmit accepts (backend/app/schemas/jobs.py), with readable names.
 const TRANSITIONS = [
   ["fade", "Fade"], ["none", "Cut (none)"], ["fadeblack", "Fade through black"],
   ["fadewhite", "Fade through white"], ["dissolve", "Dissolve"], ["wipeleft", "Wipe left"],

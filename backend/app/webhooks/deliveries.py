@@ -21,7 +21,7 @@ from app.core.db import sync_session
 from app.models import Job, JobState, WebhookDelivery, WebhookEndpoint, WebhookSecret
 from app.models.base import utcnow
 from app.models.webhook import DeliverySource, DeliveryStatus
-from app.social.webhooks import (
+from app.webhooks.webhooks import (
     JOB_DEAD,
     JOB_FAILED,
     JOB_SUCCEEDED,

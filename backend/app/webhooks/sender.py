@@ -18,12 +18,12 @@ import httpx
 
 from app.models.base import utcnow
 from app.models.webhook import DeliveryStatus
-from app.social import deliveries
-from app.social.addresses import Unresolvable, UnsafeUrl
-from app.social.backoff import parse_retry_after, retryable_status
-from app.social.config import DeliveryConfig
-from app.social.transport import post
-from app.social.webhooks import signed_headers
+from app.webhooks import deliveries
+from app.webhooks.addresses import Unresolvable, UnsafeUrl
+from app.webhooks.backoff import parse_retry_after, retryable_status
+from app.webhooks.config import DeliveryConfig
+from app.webhooks.transport import post
+from app.webhooks.webhooks import signed_headers
 
 LEASE_MARGIN_S = 30.0  # beyond the attempt's own timeout, before another worker takes over
 EXCERPT_BYTES = 256

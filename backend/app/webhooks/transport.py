@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import httpx
 
-from app.social.addresses import DEFAULT_PORTS, NetPolicy, Target, UnsafeUrl, check_url
+from app.webhooks.addresses import DEFAULT_PORTS, NetPolicy, Target, UnsafeUrl, check_url
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 

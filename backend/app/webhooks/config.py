@@ -6,9 +6,9 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from app.core.config import settings
-from app.social.addresses import NetPolicy
-from app.social.backoff import Backoff
-from app.social.transport import Limits
+from app.webhooks.addresses import NetPolicy
+from app.webhooks.backoff import Backoff
+from app.webhooks.transport import Limits
 
 
 @dataclass(frozen=True)

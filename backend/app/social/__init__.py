@@ -1,1 +1,0 @@
-"""Publishing: signed outgoing webhooks and the network guard they go through."""
