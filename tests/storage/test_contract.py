@@ -10,7 +10,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -272,22 +271,14 @@ class CuttingProxy(Proxy):
         self.limit, self.sent = limit, 0
         super().__init__(target)
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        upstream = sink.getpeername() == self.target
-        try:
-            while data := source.recv(65536):
-                if upstream:
-                    with self._lock:
-                        self.sent += len(data)
-                    if self.sent > self.limit:
-                        self.cut()
-                        return
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with suppress(OSError):
-                sink.shutdown(socket.SHUT_WR)
+    def forwards(self, data: bytes, *, upstream: bool) -> bool:
+        if upstream:
+            with self._lock:
+                self.sent += len(data)
+            if self.sent > self.limit:
+                self.cut()
+                return False
+        return True
 
 
 @pytest.mark.parametrize(("size", "limit"), [(3 * MIB, MIB), (11 * MIB, 7 * MIB)],

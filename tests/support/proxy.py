@@ -67,12 +67,16 @@ class Proxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
+    def forwards(self, data: bytes, *, upstream: bool) -> bool:
+        """Whether to pass `data` on (a subclass may count it, or cut the line instead)."""
+        return True
+
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
+        upstream = sink.getpeername() == self.target
+        with suppress(OSError):
             while data := source.recv(65536):
+                if not self.forwards(data, upstream=upstream):
+                    return
                 sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with suppress(OSError):
-                sink.shutdown(socket.SHUT_WR)
+        with suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)

@@ -8,7 +8,6 @@ starts past the end gets 416 with `Content-Range: bytes */size`.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from anyio import to_thread
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -16,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from app.core.config import settings
 from app.core.errors import AppError
 from app.storage import Storage
+from app.storage.base import attachment
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PRESIGNED_TTL_S = 600  # a redirect is followed at once; a player re-asks the API after that
@@ -45,10 +45,6 @@ def _unsatisfiable(size: int) -> AppError:
                     field="Range", headers={"Content-Range": f"bytes */{size}"})
 
 
-def disposition(filename: str) -> str:
-    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
-
-
 async def stream_object(storage: Storage, key: str, *, range_header: str | None,
                         media_type: str, filename: str | None = None) -> Response:
     """The object's bytes through the API, 206 for a satisfiable Range."""
@@ -60,7 +56,7 @@ async def stream_object(storage: Storage, key: str, *, range_header: str | None,
     start, end = span or (0, size - 1)
     headers = {"Accept-Ranges": "bytes", "Content-Length": str(max(0, end - start + 1))}
     if filename:
-        headers["Content-Disposition"] = disposition(filename)
+        headers["Content-Disposition"] = attachment(filename)
     if span:
         headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     if size == 0:

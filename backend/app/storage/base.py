@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 # Keys are built by the server from ids; this guards against a bug ever building another.
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$")
@@ -16,6 +17,11 @@ CHUNK_BYTES = 256 * 1024  # one read of a streamed download
 
 class StorageUnavailable(ConnectionError):
     """The store did not answer or answered 5xx: transient, the caller may retry."""
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that downloads as `filename` (RFC 6266, with a UTF-8 form)."""
+    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def check_key(key: str) -> str:

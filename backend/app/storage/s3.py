@@ -10,7 +10,6 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import boto3
 import botocore.exceptions
@@ -18,7 +17,7 @@ from boto3.exceptions import S3TransferFailedError, S3UploadFailedError
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 
-from app.storage.base import CHUNK_BYTES, StorageUnavailable, StoredObject, check_key
+from app.storage.base import CHUNK_BYTES, StorageUnavailable, StoredObject, attachment, check_key
 
 T = TypeVar("T")
 _MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -155,8 +154,7 @@ class S3Storage:
                       content_type: str | None = None) -> str | None:
         params: dict[str, str] = {"Bucket": self.bucket, "Key": check_key(key)}
         if filename:
-            params["ResponseContentDisposition"] = (
-                f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}")
+            params["ResponseContentDisposition"] = attachment(filename)
         if content_type:
             params["ResponseContentType"] = content_type
         return str(self._client(self.public_endpoint_url).generate_presigned_url(
