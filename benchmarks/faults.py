@@ -134,7 +134,7 @@ def scenario_api_crash(args: argparse.Namespace) -> None:
     from tests.support.media import image_bytes
     from tests.support.processes import ApiServer
 
-    from app.services.recovery import sweep_unpublished
+    from app.services.fleet.recovery import sweep_unpublished
     from app.tasks.publish import install_celery_broker
 
     install_celery_broker()  # the sweep below publishes from this process

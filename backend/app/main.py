@@ -18,7 +18,7 @@ from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.realtime.hub import EventHub
 from app.realtime.transport import ExposeTransport
-from app.services.admission import Admitter
+from app.services.submits.admission import Admitter
 from app.tasks.publish import install_celery_broker
 from app.web import routes as web
 

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from app.jobs.names import Queue, TaskName, queue_for
 from app.media.shorthand import slideshow_timeline
 from app.schemas.jobs import VideoSubmit
-from app.services.render_jobs import job_timeline
-from app.services.videos import task_for
+from app.services.submits.videos import task_for
+from app.services.workers.render import job_timeline
 
 A, B, M = (str(uuid.uuid4()) for _ in range(3))
 

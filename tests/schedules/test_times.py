@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services.schedule_times import (
+from app.services.schedules.times import (
     due_fire_time,
     latest_fire_at_or_before,
     next_fire_after,

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, insert
 from app.core.config import settings
 from app.jobs.publish import publish_job
 from app.models import Job
-from app.services.canary import EFFECTS, EXECUTIONS
+from app.services.fleet.canary import EFFECTS, EXECUTIONS
 
 
 def insert_canary(user_id: str, *, priority: int = 5, publish: bool = True,

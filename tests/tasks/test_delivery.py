@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, insert
 from app.core.config import settings
 from app.jobs.publish import publish_job
 from app.models import Job
-from app.services.recovery import sweep_unpublished
+from app.services.fleet.recovery import sweep_unpublished
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
 from tests.support.processes import CeleryWorker

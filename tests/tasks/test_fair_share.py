@@ -32,7 +32,7 @@ def _submit_through_api_path(user_id: str, **params: object) -> object:
     from app.jobs.publish import publish_job
     from app.jobs.state import history_append
     from app.models import JobState
-    from app.services import fair_share
+    from app.services.submits import fair_share
 
     job_id = insert_canary(user_id, publish=False, **params)
     engine = create_engine(settings.sync_database_url)

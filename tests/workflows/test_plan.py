@@ -9,12 +9,12 @@ from celery import chord, group
 from celery.canvas import Signature, _chain
 
 from app.jobs.priority import to_broker
-from app.services.batch_reads import batch_state
-from app.services.batches import merge
-from app.services.content_jobs import segments_of_text
-from app.services.reel_timing import scene_seconds
-from app.services.workflow_plan import eta_s, label, overall_progress, plan_steps
-from app.services.workflow_steps import StepRef
+from app.services.submits.batch_reads import batch_state
+from app.services.submits.batches import merge
+from app.services.workers.content import segments_of_text
+from app.services.workers.reel_timing import scene_seconds
+from app.services.workflows.plan import eta_s, label, overall_progress, plan_steps
+from app.services.workflows.steps import StepRef
 from app.tasks.workflow import build_canvas
 
 

@@ -20,7 +20,7 @@ from app.core.transaction import run_callbacks
 from app.models import User
 from app.realtime.hub import EventHub
 from app.services import users as user_service
-from app.services.admission import Admitter
+from app.services.submits.admission import Admitter
 from app.storage import Storage, get_storage
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Job, User
 from app.schemas.jobs import JobRead
-from app.services.idempotency import idempotent_submit, request_hash
+from app.services.submits.idempotency import idempotent_submit, request_hash
 
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": JobRead, "description": "Replay: the job first created with this "

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     REDIS_URL: str = "redis://127.0.0.1:6379/0"
     DB_POOL_SIZE: int = 20
     DB_MAX_OVERFLOW: int = 20
-    # Video submits without an Idempotency-Key are stored in batches (services/admission):
+    # Video submits without an Idempotency-Key are stored in batches (services/submits/admission):
     # at most this many per transaction, and this many transactions in flight per process.
     SUBMIT_BATCH_MAX: int = 100
     SUBMIT_BATCHERS: int = 2

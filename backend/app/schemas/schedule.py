@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.schemas.jobs import Resolution, Transition, VideoSubmit
-from app.services.schedule_times import parse_cron, parse_timezone
+from app.services.schedules.times import parse_cron, parse_timezone
 
 CRON_HELP = ("Five fields, minute hour day-of-month month day-of-week, read in `timezone`: "
              "numbers, month and day names, '*', ',', '-' and '/' (`0 7 * * *`: 07:00 daily)")

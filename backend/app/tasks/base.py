@@ -28,7 +28,7 @@ from app.realtime.events import (
     JOB_STARTED,
     JOB_SUCCEEDED,
 )
-from app.services import fair_share
+from app.services.submits import fair_share
 from app.storage import get_storage
 from app.tasks.webhooks import enqueue_job_webhooks
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.jobs.names import TaskName
-from app.services.canary import run_canary
+from app.services.fleet.canary import run_canary
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 

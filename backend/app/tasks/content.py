@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.jobs.names import TaskName
-from app.services.content_jobs import analyse, generate, tag, vary
+from app.services.workers.content import analyse, generate, tag, vary
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 from app.tasks.workflow import run_step

@@ -61,7 +61,7 @@ def maintenance_beat_schedule() -> dict[str, dict[str, Any]]:
 
 def schedules_beat_schedule() -> dict[str, dict[str, Any]]:
     """The user-schedule tick (docs/schedules.md): idempotent, so no slot is stamped; two
-    beats, or a late message, fire nothing twice (services/schedule_runs.py)."""
+    beats, or a late message, fire nothing twice (services/schedules/tick.py)."""
     interval = settings.SCHEDULE_TICK_INTERVAL_S
     return {TaskName.SCHEDULES_TICK.value: {
         "task": TaskName.SCHEDULES_TICK.value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.jobs.names import TaskName
-from app.services import schedule_runs
+from app.services.schedules import tick as schedule_runs
 from app.tasks.app import celery_app
 
 

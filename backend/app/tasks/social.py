@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.jobs.names import TaskName
-from app.services.publish_hook import publish
-from app.services.social_jobs import optimise_reel
+from app.services.workers.publish_hook import publish
+from app.services.workers.social import optimise_reel
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 from app.tasks.workflow import run_step

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.jobs.names import TaskName
-from app.services.speech_jobs import synthesize
+from app.services.workers.speech import synthesize
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 from app.tasks.workflow import run_step

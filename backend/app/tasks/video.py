@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.jobs.names import TaskName
-from app.services.render_jobs import render_video_job
+from app.services.workers.render import render_video_job
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 

@@ -23,9 +23,9 @@ from app.jobs.priority import to_broker
 from app.jobs.publish import publish_steps
 from app.jobs.runtime import JobRun
 from app.models import JobState
-from app.services.reel_render import render_reel
-from app.services.workflow_runtime import StepLink, StepRun, Tracker, after_step, step_link
-from app.services.workflow_steps import StepRef
+from app.services.workers.reel_render import render_reel
+from app.services.workflows.runtime import StepLink, StepRun, Tracker, after_step, step_link
+from app.services.workflows.steps import StepRef
 from app.tasks.app import celery_app
 from app.tasks.base import JobTask
 

@@ -15,7 +15,7 @@ from app.schemas.admin import (
     RequeueRequest,
     RequeueResult,
 )
-from app.services import recovery
+from app.services.fleet import recovery
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep, StorageDep
 from app.schemas.asset import AssetRead, DirectUploadCreate, DirectUploadRead
-from app.services import assets as asset_service
-from app.services import direct_uploads
+from app.services.assets import direct_uploads
+from app.services.assets import library as asset_service
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 

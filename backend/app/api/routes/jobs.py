@@ -29,8 +29,8 @@ from app.models import Job, JobState
 from app.realtime.events import id_key
 from app.realtime.sse import job_event_stream
 from app.schemas.jobs import JobPage, JobRead, JobUrls, VideoSubmit
-from app.services import jobs as job_service
-from app.services.videos import submit_video, video_work
+from app.services.submits import jobs as job_service
+from app.services.submits.videos import submit_video, video_work
 from app.services.webhooks import check_target
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])

@@ -16,7 +16,7 @@ from app.api.deps import HubDep, RedisDep, SessionDep
 from app.core.config import settings
 from app.core.errors import AppError
 from app.core.metrics import CONTENT_TYPE, MetricsSnapshot, render
-from app.services import stats as stats_service
+from app.services.fleet import stats as stats_service
 
 router = APIRouter(tags=["metrics"])
 

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 
 from app.api.deps import CurrentUser, SessionDep
 from app.schemas.schedule import ScheduleCreate, ScheduleRead, ScheduleRunRead, ScheduleUpdate
-from app.services import schedules as schedule_service
+from app.services.schedules import manage as schedule_service
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import AdminUser, RedisDep, SessionDep
 from app.schemas.stats import PerformanceRead, QueueStatsRead
-from app.services import stats as stats_service
+from app.services.fleet import stats as stats_service
 
 router = APIRouter(prefix="/tasks/stats", tags=["stats"])
 

@@ -9,7 +9,7 @@ from app.api.routes.jobs import job_read
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.schemas.jobs import JobRead
 from app.schemas.workflow import ContentSubmit, TtsSubmit
-from app.services.single_steps import submit_content, submit_tts
+from app.services.submits.single_steps import submit_content, submit_tts
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 

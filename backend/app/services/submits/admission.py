@@ -6,7 +6,7 @@ lock, two counts, fair-share count, insert, commit, then the `queued` mark and i
 and at 7-11 ms of API CPU each one process topped out near 135 submits/s
 (docs/benchmarks.md). Here each request validates its body and hands an item to the
 process's admitter; a batcher that is free takes every item waiting (up to
-SUBMIT_BATCH_MAX) and runs the same checks for all of them at once (services/admit_batch).
+SUBMIT_BATCH_MAX) and runs the same checks for all of them at once (services/submits/admit_batch).
 The rules are those of the one-at-a-time path (services/videos.submit_video, still used
 by keyed and batch submits): the same per-user advisory lock and counts, so the two paths
 together never take more than a plan allows.
@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.errors import AppError
 from app.models import Job
-from app.services.admit_batch import Item, admit_batch
-from app.services.videos import VideoWork
+from app.services.submits.admit_batch import Item, admit_batch
+from app.services.submits.videos import VideoWork
 
 log = logging.getLogger(__name__)
 

@@ -33,9 +33,9 @@ from app.jobs.state import history_append, history_entry
 from app.models import Asset, Job, JobState, User, WebhookSecret
 from app.realtime import bus
 from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
-from app.services import fair_share
 from app.services.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
-from app.services.videos import VideoWork, asset_error
+from app.services.submits import fair_share
+from app.services.submits.videos import VideoWork, asset_error
 from app.webhooks.webhooks import new_secret
 
 log = logging.getLogger(__name__)

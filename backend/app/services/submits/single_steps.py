@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.jobs.names import TaskName, queue_for
 from app.models import Job, User
 from app.schemas.workflow import ContentSubmit, TtsSubmit
-from app.services import jobs as job_service
 from app.services.quotas import check_submit
-from app.services.speech_jobs import check_voice_provider
+from app.services.submits import jobs as job_service
+from app.services.workers.speech import check_voice_provider
 
 CONTENT_TASKS = {"generate": TaskName.CONTENT_GENERATE, "hashtags": TaskName.CONTENT_HASHTAGS,
                  "analyze": TaskName.CONTENT_ANALYZE, "variations": TaskName.CONTENT_VARIATIONS}

@@ -13,7 +13,7 @@ from app.core.errors import NotFound
 from app.models import Batch, Job, User, Workflow
 from app.models.job import FINAL_STATES
 from app.schemas.batch import BatchItemRead, BatchRead
-from app.services.workflow_plan import overall_progress
+from app.services.workflows.plan import overall_progress
 
 FINAL = {s.value for s in FINAL_STATES}
 

@@ -9,8 +9,8 @@ from app.core.config import settings
 from app.core.errors import AppError
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
-from app.services.stored_inputs import private_folder
-from app.services.workflow_runtime import StepRun
+from app.services.workers.stored_inputs import private_folder
+from app.services.workflows.runtime import StepRun
 from app.speech import (
     SpeechError,
     SpeechProvider,

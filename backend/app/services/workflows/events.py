@@ -12,8 +12,8 @@ from app.jobs.state import cancel_key
 from app.models import JobState
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, JOB_QUEUED, job_event
-from app.services.workflow_plan import stage_event
-from app.services.workflow_steps import StepRef
+from app.services.workflows.plan import stage_event
+from app.services.workflows.steps import StepRef
 
 CANCEL_KEY_TTL_S = 24 * 3600  # as long as a cancelled job's message could still arrive
 

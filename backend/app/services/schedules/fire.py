@@ -25,8 +25,8 @@ from app.models import Asset, Job, JobState, Schedule, User
 from app.realtime import bus
 from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
 from app.schemas.schedule import FixedPhotos, RecentPhotos, VideoTemplate
-from app.services import fair_share
-from app.services.schedule_quota import refusal
+from app.services.schedules.quota import refusal
+from app.services.submits import fair_share
 
 log = logging.getLogger(__name__)
 VIDEO_TASK = TaskName.VIDEO_RENDER

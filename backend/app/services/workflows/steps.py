@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.jobs.state import CANCELLABLE, history_append
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.models.workflow import WORKFLOW_FINAL
-from app.services.workflow_plan import overall_progress, spec_for
+from app.services.workflows.plan import overall_progress, spec_for
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from app.jobs.state import history_append, history_entry
 from app.models import Job, JobState, User, Workflow, WorkflowState
 from app.realtime import bus
 from app.schemas.workflow import WorkflowSubmit
-from app.services import assets as asset_service
 from app.services import webhooks as webhook_service
+from app.services.assets import library as asset_service
 from app.services.quotas import check_submit
-from app.services.speech_jobs import check_voice_provider
-from app.services.workflow_events import apublish_ended, ended_events, released_events
-from app.services.workflow_plan import StepSpec, plan_steps, stage_event
-from app.services.workflow_steps import (
+from app.services.workers.speech import check_voice_provider
+from app.services.workflows.events import apublish_ended, ended_events, released_events
+from app.services.workflows.plan import StepSpec, plan_steps, stage_event
+from app.services.workflows.steps import (
     StepRef,
     cancel_open_steps,
     end_workflow,

@@ -1,6 +1,6 @@
 """Schedules from the API's side: create, read, change, pause, delete, and list runs.
 
-Firing them is the tick's work (services/schedule_runs.py); here a write only keeps
+Firing them is the tick's work (services/schedules/tick.py); here a write only keeps
 `next_fire_at` right: the next fire time after now, or None while paused.
 """
 
@@ -16,8 +16,8 @@ from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.models import Schedule, ScheduleRun, User
 from app.schemas.schedule import ScheduleCreate, ScheduleUpdate, VideoTemplate, template_json
-from app.services import assets as asset_service
-from app.services.schedule_times import next_fire_after
+from app.services.assets import library as asset_service
+from app.services.schedules.times import next_fire_after
 
 
 async def _check_template(*, session: AsyncSession, user: User,

@@ -21,9 +21,9 @@ from app.media.timeline import (
     Voice,
     Word,
 )
-from app.services.reel_timing import scene_seconds
-from app.services.stored_inputs import fetch_assets, private_folder
-from app.services.workflow_runtime import StepRun
+from app.services.workers.reel_timing import scene_seconds
+from app.services.workers.stored_inputs import fetch_assets, private_folder
+from app.services.workflows.runtime import StepRun
 from app.storage import get_storage
 
 VOICE_ASSET = "voice"

@@ -23,7 +23,7 @@ from app.content.text import count_words, words
 from app.core.config import settings
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
-from app.services.workflow_runtime import StepRun
+from app.services.workflows.runtime import StepRun
 
 # A user's own script is cut into segments of about this many words: one card each.
 SEGMENT_WORDS = 18

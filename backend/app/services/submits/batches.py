@@ -14,9 +14,9 @@ from app.models import Batch, Job, User
 from app.schemas.batch import BatchSubmit
 from app.schemas.jobs import VideoSubmit
 from app.schemas.workflow import WorkflowSubmit
-from app.services.videos import submit_video
-from app.services.workflow_steps import StepRef
-from app.services.workflows import add_workflow, check_workflow, refs_of, start_after_commit
+from app.services.submits.videos import submit_video
+from app.services.workflows.steps import StepRef
+from app.services.workflows.submit import add_workflow, check_workflow, refs_of, start_after_commit
 
 ITEM_MODELS: dict[str, type[BaseModel]] = {"workflow": WorkflowSubmit, "video": VideoSubmit}
 

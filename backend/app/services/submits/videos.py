@@ -13,10 +13,10 @@ from app.core.errors import AppError, NotFound
 from app.jobs.names import TaskName, queue_for
 from app.models import Job, User
 from app.schemas.jobs import VideoSubmit
-from app.services import assets as asset_service
-from app.services import jobs as job_service
 from app.services import webhooks as webhook_service
+from app.services.assets import library as asset_service
 from app.services.quotas import check_submit
+from app.services.submits import jobs as job_service
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ async def _check_assets(*, session: AsyncSession, user: User, refs: tuple[AssetR
 async def submit_video(*, session: AsyncSession, redis: aioredis.Redis, user: User,
                        request: VideoSubmit, job_id: uuid.UUID | None = None) -> Job:
     """Check every asset belongs to the user and is of the right kind, then enqueue in the
-    caller's transaction (the path of keyed and batch submits; see services/admission)."""
+    caller's transaction (the path of keyed and batch submits; see services/submits/admission)."""
     work = video_work(request)
     await _check_assets(session=session, user=user, refs=work.refs)
     await webhook_service.prepare_callback(session=session, user=user,

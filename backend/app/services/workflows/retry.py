@@ -14,9 +14,9 @@ from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.jobs.state import cancel_key, history_append
 from app.models import Job, JobState, User, Workflow, WorkflowState
-from app.services.jobs import publish_and_mark_queued
-from app.services.workflow_steps import StepRef, lock_workflow, reset_for_retry
-from app.services.workflows import start_after_commit
+from app.services.submits.jobs import publish_and_mark_queued
+from app.services.workflows.steps import StepRef, lock_workflow, reset_for_retry
+from app.services.workflows.submit import start_after_commit
 
 RETRYABLE_JOB_STATES = (JobState.FAILED.value, JobState.DEAD.value, JobState.CANCELLED.value)
 RETRYABLE_WORKFLOW_STATES = (WorkflowState.FAILED.value, WorkflowState.CANCELLED.value)

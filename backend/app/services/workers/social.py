@@ -8,9 +8,9 @@ from app.content import Script
 from app.core.config import settings
 from app.jobs.runtime import JobFailed
 from app.media import RenderFailed
-from app.services.platform_reels import caption_for, optimise
-from app.services.stored_inputs import private_folder
-from app.services.workflow_runtime import StepRun
+from app.services.workers.platform_reels import caption_for, optimise
+from app.services.workers.stored_inputs import private_folder
+from app.services.workflows.runtime import StepRun
 from app.storage import get_storage
 
 

@@ -18,7 +18,7 @@ from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit, after_rollback
 from app.models import Asset, User
-from app.services.uploads import Checked, check_audio, normalise_image, sniff
+from app.services.assets.checks import Checked, check_audio, normalise_image, sniff
 from app.storage import Storage
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")

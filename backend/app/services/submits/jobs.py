@@ -21,7 +21,7 @@ from app.jobs.state import CANCELLABLE, cancel_key, history_append, history_entr
 from app.models import Job, JobState, User
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, JOB_HELD, JOB_QUEUED, job_event
-from app.services import fair_share
+from app.services.submits import fair_share
 
 log = logging.getLogger(__name__)
 

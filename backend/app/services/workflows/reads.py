@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from app.core.config import settings
 from app.models import Job, JobState, Workflow
 from app.schemas.workflow import StepRead, WorkflowRead
-from app.services.workflow_plan import eta_s, label, overall_progress
-from app.services.workflow_summary import result_url
+from app.services.workflows.plan import eta_s, label, overall_progress
+from app.services.workflows.summary import result_url
 
 
 def step_read(job: Job) -> StepRead:

@@ -16,16 +16,16 @@ from app.core.db import sync_session
 from app.jobs.runtime import JobFailed, JobRun, worker_redis
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.realtime import bus
-from app.services.stored_inputs import fetch_output, result_key
-from app.services.workflow_events import ended_events, publish_ended, publish_released
-from app.services.workflow_plan import (
+from app.services.workers.stored_inputs import fetch_output, result_key
+from app.services.workflows.events import ended_events, publish_ended, publish_released
+from app.services.workflows.plan import (
     WORKFLOW_PROGRESS,
     eta_s,
     overall_progress,
     spec_for,
     stage_event,
 )
-from app.services.workflow_steps import (
+from app.services.workflows.steps import (
     StepRef,
     StepRow,
     all_succeeded,
@@ -38,7 +38,7 @@ from app.services.workflow_steps import (
     release_ready,
     step_rows,
 )
-from app.services.workflow_summary import failure, summary
+from app.services.workflows.summary import failure, summary
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.models import Asset, User
 from app.schemas.asset import DirectUploadCreate, DirectUploadRead
-from app.services.assets import cap_for, create_asset
+from app.services.assets.library import cap_for, create_asset
 from app.storage import Storage
 
 PREFIX = "uploads/"

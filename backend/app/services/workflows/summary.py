@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import settings
 from app.models import Job, Workflow
-from app.services.workflow_steps import StepRow
+from app.services.workflows.steps import StepRow
 
 _REEL_FIELDS = ("duration_s", "width", "height", "size_bytes", "trimmed", "caption",
                 "hashtags", "caption_key")

@@ -19,7 +19,7 @@ from app.core.signing import signed_path
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
 from app.models import WebhookSecret
-from app.services.workflow_runtime import StepRun
+from app.services.workflows.runtime import StepRun
 from app.webhooks.addresses import Unresolvable, UnsafeUrl
 from app.webhooks.backoff import retryable_status
 from app.webhooks.config import delivery_config

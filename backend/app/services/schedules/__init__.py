@@ -1,0 +1,1 @@
+"""Schedules: users' cron schedules, the tick that fires them and what one run does."""
