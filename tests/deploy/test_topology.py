@@ -1,22 +1,25 @@
-"""One topology in four places: compose, supervisord, Kubernetes and the code. Worker groups,
-their queues and commands, and the variables the deployments set, tied to
-backend/app/jobs/names.py WORKER_GROUPS and backend/app/core/config.py Settings."""
+"""One topology in five places: compose, supervisord, Kubernetes, `reelforge run` and the code.
+Worker groups (queues, pool size, stop grace, scaling, GPU) tied to the registry in
+backend/app/jobs/names.py GROUPS (tests/deploy/topology.py reads each file back), and the
+variables the deployments set tied to backend/app/core/config.py Settings."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from pydantic import ValidationError
 
 from app.core.config import DEV_SECRET, Settings
-from app.jobs.names import WORKER_GROUPS
-from tests.deploy.manifests import KUBERNETES, OVERLAYS, component, environment, of_kind, render
+from app.jobs.names import GROUP_BY_NAME, GROUPS, TASK_QUEUES, WORKER_GROUPS, Queue, WorkerGroup
+from tests.deploy.manifests import KUBERNETES, OVERLAYS, environment, of_kind, render
 from tests.deploy.supervised import parsed_config
 from tests.deploy.test_compose import services
+from tests.deploy.topology import disagreements
 
 TEMPLATES = (KUBERNETES / "base" / "config.yaml", KUBERNETES / "base" / "secret.yaml")
 # Settings whose defaults suit a laptop, never a cluster: they must be set in the templates.
@@ -59,29 +62,56 @@ def unsafe_default(name: str) -> bool:
             or "localhost" in text or (isinstance(default, Path) and not default.is_absolute()))
 
 
-def test_every_group_runs_in_compose_supervisord_and_kubernetes_with_its_queues() -> None:
-    docs = render("production")
-    deployments = of_kind(docs, "Deployment")
-    scaled = of_kind(docs, "ScaledObject")
-    hpas = of_kind(component("hpa"), "HorizontalPodAutoscaler")
-    for group, queues in WORKER_GROUPS.items():
+def test_every_deploy_file_agrees_with_the_worker_group_registry() -> None:
+    assert disagreements(GROUPS) == []
+
+
+def test_every_queue_is_consumed_by_exactly_one_group() -> None:
+    consumed = [q for g in GROUPS for q in g.queues]
+    assert sorted(consumed) == sorted(Queue)  # none twice, none left out
+    assert set(TASK_QUEUES.values()) <= set(consumed)
+    assert len(GROUP_BY_NAME) == len(GROUPS)
+
+
+def test_a_group_added_only_to_the_registry_is_flagged_in_every_deploy_file(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The launcher builds its workers from the registry, so it follows; the files do not.
+    audio = WorkerGroup("audio", cast(tuple[Queue, ...], ("audio",)), concurrency=1,
+                        stop_grace_s=60, jobs_per_replica=5, max_replicas=2)
+    groups = (*GROUPS, audio)
+    monkeypatch.setattr("app.dev.launcher.GROUPS", groups)
+    flagged = disagreements(groups)
+    assert {line.split(":")[0] for line in flagged} == {
+        "supervisord.conf", "docker-compose.yml", "kubernetes Deployment",
+        "kubernetes KEDA ScaledObject", "kubernetes HPA"}
+    assert all("no worker for group 'audio'" in line for line in flagged)
+
+
+def test_a_changed_group_is_flagged_wherever_a_file_still_says_the_old_value() -> None:
+    video = GROUP_BY_NAME["video"]
+    changed = [dataclasses.replace(g, concurrency=3, max_replicas=30) if g is video else g
+               for g in GROUPS]
+    flagged = disagreements(changed)
+    assert {line.split(":")[0] for line in flagged if "concurrency" in line} == {
+        "supervisord.conf", "docker-compose.yml", "kubernetes Deployment",
+        "reelforge run --gpu-worker", "reelforge run"}
+    assert {line.split(":")[0] for line in flagged if "max_replicas" in line} == {
+        "kubernetes KEDA ScaledObject", "kubernetes HPA"}
+    gpu_off = [dataclasses.replace(g, gpu=False) for g in GROUPS]
+    # the files still treat gpu as a GPU group, and `reelforge run` still skips it by default
+    assert {line.split(":")[0] for line in disagreements(gpu_off) if "gpu" in line} == {
+        "supervisord.conf", "docker-compose.yml", "kubernetes Deployment", "reelforge run"}
+
+
+def test_each_group_runs_the_same_worker_command_everywhere() -> None:
+    """App, queues, pool size and log level alike, whatever the order of the options."""
+    deployments = of_kind(render("production"), "Deployment")
+    for group in WORKER_GROUPS:
         compose = services()[f"celery-worker-{group}"]["command"]
         program = supervisord_program(f"worker-{group}")["command"]
         [pod] = deployments[f"celery-worker-{group}"]["spec"]["template"]["spec"]["containers"]
-        commands = {"compose": compose, "supervisord": program, "kubernetes": pod["args"]}
-        for where, command in commands.items():
-            assert command[command.index("-Q") + 1] == ",".join(queues), (group, where)
-            assert f"--hostname={group}@" in " ".join(command), (group, where)
-        # the same worker everywhere: app, queues, pool size and log level
         assert worker_options(compose) == worker_options(program) == \
             worker_options(pod["args"]), group
-        scaled_lists = {t["metadata"]["listName"].split("\x06\x16")[0]
-                        for t in scaled[f"celery-worker-{group}"]["spec"]["triggers"]}
-        assert scaled_lists == set(queues), group
-        assert hpas[f"celery-worker-{group}"]["spec"]["scaleTargetRef"]["name"] == \
-            f"celery-worker-{group}"
-    worker_services = {n for n, s in services().items() if "worker" in s.get("command", [])}
-    assert worker_services == {f"celery-worker-{g}" for g in WORKER_GROUPS}
 
 
 def test_the_migration_command_is_the_same_in_compose_and_kubernetes() -> None:

@@ -26,15 +26,12 @@ from app.core.migrate import upgrade_head
 from app.dev.admin import AdminOutcome, ensure_admin, stable_secret
 from app.dev.services import Services, configured, resolve_services
 from app.dev.supervisor import ChildSpec, Supervisor
-from app.jobs.names import WORKER_GROUPS
+from app.jobs.names import GROUPS
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ADMIN_EMAIL = "admin@reelforge.local"
 CELERY_APP = "app.tasks.app:celery_app"
-# One render already keeps every core busy, so video and gpu workers take one job at a time.
-WORKER_CONCURRENCY = {"video": 1, "gpu": 1}
-OTHER_CONCURRENCY = 2
 BANNER_WAIT_S = 60.0  # print the URLs even when the API is slow to answer
 
 
@@ -80,12 +77,12 @@ def child_specs(options: LaunchOptions, env: dict[str, str], creds: Credentials)
     specs = [ChildSpec("api", [python, "-m", "uvicorn", options.api_app,
                                "--ws-per-message-deflate", "false", "--host", "127.0.0.1",
                                "--port", str(options.port)], env)]
-    for group, queues in WORKER_GROUPS.items():
-        if group == "gpu" and not options.gpu_worker:
+    for group in GROUPS:  # app/jobs/names.py: queues and pool size per group
+        if group.gpu and not options.gpu_worker:
             continue
-        specs.append(ChildSpec(f"worker-{group}", [
-            *celery, "worker", "-Q", ",".join(queues), f"--hostname={group}@%h",
-            "-c", str(WORKER_CONCURRENCY.get(group, OTHER_CONCURRENCY)), "--loglevel", "INFO",
+        specs.append(ChildSpec(f"worker-{group.name}", [
+            *celery, "worker", "-Q", ",".join(group.queues), f"--hostname={group.name}@%h",
+            "-c", str(group.concurrency), "--loglevel", "INFO",
         ], env))
     if options.beat:
         schedule = options.data_dir / "celerybeat-schedule"

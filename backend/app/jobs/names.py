@@ -1,8 +1,12 @@
-"""Queue topology as constants: queue names, task names and their routes, in one place."""
+"""Queue topology as constants: queue names, task names and their routes, and the worker
+groups that consume the queues, in one place. The deploy files (supervisord.conf,
+docker-compose.yml, infrastructure/kubernetes) spell the groups out again for the tools that
+read them; tests/deploy/test_topology.py fails when one of them disagrees with GROUPS."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 
 class Queue(enum.StrEnum):
@@ -60,13 +64,41 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.SOCIAL_PUBLISH: Queue.SOCIAL,
 }
 
-# Worker groups that `make run` and supervisord start: one process per group.
-WORKER_GROUPS: dict[str, tuple[Queue, ...]] = {
-    "content": (Queue.CONTENT, Queue.SOCIAL),
-    "video": (Queue.VIDEO,),
-    "gpu": (Queue.GPU,),
-    "default": (Queue.DEFAULT,),
-}
+
+@dataclass(frozen=True)
+class WorkerGroup:
+    """One worker group: a supervisord program, a compose service, a Kubernetes Deployment
+    (with its KEDA ScaledObject and HPA) and a `reelforge run` child, all consuming `queues`."""
+
+    name: str
+    queues: tuple[Queue, ...]
+    concurrency: int  # -c: jobs one worker runs at once
+    # Celery's warm shutdown finishes the running job within this: supervisord stopwaitsecs,
+    # compose stop_grace_period, terminationGracePeriodSeconds
+    stop_grace_s: int
+    jobs_per_replica: int  # queue depth per replica that KEDA and the HPA scale towards
+    max_replicas: int
+    min_replicas: int = 1  # 0 scales to zero when idle (KEDA; the HPA keeps one)
+    gpu: bool = False  # the CUDA image, one GPU per pod, started only when asked for
+
+
+# One render already keeps every core busy, so video and gpu workers take one job at a time.
+GROUPS: tuple[WorkerGroup, ...] = (
+    # short LLM, TTS and publish calls: LLM_TIMEOUT_S (60) per try, TTS_TIMEOUT_S (120)
+    WorkerGroup("content", (Queue.CONTENT, Queue.SOCIAL), concurrency=2, stop_grace_s=300,
+                jobs_per_replica=10, max_replicas=10),
+    # a render is killed after RENDER_TIMEOUT_S (1800); a minute more stores the result
+    WorkerGroup("video", (Queue.VIDEO,), concurrency=1, stop_grace_s=1860,
+                jobs_per_replica=2, max_replicas=20),
+    WorkerGroup("gpu", (Queue.GPU,), concurrency=1, stop_grace_s=1860,
+                jobs_per_replica=1, max_replicas=4, min_replicas=0, gpu=True),
+    # maintenance and system tasks: sweeps, clean-ups, reports
+    WorkerGroup("default", (Queue.DEFAULT,), concurrency=2, stop_grace_s=120,
+                jobs_per_replica=20, max_replicas=4),
+)
+GROUP_BY_NAME: dict[str, WorkerGroup] = {g.name: g for g in GROUPS}
+# group -> its queues, the view the scalers and deploy checks read
+WORKER_GROUPS: dict[str, tuple[Queue, ...]] = {g.name: g.queues for g in GROUPS}
 
 
 def queue_for(task: TaskName) -> Queue:
