@@ -13,19 +13,27 @@ from app.media import (
     Graph,
     RenderCancelled,
     RenderFailed,
+    RenderProgress,
     RenderTimeout,
-    SlideshowSpec,
     SpecError,
-    render_slideshow,
+    Timeline,
+    frame_rgb_at,
+    parse_timeline,
+    render_timeline,
     run_graph,
 )
 from tests.media.colours import BLUE, GREEN, RED
+from tests.media.frames import close
+
+Resolver = Callable[[str], Path]
 
 
-def long_spec(make_image: Callable[..., Path]) -> SlideshowSpec:
+def long_timeline(make_image: Callable[..., Path]) -> Timeline:
     """Five minutes of video: far longer than any cancel or timeout below lets it run."""
-    images = [make_image(c, (320, 240)) for c in (RED, GREEN, BLUE)] * 2
-    return SlideshowSpec(images=images, seconds_per_image=50.0, width=320, height=568, fps=30)
+    names = [make_image(c, (320, 240)).name for c in (RED, GREEN, BLUE)] * 2
+    return parse_timeline({
+        "scenes": [{"kind": "image", "asset": n, "duration_s": 50.0} for n in names],
+        "output": {"preset": "square", "quality": "draft", "fps": 30}})
 
 
 class Watcher:
@@ -34,12 +42,13 @@ class Watcher:
     def __init__(self, out_dir: Path, live_ffmpeg: Callable[[], list[int]]) -> None:
         self.out_dir = out_dir
         self.live_ffmpeg = live_ffmpeg
-        self.fractions: list[float] = []
+        self.fractions: list[float] = []  # of the ffmpeg render pass
         self.pids: list[int] = []
         self.files_seen: set[str] = set()
 
-    def on_progress(self, fraction: float, stage: str) -> None:
-        self.fractions.append(fraction)
+    def on_progress(self, progress: RenderProgress) -> None:
+        if progress.stage == "render":
+            self.fractions.append(progress.fraction)
         self.look()
 
     def look(self) -> bool:
@@ -62,12 +71,14 @@ def assert_cleaned_up(
 
 
 def test_cancel_kills_ffmpeg_and_removes_files(
-    make_image: Callable[..., Path], out_dir: Path, live_ffmpeg: Callable[[], list[int]]
+    make_image: Callable[..., Path], resolver: Resolver, out_dir: Path,
+    live_ffmpeg: Callable[[], list[int]]
 ) -> None:
     watcher = Watcher(out_dir, live_ffmpeg)
     with pytest.raises(RenderCancelled):
-        render_slideshow(
-            long_spec(make_image),
+        render_timeline(
+            long_timeline(make_image),
+            resolver,
             out_dir / "video.mp4",
             on_progress=watcher.on_progress,
             should_cancel=lambda: bool(watcher.fractions),
@@ -77,13 +88,15 @@ def test_cancel_kills_ffmpeg_and_removes_files(
 
 
 def test_timeout_kills_ffmpeg_and_removes_files(
-    make_image: Callable[..., Path], out_dir: Path, live_ffmpeg: Callable[[], list[int]]
+    make_image: Callable[..., Path], resolver: Resolver, out_dir: Path,
+    live_ffmpeg: Callable[[], list[int]]
 ) -> None:
     watcher = Watcher(out_dir, live_ffmpeg)
     # should_cancel is polled every 0.1 s whatever ffmpeg prints, so it observes the run.
     with pytest.raises(RenderTimeout):
-        render_slideshow(
-            long_spec(make_image),
+        render_timeline(
+            long_timeline(make_image),
+            resolver,
             out_dir / "video.mp4",
             should_cancel=watcher.look,
             timeout_s=1.0,
@@ -93,17 +106,35 @@ def test_timeout_kills_ffmpeg_and_removes_files(
 
 
 def test_failing_callback_still_kills_ffmpeg(
-    make_image: Callable[..., Path], out_dir: Path, live_ffmpeg: Callable[[], list[int]]
+    make_image: Callable[..., Path], resolver: Resolver, out_dir: Path,
+    live_ffmpeg: Callable[[], list[int]]
 ) -> None:
     watcher = Watcher(out_dir, live_ffmpeg)
 
-    def explode(fraction: float, stage: str) -> None:
-        watcher.on_progress(fraction, stage)
-        raise RuntimeError("progress sink is down")
+    def explode(progress: RenderProgress) -> None:
+        watcher.on_progress(progress)
+        if progress.stage == "render":  # once ffmpeg runs
+            raise RuntimeError("progress sink is down")
 
     with pytest.raises(RuntimeError, match="sink is down"):
-        render_slideshow(long_spec(make_image), out_dir / "video.mp4", on_progress=explode)
+        render_timeline(long_timeline(make_image), resolver, out_dir / "video.mp4",
+                        on_progress=explode)
     assert_cleaned_up(watcher, live_ffmpeg)
+
+
+def test_special_characters_in_paths(
+    make_image: Callable[..., Path], resolver: Resolver, tmp_path: Path
+) -> None:
+    """Names that look like protocols or graph syntax are just file names."""
+    image = make_image(GREEN, (100, 100), "PNG", name="concat:a|b, [x]'s;=.png")
+    out_dir = tmp_path / "out dir, with 'quotes'"
+    out_dir.mkdir()
+    output = out_dir / "http:video.mp4"
+    timeline = parse_timeline({
+        "scenes": [{"kind": "image", "asset": image.name, "duration_s": 0.5}],
+        "output": {"preset": "square", "quality": "draft", "fps": 25}})
+    render_timeline(timeline, resolver, output)
+    assert close(frame_rgb_at(output, 0.2), GREEN)
 
 
 def test_ffmpeg_error_raises_render_failed_with_log_tail(tmp_path: Path, out_dir: Path) -> None:

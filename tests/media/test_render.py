@@ -12,9 +12,12 @@ from PIL import Image, ImageDraw
 
 from app.media import frame_rgb_at, parse_timeline, probe, render_timeline
 from app.media.compile import Workfiles, video_chain
+from app.media.ffmpeg import run_graph
 from app.media.graph import Graph
-from app.media.plan import RANDOM_POOL, Plan, make_plan
+from app.media.plan import Plan, make_plan
 from app.media.scenes import write_stills
+from app.media.transition_kinds import BY_NAME, KINDS, Kind
+from app.media.transitions import xfade
 from tests.media.colours import BLUE, GREEN, RED
 from tests.media.frames import centroid, close, column_profile, frame_count, images
 
@@ -52,20 +55,46 @@ def test_scenes_transitions_and_exact_length(
 def test_every_transition_kind_renders(
     make_image: Callable[..., Path], resolver: Resolver, out_dir: Path
 ) -> None:
+    """One scene boundary per registry entry (cut and `random` included), in one render."""
     make_image(RED, (64, 64), name="r.png")
     make_image(BLUE, (64, 64), name="b.png")
-    kinds = sorted(RANDOM_POOL)
+    overlaps = [5 if k.blends else 0 for k in KINDS]
     scenes = [{"kind": "image", "asset": "r.png" if i % 2 == 0 else "b.png", "duration_s": 0.8,
-               "transition": {"kind": kinds[i], "duration_s": 0.2}}
-              for i in range(len(kinds))]
+               "transition": {"kind": k.name, "duration_s": 0.2}}
+              for i, k in enumerate(KINDS)]
     scenes.append({"kind": "image", "asset": "r.png", "duration_s": 0.8})
     out = render({"scenes": scenes, "output": {**DRAFT_SQUARE, "preset": "square", "fps": 25}},
                  resolver, out_dir / "all.mp4")
-    assert frame_count(out) == len(scenes) * 20 - len(kinds) * 5
+    assert frame_count(out) == len(scenes) * 20 - sum(overlaps)
+    start = 0
     for i in range(len(scenes)):
-        # Each scene alone on screen for 10 frames in the middle of its 20.
+        # Each scene is alone on screen from 5 frames in to 5 frames before its end.
         colour = RED if i % 2 == 0 else BLUE
-        assert close(frame_rgb_at(out, (i * 15 + 10) / 25), colour), (i, kinds[min(i, 21)])
+        name = KINDS[min(i, len(KINDS) - 1)].name
+        assert close(frame_rgb_at(out, (start + 10) / 25), colour), (i, name)
+        start += 20 - (overlaps[i] if i < len(overlaps) else 0)
+
+
+def test_a_custom_expression_kind_draws_its_expression(
+    out_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A registry entry may be an xfade expression rather than a built-in name."""
+    # While it runs, the left half shows the second clip and the right half the first.
+    kind = Kind("halves", "Halves", xfade="custom", expr="if(lt(X,W/2),B,A)")
+    monkeypatch.setitem(BY_NAME, kind.name, kind)
+    graph = Graph()
+    (red,) = graph.add("color", {"c": "red", "s": "64x64", "r": 25, "d": 1}, outputs=["video"])
+    (blue,) = graph.add("color", {"c": "blue", "s": "64x64", "r": 25, "d": 1}, outputs=["video"])
+    joined = xfade(graph, graph.then(red, "format", ["yuv444p"]),
+                   graph.then(blue, "format", ["yuv444p"]), kind.name, 20, 5, 25)
+    graph.output(graph.then(joined, "format", ["yuv420p"]))
+    out = out_dir / "halves.mp4"
+    run_graph(graph, out, output_args=["-c:v", "libx264", "-f", "mp4"], total_s=1.0)
+    frame = list(images(out))[12]  # inside the transition
+    left = frame.crop((0, 0, 24, 64)).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    right = frame.crop((40, 0, 64, 64)).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    assert isinstance(left, tuple) and close(left[:3], (0, 0, 255), 30), left
+    assert isinstance(right, tuple) and close(right[:3], (255, 0, 0), 30), right
 
 
 def test_cut_and_overlapping_transitions(

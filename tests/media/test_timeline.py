@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from app.media import SpecError, Timeline, json_schema, make_plan, parse_timeline
-from app.media.plan import RANDOM_POOL
 from app.media.presets import PRESETS, frame_for
+from app.media.transition_kinds import RANDOM_POOL
 from tests.media.colours import BLUE, GREEN, RED
 
 ROOT = Path(__file__).resolve().parents[2]

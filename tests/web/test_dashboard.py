@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect
 
+from app.media.transition_kinds import CUT, DEFAULT, SLIDESHOW_NAMES
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes, tone_wav
 from tests.support.processes import ApiServer, CeleryWorker
@@ -76,6 +77,15 @@ def test_slideshow_from_upload_to_playback(page: sync_api.Page, api_server: ApiS
     expect(page.locator("#sequence li")).to_have_count(3)
     assert page.locator("#sequence li").evaluate_all(
         "items => items.map(i => i.dataset.assetId)") == order
+
+    picker = page.get_by_label("Transition", exact=True)  # filled from GET /transitions
+    expect(picker).to_have_value(DEFAULT)
+    assert picker.locator("option").evaluate_all("os => os.map(o => o.value)") == list(
+        SLIDESHOW_NAMES)
+    picker.select_option(CUT)
+    expect(page.get_by_label("Transition seconds")).to_be_disabled()
+    picker.select_option(DEFAULT)
+    expect(page.get_by_label("Transition seconds")).to_be_enabled()
 
     page.get_by_label("Seconds per photo").fill("1")
     page.get_by_label("Transition seconds").fill("1.5")

@@ -13,6 +13,7 @@ from app.api.routes import (
     jobs,
     stats,
     steps,
+    transitions,
     voices,
     workflows,
 )
@@ -29,7 +30,10 @@ api_router.include_router(webhook_job_router)
 for module in (auth, assets, stats, jobs, files, admin_jobs, ws):
     api_router.include_router(module.router)
 # workflows, batches and single steps: POST /tasks/submit/... and /tasks/{id}/retry
-for module in (workflows, batches, steps, voices):
+for module in (workflows, batches, steps):
+    api_router.include_router(module.router)
+# catalogues of what a submit may name
+for module in (voices, transitions):
     api_router.include_router(module.router)
 api_router.include_router(admin_scale_router)
 api_router.include_router(webhook_router)

@@ -21,8 +21,6 @@ from app.media.probe import (
 )
 from app.media.progress import RenderProgress
 from app.media.render import TimelineResult, render_gallery, render_timeline
-from app.media.slideshow import RenderResult, render_slideshow
-from app.media.spec import TRANSITIONS, SlideshowSpec, expected_duration, validate_spec
 from app.media.timeline import AssetResolver, Timeline, json_schema, parse_timeline
 
 __all__ = [
@@ -37,7 +35,6 @@ __all__ = [
     "parse_timeline",
     "render_gallery",
     "render_timeline",
-    "TRANSITIONS",
     "CancelFn",
     "Filter",
     "Graph",
@@ -48,21 +45,16 @@ __all__ = [
     "RenderCancelled",
     "RenderError",
     "RenderFailed",
-    "RenderResult",
     "RenderTimeout",
     "RunStats",
-    "SlideshowSpec",
     "Source",
     "SpecError",
     "escape_args",
     "escape_value",
-    "expected_duration",
     "ffmpeg_exe",
     "frame_rgb_at",
     "probe",
     "probe_audio",
-    "render_slideshow",
     "run_graph",
     "sniff_audio",
-    "validate_spec",
 ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from app.media.graph import Graph, Pad
 from app.media.plan import Plan
-from app.media.spec import audio_demuxer
+from app.media.probe import audio_demuxer
 from app.media.timeline import Audio
 
 RATE_HZ = 48000

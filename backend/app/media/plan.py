@@ -12,77 +12,20 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from app.media.errors import ProbeFailed, SpecError
 from app.media.pictures import check_image
 from app.media.presets import Frame, frame_for
-from app.media.probe import probe, probe_audio
-from app.media.spec import audio_demuxer
-
-if TYPE_CHECKING:
-    from app.media.timeline import AssetResolver, Scene, Timeline, Transition
-
-CUT = "none"
-# `random` draws from these; each is an xfade transition name.
-RANDOM_POOL = (
-    "fade", "fadeblack", "fadewhite", "dissolve", "wipeleft", "wiperight", "wipeup",
-    "wipedown", "slideleft", "slideright", "slideup", "slidedown", "smoothleft",
-    "smoothright", "circleopen", "circleclose", "zoomin", "radial", "pixelize", "hblur",
-    "distance", "squeezeh",
-)  # fmt: skip
-
-
-def transition_field(timeline: Timeline, index: int) -> str:
-    """The path of the transition that follows scene `index`."""
-    return f"scenes.{index}.transition" if timeline.scenes[index].transition else "transition"
-
-
-def transition_of(timeline: Timeline, index: int) -> Transition:
-    return timeline.scenes[index].transition or timeline.transition
-
-
-def nominal_seconds(scene: Scene) -> float | None:
-    """A scene's length before any target scaling, or None while a video is unprobed."""
-    if scene.kind != "video":
-        return scene.duration_s
-    if scene.duration_s is not None:
-        return scene.duration_s
-    if scene.out_s is not None:
-        return scene.out_s - scene.in_s
-    return None
-
-
-def check_consistency(timeline: Timeline) -> None:
-    """Checks across fields that need no file; raises SpecError naming the field."""
-    for i, scene in enumerate(timeline.scenes):
-        if scene.kind == "video" and scene.out_s is not None and scene.out_s <= scene.in_s:
-            raise SpecError(f"scenes.{i}.out_s", "must be after in_s")
-    for i in range(len(timeline.scenes) - 1):
-        tr = transition_of(timeline, i)
-        if tr.kind != CUT and tr.duration_s <= 0:
-            raise SpecError(f"{transition_field(timeline, i)}.duration_s",
-                            f"must be above 0 for a {tr.kind} transition")
-        for j in (i, i + 1):
-            seconds = nominal_seconds(timeline.scenes[j])
-            if tr.kind != CUT and seconds is not None and tr.duration_s >= seconds:
-                raise SpecError(f"{transition_field(timeline, i)}.duration_s",
-                                f"{tr.duration_s:g} s is not shorter than scene {j} "
-                                f"({seconds:g} s)")
-    captions = timeline.captions
-    if captions is not None:
-        if (captions.words is None) == (captions.script is None):
-            raise SpecError("captions", "give exactly one of words or script")
-        previous = 0.0
-        for k, word in enumerate(captions.words or ()):
-            if word.end_s <= word.start_s:
-                raise SpecError(f"captions.words.{k}.end_s", "must be after start_s")
-            if word.start_s < previous:
-                raise SpecError(f"captions.words.{k}.start_s", "words must be in time order")
-            previous = word.start_s
-    audio = timeline.audio
-    if audio is not None and audio.voice is None and audio.music is None:
-        raise SpecError("audio", "give a voice, music or both")
+from app.media.probe import audio_demuxer, probe, probe_audio
+from app.media.timeline import (
+    AssetResolver,
+    Scene,
+    Timeline,
+    nominal_seconds,
+    transition_field,
+    transition_of,
+)
+from app.media.transition_kinds import CUT, RANDOM, RANDOM_POOL
 
 
 @dataclass(frozen=True)
@@ -181,7 +124,7 @@ def _transitions(timeline: Timeline, fps: int) -> list[tuple[str, int]]:
     for i in range(len(timeline.scenes) - 1):
         tr = transition_of(timeline, i)
         kind: str = tr.kind
-        if kind == "random":
+        if kind == RANDOM:
             # One generator per boundary: editing one scene leaves the others' draws alone.
             kind = random.Random(timeline.seed * 1_000_003 + i).choice(RANDOM_POOL)
         frames = 0 if kind == CUT else max(1, round(tr.duration_s * fps))

@@ -9,7 +9,7 @@ from typing import Any
 import av
 from PIL import ImageStat
 
-from app.media.errors import ProbeFailed
+from app.media.errors import ProbeFailed, SpecError
 
 # Demuxers probe() may pick by itself: containers we write or accept, never playlist
 # formats (hls, concat, ...) that would open further files or URLs.
@@ -158,3 +158,14 @@ def sniff_audio(head: bytes) -> str | None:
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06:
         return "mp3"
     return None
+
+
+def audio_demuxer(path: Path) -> str:
+    """The demuxer for an audio file, chosen from its magic bytes."""
+    if not path.is_file():
+        raise SpecError("audio", f"{path} is not an existing regular file")
+    with path.open("rb") as fh:
+        kind = sniff_audio(fh.read(SNIFF_BYTES))
+    if kind is None:
+        raise SpecError("audio", f"{path} is not WAV, MP3, Ogg, FLAC or M4A")
+    return AUDIO_FORMATS[kind]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.media.timeline import Audio, ImageScene, Music, Output, Timeline, Transition
+from app.media.transition_kinds import CUT
 
 # The slideshow's `resolution` names the frame; these presets have exactly that size.
 RESOLUTION_PRESETS = {"1080x1920": "tiktok", "1920x1080": "youtube", "1080x1080": "square"}
@@ -31,7 +32,7 @@ def slideshow_timeline(
     return Timeline.model_validate({
         "scenes": scenes,
         "transition": Transition.model_validate(
-            {"kind": transition, "duration_s": 0.0 if transition == "none" else transition_s}),
+            {"kind": transition, "duration_s": 0.0 if transition == CUT else transition_s}),
         "audio": audio,
         "output": Output.model_validate({"preset": RESOLUTION_PRESETS[resolution],
                                          "quality": quality, "fps": fps}),

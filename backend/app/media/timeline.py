@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.media.errors import SpecError
+from app.media.transition_kinds import CUT, DEFAULT, TimelineKind
 
 AssetResolver = Callable[[str], Path]
 
@@ -31,12 +32,6 @@ AssetId = Annotated[str, Field(min_length=1, max_length=200, description="Asset 
 Seconds = Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)]
 Offset = Annotated[float, Field(ge=0, le=36000, allow_inf_nan=False)]
 
-TransitionKind = Literal[
-    "none", "random", "fade", "fadeblack", "fadewhite", "dissolve", "wipeleft",
-    "wiperight", "wipeup", "wipedown", "slideleft", "slideright", "slideup", "slidedown",
-    "smoothleft", "smoothright", "circleopen", "circleclose", "zoomin", "radial",
-    "pixelize", "hblur", "distance", "squeezeh",
-]  # fmt: skip
 MotionKind = Literal[
     "none", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down"
 ]
@@ -90,7 +85,7 @@ class TextOverlay(_Model):
 class Transition(_Model):
     """How a scene hands over to the next; `random` picks a kind from `Timeline.seed`."""
 
-    kind: TransitionKind = "fade"
+    kind: TimelineKind = DEFAULT
     duration_s: float = Field(0.5, ge=0, le=10, allow_inf_nan=False)
 
 
@@ -193,7 +188,7 @@ class Timeline(_Model):
 
     version: Literal[1] = 1
     scenes: list[Scene] = Field(min_length=1, max_length=500)
-    transition: Transition = Transition(kind="fade", duration_s=0.5)
+    transition: Transition = Transition(kind=DEFAULT, duration_s=0.5)
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Makes `random` transitions repeatable")
     audio: Audio | None = None
     captions: Captions | None = None
@@ -201,8 +196,6 @@ class Timeline(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Timeline:
-        from app.media.plan import check_consistency
-
         check_consistency(self)
         return self
 
@@ -216,6 +209,58 @@ class Timeline(_Model):
         if self.audio and self.audio.music:
             refs.append(("audio.music.asset", self.audio.music.asset, "audio"))
         return refs
+
+
+def transition_field(timeline: Timeline, index: int) -> str:
+    """The path of the transition that follows scene `index`."""
+    return f"scenes.{index}.transition" if timeline.scenes[index].transition else "transition"
+
+
+def transition_of(timeline: Timeline, index: int) -> Transition:
+    return timeline.scenes[index].transition or timeline.transition
+
+
+def nominal_seconds(scene: Scene) -> float | None:
+    """A scene's length before any target scaling, or None while a video is unprobed."""
+    if scene.kind != "video":
+        return scene.duration_s
+    if scene.duration_s is not None:
+        return scene.duration_s
+    if scene.out_s is not None:
+        return scene.out_s - scene.in_s
+    return None
+
+
+def check_consistency(timeline: Timeline) -> None:
+    """Checks across fields that need no file; raises SpecError naming the field."""
+    for i, scene in enumerate(timeline.scenes):
+        if scene.kind == "video" and scene.out_s is not None and scene.out_s <= scene.in_s:
+            raise SpecError(f"scenes.{i}.out_s", "must be after in_s")
+    for i in range(len(timeline.scenes) - 1):
+        tr = transition_of(timeline, i)
+        if tr.kind != CUT and tr.duration_s <= 0:
+            raise SpecError(f"{transition_field(timeline, i)}.duration_s",
+                            f"must be above 0 for a {tr.kind} transition")
+        for j in (i, i + 1):
+            seconds = nominal_seconds(timeline.scenes[j])
+            if tr.kind != CUT and seconds is not None and tr.duration_s >= seconds:
+                raise SpecError(f"{transition_field(timeline, i)}.duration_s",
+                                f"{tr.duration_s:g} s is not shorter than scene {j} "
+                                f"({seconds:g} s)")
+    captions = timeline.captions
+    if captions is not None:
+        if (captions.words is None) == (captions.script is None):
+            raise SpecError("captions", "give exactly one of words or script")
+        previous = 0.0
+        for k, word in enumerate(captions.words or ()):
+            if word.end_s <= word.start_s:
+                raise SpecError(f"captions.words.{k}.end_s", "must be after start_s")
+            if word.start_s < previous:
+                raise SpecError(f"captions.words.{k}.start_s", "words must be in time order")
+            previous = word.start_s
+    audio = timeline.audio
+    if audio is not None and audio.voice is None and audio.music is None:
+        raise SpecError("audio", "give a voice, music or both")
 
 
 def _path_of(loc: tuple[int | str, ...]) -> str:

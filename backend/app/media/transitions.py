@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.media.graph import Graph, Pad, Value
-from app.media.plan import CUT
 from app.media.scenes import Clip
 from app.media.stills import hold
+from app.media.transition_kinds import BY_NAME, CUT
 
 
 def pieces(graph: Graph, clip: Clip, counts: Sequence[int], fps: int) -> list[Pad]:
@@ -46,7 +46,8 @@ def pieces(graph: Graph, clip: Clip, counts: Sequence[int], fps: int) -> list[Pa
 
 
 def xfade(graph: Graph, a: Pad, b: Pad, kind: str, frames: int, offset: int, fps: int) -> Pad:
-    args: dict[str, Value] = {"transition": kind, "duration": frames / fps,
+    """`a` blended into `b` by the registered kind, over `frames` from frame `offset` of `a`."""
+    args: dict[str, Value] = {**BY_NAME[kind].xfade_args(), "duration": frames / fps,
                               "offset": offset / fps}
     (out,) = graph.add("xfade", args, inputs=(a, b))
     return out

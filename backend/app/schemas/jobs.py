@@ -9,11 +9,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from app.media.timeline import Timeline
+from app.media.transition_kinds import CUT, DEFAULT, SlideshowKind
 
-Transition = Literal[
-    "none", "fade", "fadeblack", "fadewhite", "dissolve", "wipeleft", "wiperight",
-    "slideleft", "slideright", "circleopen", "radial", "pixelize",
-]
 Resolution = Literal["1080x1920", "1920x1080", "1080x1080"]
 
 
@@ -34,7 +31,7 @@ class VideoSubmit(BaseModel):
         None, min_length=1, max_length=200,
         description="Slideshow: image assets, in display order (required without timeline)")
     seconds_per_image: float = Field(3.0, ge=0.5, le=60)
-    transition: Transition = "fade"
+    transition: SlideshowKind = DEFAULT
     transition_s: float = Field(0.5, ge=0.0, le=5.0, description="Ignored for `none`")
     resolution: Resolution = "1080x1920"
     fps: Literal[24, 25, 30, 60] = 30
@@ -50,7 +47,7 @@ class VideoSubmit(BaseModel):
     @classmethod
     def _transition_fits(cls, value: float, info: ValidationInfo) -> float:
         seconds = info.data.get("seconds_per_image")
-        if info.data.get("transition", "fade") != "none" and seconds and value >= seconds:
+        if info.data.get("transition", DEFAULT) != CUT and seconds and value >= seconds:
             raise ValueError("must be shorter than seconds_per_image")
         return value
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from app.schemas.jobs import Resolution, Transition, VideoSubmit
+from app.media.transition_kinds import CUT, DEFAULT, SlideshowKind
+from app.schemas.jobs import Resolution, VideoSubmit
 from app.services.schedules.times import parse_cron, parse_timezone
 
 CRON_HELP = ("Five fields, minute hour day-of-month month day-of-week, read in `timezone`: "
@@ -47,7 +48,7 @@ class VideoTemplate(BaseModel):
     kind: Literal["video"] = "video"
     images: PhotoSource
     seconds_per_image: float = Field(3.0, ge=0.5, le=60)
-    transition: Transition = "fade"
+    transition: SlideshowKind = DEFAULT
     transition_s: float = Field(0.5, ge=0.0, le=5.0, description="Ignored for `none`")
     resolution: Resolution = "1080x1920"
     fps: Literal[24, 25, 30, 60] = 30
@@ -58,7 +59,7 @@ class VideoTemplate(BaseModel):
     @classmethod
     def _transition_fits(cls, value: float, info: ValidationInfo) -> float:
         seconds = info.data.get("seconds_per_image")
-        if info.data.get("transition", "fade") != "none" and seconds and value >= seconds:
+        if info.data.get("transition", DEFAULT) != CUT and seconds and value >= seconds:
             raise ValueError("must be shorter than seconds_per_image")
         return value
 

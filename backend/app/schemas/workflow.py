@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.content import Platform, Tone
-from app.schemas.jobs import Transition
+from app.media.transition_kinds import DEFAULT, SlideshowKind
 
 Quality = Literal["draft", "standard", "high"]
 CaptionStyle = Literal["none", "plain", "boxed", "karaoke"]
@@ -43,7 +43,7 @@ class VideoSettings(BaseModel):
         default_factory=list, max_length=50,
         description="Images shown in turn; without them each beat gets a text card")
     captions: CaptionStyle = "karaoke"
-    transition: Transition = "fade"
+    transition: SlideshowKind = DEFAULT
 
 
 class PublishHook(BaseModel):

@@ -3,7 +3,7 @@
 import { auth } from "./api.js";
 import { loadAssets, setupAssets } from "./assets.js";
 import { setupAuth } from "./auth.js";
-import { setupCompose } from "./compose.js";
+import { loadTransitions, setupCompose } from "./compose.js";
 import { toast } from "./dom.js";
 import { applyEvent, clearJobs, loadJobs, mergeSnapshot, setupJobs } from "./jobs.js";
 import { LiveEvents } from "./live.js";
@@ -47,6 +47,8 @@ function showApp() {
   document.getElementById("account").hidden = false;
   document.getElementById("account-email").textContent = auth.email ?? "";
   loadAssets().catch((error) => toast(`Could not load media: ${error.message}`, "error"));
+  loadTransitions()
+    .catch((error) => toast(`Could not load transitions: ${error.message}`, "error"));
   live.start(); // the job list loads once the feed is up, so no event falls in between
 }
 

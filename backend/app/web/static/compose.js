@@ -5,13 +5,25 @@ import { picture } from "./assets.js";
 import { clearErrors, h, showErrors, toast } from "./dom.js";
 import { state } from "./state.js";
 
-// The transitions VideoSubmit accepts (backend/app/schemas/jobs.py), with readable names.
-const TRANSITIONS = [
-  ["fade", "Fade"], ["none", "Cut (none)"], ["fadeblack", "Fade through black"],
-  ["fadewhite", "Fade through white"], ["dissolve", "Dissolve"], ["wipeleft", "Wipe left"],
-  ["wiperight", "Wipe right"], ["slideleft", "Slide left"], ["slideright", "Slide right"],
-  ["circleopen", "Circle open"], ["radial", "Radial"], ["pixelize", "Pixelize"],
-];
+// The slideshow's transitions as GET /transitions lists them: name -> whether it blends.
+const blends = new Map();
+
+function syncTransitionSeconds(form) {
+  document.getElementById("transition-s").disabled = blends.get(form.transition.value) === false;
+}
+
+/** Fill the transition picker from the API's list, keeping the user's choice if still offered. */
+export async function loadTransitions() {
+  const form = document.getElementById("compose-form");
+  const kinds = (await api("/transitions")).filter((k) => k.slideshow);
+  const current = form.transition.value;
+  blends.clear();
+  for (const k of kinds) blends.set(k.name, k.blends);
+  form.transition.replaceChildren(...kinds.map((k) => h("option", { value: k.name }, k.label)));
+  form.transition.value = blends.has(current) ? current
+    : kinds.find((k) => k.default)?.name ?? kinds[0]?.name ?? "";
+  syncTransitionSeconds(form);
+}
 
 function move(index, by) {
   const list = state.selection;
@@ -77,12 +89,7 @@ function body(form) {
 export function setupCompose(onSubmitted) {
   const form = document.getElementById("compose-form");
   const submit = document.getElementById("compose-submit");
-  const transitionS = document.getElementById("transition-s");
-  form.transition.replaceChildren(...TRANSITIONS.map(([v, label]) => h("option", { value: v },
-                                                                        label)));
-  form.transition.addEventListener("change", () => {
-    transitionS.disabled = form.transition.value === "none";
-  });
+  form.transition.addEventListener("change", () => syncTransitionSeconds(form));
   form.priority.addEventListener("input", () => {
     document.getElementById("priority-value").value = form.priority.value;
   });
