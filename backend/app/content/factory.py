@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from app.content.base import ScriptWriter
-from app.content.http import HttpRetry
 from app.content.openai_writer import OpenAIWriter
 from app.content.template import TemplateWriter
 from app.core.config import Settings, settings
+from app.core.http import HttpRetry
 
 
 def get_writer(config: Settings = settings) -> ScriptWriter:

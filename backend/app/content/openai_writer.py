@@ -11,9 +11,10 @@ import httpx
 from pydantic import ValidationError
 
 from app.content import prompt
-from app.content.errors import ScriptError, ScriptTransientError, describe
-from app.content.http import HttpFailure, HttpRetry, Sleep, make_client, send
+from app.content.errors import ScriptError, describe
+from app.content.http import failure_error
 from app.content.models import Brief, Script, ScriptDraft
+from app.core.http import HttpFailure, HttpRetry, Sleep, make_client, send
 
 # Local models often wrap JSON in a markdown fence even in JSON mode.
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
@@ -24,20 +25,6 @@ class _Malformed(Exception):
         super().__init__(problem)
         self.problem = problem
         self.raw = raw
-
-
-def _failure_error(exc: HttpFailure) -> ScriptError | ScriptTransientError:
-    """Map an HTTP failure onto the permanent or transient script error."""
-    if exc.status is None:
-        return ScriptTransientError("llm_unreachable", str(exc))
-    if exc.retryable:
-        code = "llm_rate_limited" if exc.status == 429 else "llm_unavailable"
-        return ScriptTransientError(code, str(exc), exc.body, exc.retry_after_s)
-    if exc.status in (401, 403):
-        return ScriptError("llm_auth", f"the server refused the API key ({exc.status})", exc.body)
-    if exc.status == 404:
-        return ScriptError("llm_not_found", "no such model or endpoint (404)", exc.body)
-    return ScriptError("llm_rejected", str(exc), exc.body)
 
 
 def _parse_answer(body: Any) -> ScriptDraft:
@@ -122,7 +109,7 @@ class OpenAIWriter:
         try:
             response = self._post(client, payload)
         except HttpFailure as exc:
-            raise _failure_error(exc) from exc
+            raise failure_error(exc) from exc
         try:
             body = response.json()
         except ValueError:

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
+from app.core.http import UnsafeUrl, check_url
 from app.models import User, WebhookDelivery, WebhookEndpoint, WebhookSecret
 from app.models.base import utcnow
 from app.schemas.webhook import WebhookCreate
 from app.services.submits.jobs import get_job
-from app.webhooks.addresses import UnsafeUrl, check_url
 from app.webhooks.config import net_policy
 from app.webhooks.webhooks import new_secret
 

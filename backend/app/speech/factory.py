@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.content.http import HttpRetry
 from app.core.config import Settings, settings
+from app.core.http import HttpRetry
 from app.speech.base import SpeechProvider
 from app.speech.elevenlabs import ElevenLabsSpeech
 from app.speech.errors import SpeechError

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from app.content.http import HttpFailure, HttpRetry, Sleep, make_client, send
+from app.core.http import HttpFailure, HttpRetry, Sleep, make_client, send
 from app.speech.errors import SpeechError
 from app.speech.models import Speech, Voice
 from app.speech.remote import Rendered, failure_error, render_long, speed_for

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.content.http import HttpFailure
+from app.core.http import HttpFailure
 from app.speech.errors import SpeechError, SpeechTransientError
 from app.speech.models import WordTiming
 
@@ -28,18 +28,18 @@ class Rendered:
 
 
 def failure_error(exc: HttpFailure, service: str) -> SpeechError | SpeechTransientError:
-    """Map an HTTP failure onto the permanent or transient speech error."""
+    """Map an HTTP failure onto the permanent or transient speech error (`tts_<kind>`)."""
+    code = f"tts_{exc.kind}"
     if exc.status is None:
-        return SpeechTransientError("tts_unreachable", f"{service}: {exc}")
+        return SpeechTransientError(code, f"{service}: {exc}")
     if exc.retryable:
-        code = "tts_rate_limited" if exc.status == 429 else "tts_unavailable"
         return SpeechTransientError(code, f"{service}: {exc}", exc.retry_after_s)
-    if exc.status in (401, 403):
-        return SpeechError("tts_auth", f"{service} refused the request ({exc.status}): "
+    if exc.kind == "auth":
+        return SpeechError(code, f"{service} refused the request ({exc.status}): "
                            f"{exc.body[:300]}")
-    if exc.status == 404:
-        return SpeechError("tts_not_found", f"{service}: no such voice or model (404)")
-    return SpeechError("tts_rejected", f"{service}: {exc}")
+    if exc.kind == "not_found":
+        return SpeechError(code, f"{service}: no such voice or model (404)")
+    return SpeechError(code, f"{service}: {exc}")
 
 
 def speed_for(rate_wpm: int, natural_wpm: float, low: float, high: float) -> float:

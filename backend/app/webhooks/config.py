@@ -6,9 +6,8 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from app.core.config import settings
-from app.webhooks.addresses import NetPolicy
+from app.core.http import Limits, NetPolicy
 from app.webhooks.backoff import Backoff
-from app.webhooks.transport import Limits
 
 
 @dataclass(frozen=True)

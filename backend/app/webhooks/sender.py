@@ -14,15 +14,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
+from app.core.http import post_checked
 from app.models.base import utcnow
 from app.models.webhook import DeliveryStatus
 from app.webhooks import deliveries
-from app.webhooks.addresses import Unresolvable, UnsafeUrl
-from app.webhooks.backoff import parse_retry_after, retryable_status
 from app.webhooks.config import DeliveryConfig
-from app.webhooks.transport import post
 from app.webhooks.webhooks import signed_headers
 
 LEASE_MARGIN_S = 30.0  # beyond the attempt's own timeout, before another worker takes over
@@ -55,22 +51,14 @@ def send(claimed: deliveries.Claimed, secret: str, config: DeliveryConfig,
     body = claimed.payload.encode()
     headers = signed_headers(secret=secret, body=body, event_id=str(claimed.event_id),
                              event_type=claimed.event_type)
-    try:
-        reply = post(claimed.url, body, headers, policy=config.policy, limits=config.limits,
-                     verify=verify)
-    except Unresolvable as exc:  # DNS may come back: retry
-        return Answer(ok=False, retryable=True, error=f"unresolvable: {exc}")
-    except UnsafeUrl as exc:
-        return Answer(ok=False, retryable=False, error=f"refused: {exc}")
-    except httpx.TransportError as exc:
-        return Answer(ok=False, retryable=True, error=f"{type(exc).__name__}: {exc}")
-    code = reply.status_code
+    outcome = post_checked(claimed.url, body, headers, policy=config.policy,
+                           limits=config.limits, verify=verify)
+    reply = outcome.reply
+    if reply is None:
+        return Answer(ok=False, retryable=outcome.retryable, error=outcome.error)
     excerpt = reply.body[:EXCERPT_BYTES].decode("utf-8", "replace") or None
-    if 200 <= code < 300:
-        return Answer(ok=True, retryable=False, status_code=code, excerpt=excerpt)
-    retry_after = parse_retry_after(reply.headers.get("retry-after"), now=utcnow())
-    return Answer(ok=False, retryable=retryable_status(code), status_code=code,
-                  error=f"HTTP {code}", retry_after_s=retry_after, excerpt=excerpt)
+    return Answer(ok=outcome.ok, retryable=outcome.retryable, status_code=reply.status_code,
+                  error=outcome.error, retry_after_s=outcome.retry_after_s, excerpt=excerpt)
 
 
 def attempt_delivery(delivery_id: uuid.UUID, *, config: DeliveryConfig,

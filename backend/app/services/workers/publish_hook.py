@@ -2,7 +2,7 @@
 
 The body is a webhook event (`workflow.published`) signed like every other Reelforge
 webhook (app.webhooks.webhooks) with the user's callback signing secret; the address is
-checked and pinned the same way (app.webhooks.transport).
+checked, pinned and the answer classified the same way (app.core.http.outcome).
 """
 
 from __future__ import annotations
@@ -10,21 +10,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 from sqlalchemy import select
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.core.http import post_checked
 from app.core.signing import signed_path
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
 from app.models import WebhookSecret
 from app.services.workflows.runtime import StepRun
-from app.webhooks.addresses import Unresolvable, UnsafeUrl
-from app.webhooks.backoff import retryable_status
 from app.webhooks.config import delivery_config
 from app.webhooks.deliveries import ensure_secret
-from app.webhooks.transport import post
 from app.webhooks.webhooks import build_event, encode_event, event_id_for, signed_headers
 
 WORKFLOW_PUBLISHED = "workflow.published"
@@ -70,18 +67,14 @@ def publish(step: StepRun) -> dict[str, Any]:
     headers = signed_headers(secret=_secret(step), body=body, event_id=str(event_id),
                              event_type=WORKFLOW_PUBLISHED)
     config = delivery_config()
-    try:
-        reply = post(url, body, headers, policy=config.policy, limits=config.limits)
-    except Unresolvable as exc:  # DNS may come back
-        raise TransientError(f"unresolvable: {exc}") from exc
-    except UnsafeUrl as exc:
-        raise JobFailed("publish_refused", f"refused: {exc}") from None
-    except httpx.TransportError as exc:
-        raise TransientError(f"{type(exc).__name__}: {exc}") from exc
-    if not 200 <= reply.status_code < 300:
-        message = f"the hook answered HTTP {reply.status_code}"
-        if retryable_status(reply.status_code):
+    outcome = post_checked(url, body, headers, policy=config.policy, limits=config.limits)
+    reply = outcome.reply
+    if not outcome.ok:
+        message = (f"the hook answered HTTP {reply.status_code}" if reply is not None
+                   else str(outcome.error))
+        if outcome.retryable:  # DNS, the network or a busy hook may come back
             raise TransientError(message)
         raise JobFailed("publish_refused", message)
+    assert reply is not None  # a delivered POST has its answer
     return {"url": url, "event_id": str(event_id), "status_code": reply.status_code,
             "delivered_at": now.isoformat(), "redirects": reply.redirects}
