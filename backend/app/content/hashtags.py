@@ -5,30 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 
 from app.content.models import Platform, Script
 from app.content.text import STOP_WORDS, key_phrases, keywords, words
+from app.core.platforms import SPECS, TagRule
 
-
-@dataclass(frozen=True)
-class TagRule:
-    """How many tags a platform wants and which of its own tags fill the reserved slots."""
-
-    least: int
-    most: int
-    own: tuple[str, ...]  # platform tags, best first: `reserved` always go, the rest pad
-    reserved: int
-
-
-# TikTok shows 3-5 in practice; Instagram suggests 3-10 for Reels; a Short needs #shorts and
-# shows 3 above the title; YouTube ignores every hashtag of a video that has more than 15.
-RULES: dict[Platform, TagRule] = {
-    "tiktok": TagRule(3, 5, ("fyp", "foryou", "learnontiktok"), 1),
-    "reels": TagRule(3, 10, ("reels", "explore", "instagood"), 1),
-    "shorts": TagRule(3, 3, ("shorts", "youtubeshorts", "explained"), 1),
-    "youtube": TagRule(1, 15, ("explained", "howto"), 0),
-}
+# How many tags each platform wants, and its own: app/core/platforms.py
+RULES: dict[Platform, TagRule] = {name: p.hashtags for name, p in SPECS.items()}
 MAX_TAG_CHARS = 30  # longer tags are unreadable and rarely searched
 _TAG_CHARS = re.compile(r"[^A-Za-z0-9_]")
 

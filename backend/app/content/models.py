@@ -15,10 +15,13 @@ from pydantic import (
 
 from app.content.text import count_words
 
+# the platforms' registry; app.content re-exports PLATFORMS and Platform
+from app.core.platforms import DEFAULT as DEFAULT_PLATFORM
+from app.core.platforms import PLATFORMS as PLATFORMS
+from app.core.platforms import Platform as Platform
+
 Tone = Literal["informative", "funny", "dramatic", "inspirational"]
-Platform = Literal["tiktok", "reels", "shorts", "youtube"]
 TONES: tuple[Tone, ...] = ("informative", "funny", "dramatic", "inspirational")
-PLATFORMS: tuple[Platform, ...] = ("tiktok", "reels", "shorts", "youtube")
 
 MIN_BEATS = 3
 MAX_BEATS = 7
@@ -43,7 +46,7 @@ class Brief(BaseModel):
         str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)
     ] = "curious viewers"
     tone: Tone = "informative"
-    platform: Platform = "tiktok"
+    platform: Platform = DEFAULT_PLATFORM
     target_duration_s: float = Field(ge=5.0, le=MAX_TARGET_DURATION_S)
     # 2.5 words a second (150 wpm) is the usual pace of a voice-over.
     words_per_second: float = Field(default=2.5, ge=1.0, le=4.5)

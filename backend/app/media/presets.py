@@ -1,28 +1,18 @@
 """Output presets: frame size per platform, scale per quality, and each platform's safe zone.
 
-Safe-zone margins are pixels at the preset's native size (docs/render.md has the table
-and where the numbers come from): captions and text stay inside them, clear of the
-right-hand buttons and the bottom caption bar of TikTok, Reels and Shorts.
+The platforms' frames, safe zones and caption sizes come from their registry
+(app/core/platforms.py); `square` and `portrait` are presets of no platform. Safe-zone
+margins are pixels at the preset's native size (docs/render.md has the table and where the
+numbers come from): captions and text stay inside them, clear of the right-hand buttons and
+the bottom caption bar of TikTok, Reels and Shorts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.platforms import SPECS, SafeZone
 from app.media.timeline import Preset, Quality
-
-
-@dataclass(frozen=True)
-class SafeZone:
-    top: int
-    bottom: int
-    left: int
-    right: int
-
-    def scaled(self, factor: float) -> SafeZone:
-        """The same margins for a frame `factor` times the native size."""
-        return SafeZone(*(round(m * factor) for m in (self.top, self.bottom, self.left,
-                                                       self.right)))
 
 
 @dataclass(frozen=True)
@@ -34,10 +24,7 @@ class PresetInfo:
 
 
 PRESETS: dict[str, PresetInfo] = {
-    "tiktok": PresetInfo(1080, 1920, SafeZone(top=160, bottom=480, left=60, right=150), 76),
-    "reels": PresetInfo(1080, 1920, SafeZone(top=220, bottom=420, left=60, right=130), 76),
-    "shorts": PresetInfo(1080, 1920, SafeZone(top=180, bottom=400, left=60, right=190), 76),
-    "youtube": PresetInfo(1920, 1080, SafeZone(top=54, bottom=108, left=96, right=96), 60),
+    **{name: PresetInfo(p.width, p.height, p.safe, p.caption_size) for name, p in SPECS.items()},
     "square": PresetInfo(1080, 1080, SafeZone(top=54, bottom=96, left=54, right=54), 64),
     "portrait": PresetInfo(1080, 1350, SafeZone(top=68, bottom=160, left=60, right=60), 68),
 }

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app.core.platforms import Platform
 from app.media.errors import SpecError
 from app.media.transition_kinds import CUT, DEFAULT, TimelineKind
 
@@ -36,7 +37,8 @@ MotionKind = Literal[
     "none", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down"
 ]
 Fit = Literal["cover", "contain", "fill"]
-Preset = Literal["tiktok", "reels", "shorts", "youtube", "square", "portrait"]
+# every platform (app/core/platforms.py), then two frames of no platform
+Preset = Literal[Platform, "square", "portrait"]
 Quality = Literal["draft", "standard", "high", "ultra"]
 Codec = Literal["h264", "hevc", "av1"]
 CaptionStyle = Literal["plain", "boxed", "karaoke"]

@@ -6,29 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.content import Platform, Script, hashtags
+from app.core.platforms import spec
 from app.media import CancelFn, Graph, ProgressFn, probe, run_graph
 from app.media.graph import Args
 from app.media.presets import frame_for
 from app.media.timeline import Quality
 
-# Upload limits and recommendations as the platforms publish them (2025): longest video,
-# video bitrate at 1080p (scaled by pixel count for smaller frames), caption length.
-# YouTube's 8 Mb/s is its recommendation for 1080p30 SDR; the others re-encode above it.
-
-
-@dataclass(frozen=True)
-class PlatformRules:
-    max_duration_s: float
-    video_kbps_1080p: int
-    caption_chars: int
-
-
-RULES: dict[str, PlatformRules] = {
-    "tiktok": PlatformRules(600.0, 6000, 4000),
-    "reels": PlatformRules(180.0, 5000, 2200),
-    "shorts": PlatformRules(180.0, 8000, 100),  # a Short's caption is its title
-    "youtube": PlatformRules(43200.0, 8000, 5000),
-}
 X264 = {"draft": ("veryfast", 28), "standard": ("veryfast", 23), "high": ("medium", 20)}
 AUDIO_KBPS = 128
 FADE_S = 0.5  # a trimmed reel fades out instead of stopping mid-word
@@ -60,7 +43,7 @@ def optimise(source: Path, output: Path, *, platform: Platform, quality: Quality
              on_progress: ProgressFn | None = None, should_cancel: CancelFn | None = None,
              timeout_s: float = 1800) -> Encoded:
     """Re-encode `source` into the platform's frame, trimmed to its longest length."""
-    rules = RULES[platform]
+    rules = spec(platform)  # upload limits: app/core/platforms.py
     frame = frame_for(platform, quality)
     info = probe(source)
     length = min(info.duration_s, rules.max_duration_s)
@@ -96,7 +79,7 @@ def optimise(source: Path, output: Path, *, platform: Platform, quality: Quality
 def caption_for(platform: Platform, title: str, source: Script | str) -> tuple[str, list[str]]:
     """The post text and its hashtags, within the platform's caption length."""
     tags = hashtags(source, platform)
-    limit = RULES[platform].caption_chars
+    limit = spec(platform).caption_chars
     while tags and len(f"{title} {' '.join(tags)}") > limit:
         tags.pop()
     text = f"{title}\n\n{' '.join(tags)}" if tags else title

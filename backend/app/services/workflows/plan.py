@@ -8,13 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from app.core import platforms
 from app.jobs.names import TaskName
 
 WORKFLOW_STAGE = "workflow.stage"  # a step started, or the workflow ended
 WORKFLOW_PROGRESS = "workflow.progress"  # throttled progress inside a step
 
-PLATFORM_NAMES = {"tiktok": "TikTok", "reels": "Reels", "shorts": "Shorts",
-                  "youtube": "YouTube"}
 # Shares of a typical run's wall time (offline providers, two cores): the render dominates.
 WEIGHTS = {"content": 1.0, "voice": 2.0, "render": 6.0, "optimize": 2.0, "publish": 0.5}
 LABELS = {"content": "writing script", "voice": "recording voice", "render": "rendering",
@@ -84,7 +83,7 @@ def eta_s(progress: float, elapsed_s: float) -> float | None:
 
 def label(stage: str, step: str | None) -> str:
     platform = (step or "").partition(":")[2]
-    return LABELS.get(stage, stage).format(platform=PLATFORM_NAMES.get(platform, platform))
+    return LABELS.get(stage, stage).format(platform=platforms.label(platform))
 
 
 def stage_event(workflow_id: uuid.UUID | str, *, stage: str, step: str | None,
