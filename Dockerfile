@@ -26,7 +26,7 @@ RUN python -m venv "$VIRTUAL_ENV" \
     && "$VIRTUAL_ENV/bin/pip" wheel --no-deps --wheel-dir "$WHEELS" . \
     && "$VIRTUAL_ENV/bin/pip" install "$WHEELS"/reelforge-*.whl
 
-# ---- runtime: the venv, the migrations, espeak-ng, and a user that is not root ----
+# ---- runtime: the venv, the source tree and its root configs, espeak-ng, a non-root user ----
 FROM ${PYTHON_IMAGE} AS runtime
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # espeak-ng is the offline voice (app.speech); Debian's stable package is what we test with.
@@ -49,6 +49,9 @@ ENV PATH="$VIRTUAL_ENV/bin:$PATH" \
     DATA_DIR=/data
 COPY --from=build /opt/venv /opt/venv
 COPY --chown=root:root backend/ /app/backend/
+# Celery's settings and Alembic's config sit in the WORKDIR, where every command starts:
+# Celery imports celeryconfig from there (app/tasks/app.py).
+COPY --chown=root:root celeryconfig.py alembic.ini /app/
 WORKDIR /app
 # numeric, so that Kubernetes' runAsNonRoot can check it
 USER 10001:10001

@@ -42,6 +42,6 @@ test: setup
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check backend tests benchmarks
+	$(BIN)/ruff check backend tests benchmarks celeryconfig.py
 	$(BIN)/mypy
 	$(BIN)/lint-imports

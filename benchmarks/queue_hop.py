@@ -31,7 +31,7 @@ IDLE_GAP_S = 0.05  # let the worker finish acking and go back to waiting on the 
 JOB_DEADLINE_S = 60.0
 FINAL = {"job.succeeded", "job.failed", "job.cancelled"}
 
-# The delivery settings of app.tasks.app (acks late, prefetch 1, priority lists, JSON),
+# The delivery settings of celeryconfig.py (acks late, prefetch 1, priority lists, JSON),
 # without the database, the claim or task events.
 bare_app = Celery("bench_bare", broker=os.environ.get("REDIS_URL"), set_as_current=False)
 bare_app.conf.update(

@@ -1,9 +1,16 @@
-"""Alembic: the migrations build the schema on an empty database and tear it down again."""
+"""Alembic: the migrations build the schema on an empty database and tear it down again;
+the root alembic.ini runs the ones shipped in the package."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
+import app
+from app.core import migrate
 from app.core.config import settings
 from app.core.migrate import downgrade_base, upgrade_head
 from app.dev.services import ensure_database, with_database
@@ -24,3 +31,19 @@ def test_upgrade_then_downgrade_on_an_empty_database() -> None:
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     engine.dispose()
     upgrade_head(url)
+
+
+def test_the_root_alembic_ini_runs_the_migrations_shipped_in_the_package(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parents[1]
+    config = migrate.alembic_config()
+    assert config.config_file_name == str(root / "alembic.ini")
+    shipped = Path(app.__file__).parent / "migrations"
+    assert Path(ScriptDirectory.from_config(config).dir) == shipped
+    # an installed wheel has no alembic.ini: the same folder and head from the code
+    monkeypatch.setattr(migrate, "root_file", lambda name: None)
+    fallback = migrate.alembic_config()
+    assert fallback.config_file_name is None
+    assert Path(ScriptDirectory.from_config(fallback).dir) == shipped
+    assert ScriptDirectory.from_config(fallback).get_current_head() == \
+        ScriptDirectory.from_config(config).get_current_head()

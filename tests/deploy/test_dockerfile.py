@@ -69,11 +69,26 @@ def test_both_images_install_python_the_same_way() -> None:
 
 def test_dockerignore_sends_the_project_and_nothing_else(tmp_path: Path) -> None:
     sent = set(DockerIgnore.read(ROOT / ".dockerignore").copy_context(ROOT, tmp_path))
-    assert {"pyproject.toml", "README.md", "backend/alembic.ini", "backend/app/main.py",
-            "backend/app/migrations/env.py"} <= sent
+    assert {"pyproject.toml", "README.md", "celeryconfig.py", "alembic.ini",
+            "backend/app/main.py", "backend/app/migrations/env.py"} <= sent
     tops = {path.split("/")[0] for path in sent}
-    assert tops == {"pyproject.toml", "README.md", "backend"}
+    assert tops == {"pyproject.toml", "README.md", "celeryconfig.py", "alembic.ini", "backend"}
     assert not [p for p in sent if "__pycache__" in p or ".egg-info" in p]
+
+
+@pytest.mark.parametrize("dockerfile", [CPU, GPU], ids=["Dockerfile", "Dockerfile.gpu"])
+def test_the_root_configs_sit_in_the_workdir_above_the_source_tree(dockerfile: Path) -> None:
+    # Celery imports celeryconfig from the working directory (app/tasks/app.py), and
+    # app/core/migrate.py reads the alembic.ini beside backend/.
+    runtime = stage(dockerfile, "runtime")
+    [workdir] = [i.args for i in runtime.all("WORKDIR")]
+    assert runtime.env()["PYTHONPATH"] == f"{workdir}/backend"
+    copied = {}
+    for instruction in runtime.all("COPY"):
+        *sources, target = instruction.flags()[1]
+        copied.update({source.rstrip("/"): target for source in sources})
+    assert copied["backend"] == f"{workdir}/backend/"
+    assert copied["celeryconfig.py"] == copied["alembic.ini"] == f"{workdir}/"
 
 
 def hadolint() -> str | None:
@@ -121,9 +136,12 @@ class Replay:
                     continue  # COPY --from=build /opt/venv /opt/venv: the same folder here
                 if origin.is_dir():
                     shutil.copytree(origin, into, dirs_exist_ok=True)
-                else:
+                elif target.endswith("/") or len(sources) > 1:  # into that folder
                     into.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(origin, into / origin.name)
+                else:  # one file to a file's path
+                    into.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(origin, into)
 
     def workdir(self, stage_: Stage) -> Path:
         [workdir] = stage_.all("WORKDIR")
@@ -191,6 +209,13 @@ def test_the_replayed_image_runs_the_cli_and_imports_the_app_from_its_layout(
     prefix, package = where.stdout.split()
     assert Path(prefix) == venv
     assert Path(package) == replay.path("/app/backend/app/__init__.py")
+    # Celery's settings and Alembic's config: the root files copied into the WORKDIR
+    configs = replay.run("python", "-c", "import celeryconfig, app.tasks.app, app.core.migrate "
+                         "as m; print(celeryconfig.__file__); "
+                         "print(m.alembic_config().config_file_name)", cwd=workdir)
+    assert configs.returncode == 0, configs.stderr
+    assert [Path(p) for p in configs.stdout.split()] == [
+        replay.path("/app/celeryconfig.py"), replay.path("/app/alembic.ini")]
 
 
 @pytest.mark.slow

@@ -1,17 +1,28 @@
-"""The Celery application: broker, delivery guarantees, routes and priority steps."""
+"""The Celery application, configured from `celeryconfig.py` at the repository root, and
+the result backend that configuration names."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from types import ModuleType
 from typing import Any
 
 from celery import Celery
 from celery.backends.redis import RedisBackend
-from kombu.entity import Queue as KombuQueue
+from celery.exceptions import ImproperlyConfigured
+from celery.utils.imports import import_from_cwd
 
-from app.core.config import settings
-from app.jobs.names import TASK_QUEUES, Queue
-from app.jobs.priority import REDIS_PRIORITY_STEPS
-from app.tasks.periodic_schedule import maintenance_beat_schedule, schedules_beat_schedule
+from app.core.source_tree import root_file
+
+# The settings live in one place, the root celeryconfig.py. It is found the way Celery finds
+# a config module (the working directory, then sys.path: every launcher starts in the
+# repository root, /app in the images), else beside the source tree that runs, so a
+# `reelforge run` started elsewhere finds it too. A package installed without that file
+# must not run on Celery's defaults (a broker on localhost, acks before the task runs,
+# every job on one queue): the module is read here, at import, and its absence stops the
+# process with the error below.
+CONFIG_MODULE = "celeryconfig"
 
 
 class CanvasResultBackend(RedisBackend):  # type: ignore[misc]
@@ -22,51 +33,32 @@ class CanvasResultBackend(RedisBackend):  # type: ignore[misc]
         return None
 
 
-celery_app = Celery("reelforge", broker=settings.REDIS_URL, include=[
-    "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary",
-    "app.tasks.periodic", "app.tasks.pool_control", "app.tasks.webhooks",
-    "app.tasks.content", "app.tasks.speech", "app.tasks.social", "app.tasks.workflow",
-    "app.tasks.schedules", "app.tasks.publish"])
+def config_module(name: str = CONFIG_MODULE) -> ModuleType:
+    """The settings module: from the working directory or sys.path, else the source tree."""
+    try:
+        module: ModuleType = import_from_cwd(name)
+        return module
+    except ModuleNotFoundError as missing:
+        if missing.name != name:
+            raise
+    path = root_file(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, path) if path else None
+    if spec is None or spec.loader is None:
+        raise ImproperlyConfigured(
+            f"Celery settings module {name!r} not found: start Reelforge's processes in the "
+            f"folder that holds {name}.py (the repository root; /app in the images), or put "
+            "that folder on PYTHONPATH") from None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
-celery_app.conf.update(
-    # Job state lives in PostgreSQL; the result backend only counts finished chord members
-    # (a workflow's parallel steps) and is never read for status.
-    result_backend=f"{__name__}:CanvasResultBackend+{settings.REDIS_URL}",
-    result_expires=settings.CANVAS_RESULT_EXPIRES_S,
-    task_ignore_result=True,
-    task_serializer="json",
-    result_serializer="json",
-    accept_content=["json"],
-    # At-least-once: ack after the task ran, requeue when a worker process dies.
-    task_acks_late=True,
-    task_reject_on_worker_lost=True,
-    worker_prefetch_multiplier=1,
-    task_time_limit=settings.TASK_HARD_TIME_LIMIT_S,
-    task_soft_time_limit=settings.TASK_HARD_TIME_LIMIT_S - 30,
-    broker_connection_retry_on_startup=True,
-    broker_transport_options={
-        "visibility_timeout": settings.VISIBILITY_TIMEOUT_S,
-        "priority_steps": REDIS_PRIORITY_STEPS,
-        "queue_order_strategy": "priority",
-    },
-    task_queues=[KombuQueue(q.value, routing_key=q.value) for q in Queue],
-    task_default_queue=Queue.DEFAULT.value,
-    task_routes={name.value: {"queue": queue.value} for name, queue in TASK_QUEUES.items()},
-    task_default_priority=4,
-    worker_send_task_events=True,
-    task_send_sent_event=False,
-    worker_hijack_root_logger=False,
-    broker_pool_limit=20,
-    beat_schedule={
-        "sweep-unpublished": {
-            "task": "maintenance.sweep_unpublished",
-            "schedule": settings.SWEEPER_INTERVAL_S,
-        },
-        "reap-stale": {
-            "task": "maintenance.reap_stale",
-            "schedule": settings.SWEEPER_INTERVAL_S * 2,
-        },
-        **maintenance_beat_schedule(),
-        **schedules_beat_schedule(),
-    },
-)
+
+def settings_of(module: ModuleType) -> dict[str, Any]:
+    """A config module's public names. The rest (its imports, the application settings
+    with their secrets) would otherwise show in `celery inspect conf` and Flower."""
+    return {key: value for key, value in vars(module).items() if not key.startswith("_")}
+
+
+celery_app = Celery("reelforge")
+celery_app.config_from_object(settings_of(config_module()), force=True)

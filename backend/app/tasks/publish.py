@@ -35,4 +35,4 @@ def install_celery_broker() -> None:
     install_broker(CeleryBroker())
 
 
-install_celery_broker()  # a worker imports this module with its tasks (app.tasks.app)
+install_celery_broker()  # a worker imports this module with its tasks (celeryconfig.include)
