@@ -19,12 +19,12 @@ from app.tasks.periodic_schedule import schedules_beat_schedule as _schedules_be
 # Celery reads this module's names as settings; the imports take a leading underscore to
 # stay out of them.
 
-broker_url = _settings.REDIS_URL
+broker_url = _settings.broker.REDIS_URL
 broker_connection_retry_on_startup = True
 broker_pool_limit = 20
 broker_transport_options = {
     # above the hard time limit (checked when settings load): a running job is not redelivered
-    "visibility_timeout": _settings.VISIBILITY_TIMEOUT_S,
+    "visibility_timeout": _settings.broker.VISIBILITY_TIMEOUT_S,
     "priority_steps": _PRIORITY_STEPS,
     "queue_order_strategy": "priority",
 }
@@ -39,8 +39,8 @@ include = [
 
 # Job state lives in PostgreSQL; the result backend only counts finished chord members
 # (a workflow's parallel steps) and is never read for status.
-result_backend = f"app.tasks.app:CanvasResultBackend+{_settings.REDIS_URL}"
-result_expires = _settings.CANVAS_RESULT_EXPIRES_S
+result_backend = f"app.tasks.app:CanvasResultBackend+{_settings.broker.REDIS_URL}"
+result_expires = _settings.workflows.CANVAS_RESULT_EXPIRES_S
 task_ignore_result = True
 
 task_serializer = "json"
@@ -51,8 +51,8 @@ accept_content = ["json"]
 task_acks_late = True
 task_reject_on_worker_lost = True
 worker_prefetch_multiplier = 1
-task_time_limit = _settings.TASK_HARD_TIME_LIMIT_S
-task_soft_time_limit = _settings.TASK_HARD_TIME_LIMIT_S - 30  # 30 s to clean up
+task_time_limit = _settings.broker.TASK_HARD_TIME_LIMIT_S
+task_soft_time_limit = _settings.broker.TASK_HARD_TIME_LIMIT_S - 30  # 30 s to clean up
 
 task_queues = [_KombuQueue(q.value, routing_key=q.value) for q in _Queue]
 task_default_queue = _Queue.DEFAULT.value
@@ -66,11 +66,11 @@ worker_hijack_root_logger = False
 beat_schedule = {
     "sweep-unpublished": {
         "task": "maintenance.sweep_unpublished",
-        "schedule": _settings.SWEEPER_INTERVAL_S,
+        "schedule": _settings.broker.SWEEPER_INTERVAL_S,
     },
     "reap-stale": {
         "task": "maintenance.reap_stale",
-        "schedule": _settings.SWEEPER_INTERVAL_S * 2,
+        "schedule": _settings.broker.SWEEPER_INTERVAL_S * 2,
     },
     **_maintenance_beats(),
     **_schedules_beats(),

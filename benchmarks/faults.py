@@ -51,7 +51,7 @@ def _configure() -> object:
     from app.core.config import settings
     from app.core.migrate import upgrade_head
 
-    upgrade_head(settings.sync_database_url)
+    upgrade_head(settings.database.sync_url)
     return redis_server
 
 
@@ -181,7 +181,7 @@ def scenario_api_crash(args: argparse.Namespace) -> None:
 
     from app.core.config import settings
 
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         jobs = conn.execute(text("SELECT count(*) FROM jobs WHERE user_id = :u"),
                             {"u": user["id"]}).scalar_one()
@@ -229,7 +229,7 @@ def _make_user() -> str:
     from app.models import User
 
     user_id = uuid.uuid4()
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(User).values(id=user_id, email=f"faults-{user_id.hex[:8]}@x.org",
                                          password_hash=hash_password("x" * 12), role="user",
@@ -243,7 +243,7 @@ def _report_beats() -> None:
 
     from app.core.config import settings
 
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT task, count(*) AS runs, count(DISTINCT slot) AS slots "
                                  "FROM maintenance_runs GROUP BY task")).all()

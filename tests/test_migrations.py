@@ -19,8 +19,8 @@ DATABASE = "reelforge_migrations"
 
 
 def test_upgrade_then_downgrade_on_an_empty_database() -> None:
-    ensure_database(settings.sync_database_url, DATABASE, fresh=True)
-    url = with_database(settings.sync_database_url, DATABASE)
+    ensure_database(settings.database.sync_url, DATABASE, fresh=True)
+    url = with_database(settings.database.sync_url, DATABASE)
     upgrade_head(url)
     engine = create_engine(url)
     tables = set(inspect(engine).get_table_names())

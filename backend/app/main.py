@@ -29,12 +29,13 @@ MULTIPART_OVERHEAD = 1 << 20
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = make_async_engine()
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.redis = aioredis.Redis.from_url(settings.REDIS_URL, max_connections=200,
+    app.state.redis = aioredis.Redis.from_url(settings.broker.REDIS_URL, max_connections=200,
                                               socket_timeout=10)
     app.state.hub = EventHub(app.state.redis)
     await app.state.hub.start()
-    app.state.admitter = Admitter(engine, app.state.redis, max_batch=settings.SUBMIT_BATCH_MAX,
-                                  batchers=settings.SUBMIT_BATCHERS)
+    app.state.admitter = Admitter(engine, app.state.redis,
+                                  max_batch=settings.admission.SUBMIT_BATCH_MAX,
+                                  batchers=settings.admission.SUBMIT_BATCHERS)
     await app.state.admitter.start()
     try:
         yield
@@ -49,21 +50,22 @@ def create_app() -> FastAPI:
     configure_logging()
     install_celery_broker()  # the runtime publishes jobs through Celery in this process
     app = FastAPI(
-        title=settings.PROJECT_NAME,
+        title=settings.app.PROJECT_NAME,
         version="0.1.0",
         summary="Turn photos, scripts and topics into short videos, on your own servers.",
         lifespan=lifespan,
-        openapi_url=f"{settings.API_PREFIX}/openapi.json",
+        openapi_url=f"{settings.app.API_PREFIX}/openapi.json",
     )
     install_error_handlers(app)
-    upload_cap = max(settings.MAX_IMAGE_BYTES, settings.MAX_AUDIO_BYTES) + MULTIPART_OVERHEAD
+    uploads = settings.uploads
+    upload_cap = max(uploads.MAX_IMAGE_BYTES, uploads.MAX_AUDIO_BYTES) + MULTIPART_OVERHEAD
     app.add_middleware(NulGuard)
-    app.add_middleware(BodySizeLimit, limits={f"{settings.API_PREFIX}/assets": upload_cap},
+    app.add_middleware(BodySizeLimit, limits={f"{settings.app.API_PREFIX}/assets": upload_cap},
                        default=1 << 20)
     app.add_middleware(ExposeTransport)  # added last, so outermost: sees uvicorn's own send
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.include_router(api_router, prefix=settings.API_PREFIX)
+    app.include_router(api_router, prefix=settings.app.API_PREFIX)
     app.include_router(web.router)
     return app
 

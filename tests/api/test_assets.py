@@ -30,7 +30,7 @@ def _stored_files() -> set[str]:
 
 
 def _asset_count(user_id: str) -> int:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM assets WHERE user_id = :u"),
                              {"u": user_id}).scalar_one()
@@ -87,7 +87,7 @@ def test_truncated_image_is_refused(account: Account) -> None:
 
 
 def test_oversize_upload_is_413(account: Account) -> None:
-    cap = max(settings.MAX_IMAGE_BYTES, settings.MAX_AUDIO_BYTES)
+    cap = max(settings.uploads.MAX_IMAGE_BYTES, settings.uploads.MAX_AUDIO_BYTES)
     before = _stored_files()
     huge = io.BytesIO(b"\xff\xd8\xff" + b"\0" * (cap + (2 << 20)))
     bad = account.client.post("/api/v1/assets", files={"file": ("big.jpg", huge)})

@@ -50,7 +50,7 @@ def test_declared_kind_must_match_and_size_is_capped(account: Account) -> None:
     mismatch = account.client.post(body["complete_url"])
     assert mismatch.status_code == 422 and mismatch.json()["error"]["code"] == "kind_mismatch"
     too_big = account.client.post("/api/v1/assets/uploads", json={
-        "kind": "image", "filename": "x.jpg", "size_bytes": settings.MAX_IMAGE_BYTES + 1})
+        "kind": "image", "filename": "x.jpg", "size_bytes": settings.uploads.MAX_IMAGE_BYTES + 1})
     assert too_big.status_code == 413 and too_big.json()["error"]["field"] == "size_bytes"
 
 

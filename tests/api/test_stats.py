@@ -29,14 +29,14 @@ PERFORMANCE = "/api/v1/tasks/stats/performance"
 
 @pytest.fixture(scope="module")
 def db() -> Iterator[Engine]:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     yield engine
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(settings.broker.REDIS_URL)
     yield client
     client.close()
 

@@ -124,7 +124,7 @@ def _count_jobs_in_db(user_id: str) -> int:
     from app.core.config import settings
     from app.models import Job
 
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     try:
         with engine.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(Job)

@@ -29,7 +29,7 @@ def test_a_remembered_token_is_refused_under_another_secret(
     user_id = uuid.uuid4()
     token = create_access_token(user_id, "user")
     assert decode_access_token(token) == user_id
-    monkeypatch.setattr(settings, "SECRET_KEY", "another-secret-" + "x" * 40)
+    monkeypatch.setattr(settings.auth, "SECRET_KEY", "another-secret-" + "x" * 40)
     assert decode_access_token(token) is None
 
 

@@ -236,10 +236,10 @@ def test_the_ingress_keeps_websockets_and_sse_open_and_unbuffered() -> None:
         notes = ingress["metadata"]["annotations"]
         for timeout in ("proxy-read-timeout", "proxy-send-timeout"):
             seconds = int(notes[f"nginx.ingress.kubernetes.io/{timeout}"])
-            assert seconds >= max(3600, settings.WS_MAX_LIFETIME_S), timeout
+            assert seconds >= max(3600, settings.realtime.WS_MAX_LIFETIME_S), timeout
         assert notes["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"
         body = notes["nginx.ingress.kubernetes.io/proxy-body-size"]
-        assert int(body.rstrip("m")) * 1024 * 1024 >= settings.MAX_AUDIO_BYTES
+        assert int(body.rstrip("m")) * 1024 * 1024 >= settings.uploads.MAX_AUDIO_BYTES
         service = of_kind(docs, "Service")["api"]
         api = of_kind(docs, "Deployment")["api"]
         [path] = ingress["spec"]["rules"][0]["http"]["paths"]

@@ -110,7 +110,7 @@ def test_flower_refuses_a_short_password() -> None:
 
 def test_a_worker_stopped_mid_job_finishes_the_job_first(supervised: Supervised) -> None:
     job_id = insert_canary(str(make_user()), sleep_s=4.0)
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
 
     def state() -> str:
         with engine.connect() as conn:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import pytest
 from pydantic import ValidationError
 
-from app.core.config import DEV_SECRET, Settings
+from app.core.config import DEV_SECRET, Settings, group_types
 from app.jobs.names import GROUP_BY_NAME, GROUPS, TASK_QUEUES, WORKER_GROUPS, Queue, WorkerGroup
 from tests.deploy.manifests import KUBERNETES, OVERLAYS, environment, of_kind, render
 from tests.deploy.supervised import parsed_config
@@ -32,6 +32,9 @@ SECRETS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_ACCESS_KEY_ID",
 # variables of the processes around the application, not Settings
 SUPERVISORD_EXTRAS = {"PYTHONUNBUFFERED", "REELFORGE_VENV", "REELFORGE_FLOWER_PORT"}
 COMPOSE_EXTRAS = {"FLOWER_BASIC_AUTH"}  # Flower's own option (docs/deployment.md)
+# Every setting, across the groups of Settings: {variable name: its field}.
+FIELDS = {name: info for kind in group_types().values()
+          for name, info in kind.model_fields.items()}
 HOSTNAME = re.compile(r"--hostname=(\w+)@\S+")
 
 
@@ -56,7 +59,7 @@ def supervisord_program(name: str) -> dict[str, Any]:
 
 
 def unsafe_default(name: str) -> bool:
-    default = Settings.model_fields[name].default
+    default = FIELDS[name].default
     text = str(default)
     return (name in NEED_A_VALUE or default == DEV_SECRET or "127.0.0.1" in text
             or "localhost" in text or (isinstance(default, Path) and not default.is_absolute()))
@@ -121,7 +124,7 @@ def test_the_migration_command_is_the_same_in_compose_and_kubernetes() -> None:
 
 
 def test_every_variable_the_deployments_set_is_a_setting() -> None:
-    fields = set(Settings.model_fields)
+    fields = set(FIELDS)
     for overlay in OVERLAYS:
         assert set(environment(render(overlay))) - fields == set(), overlay
     for name, svc in services().items():
@@ -137,11 +140,11 @@ def test_every_setting_is_named_in_the_templates() -> None:
     """Each Settings field is a key of the ConfigMap or Secret, or named in their comments
     as left at its default: the templates list every variable the code reads."""
     words = set(re.findall(r"\b[A-Z][A-Z0-9_]+\b", "".join(p.read_text() for p in TEMPLATES)))
-    assert set(Settings.model_fields) - words == set()
+    assert set(FIELDS) - words == set()
 
 
 def test_every_setting_without_a_safe_default_has_a_value() -> None:
-    unsafe = {name for name in Settings.model_fields if unsafe_default(name)}
+    unsafe = {name for name in FIELDS if unsafe_default(name)}
     assert {"DATABASE_URL", "REDIS_URL", "PUBLIC_URL", "DATA_DIR", "SECRET_KEY"} <= unsafe
     for overlay in OVERLAYS:
         assert unsafe - set(environment(render(overlay))) == set(), overlay
@@ -160,11 +163,11 @@ def test_secrets_are_in_the_secret_and_nothing_else_is() -> None:
 
 
 def load_settings(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name in Settings.model_fields:
+    for name in FIELDS:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    return Settings.from_env(None)
 
 
 def test_the_templates_fail_closed_and_load_once_filled_in(
@@ -173,8 +176,12 @@ def test_the_templates_fail_closed_and_load_once_filled_in(
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         load_settings(env, monkeypatch)  # the placeholder secret is refused
     loaded = load_settings({**env, "SECRET_KEY": "x" * 48}, monkeypatch)
-    assert loaded.ENVIRONMENT == "production" and loaded.SCALER_BACKEND == "kubernetes"
-    assert loaded.STORAGE_BACKEND == "s3" and loaded.S3_ACCESS_KEY_ID == "CHANGE-ME"
-    assert loaded.KUBERNETES_DEPLOYMENT_TEMPLATE.format(group="video") == "celery-worker-video"
+    assert loaded.app.ENVIRONMENT == "production"
+    assert loaded.scaling.SCALER_BACKEND == "kubernetes"
+    assert loaded.storage.STORAGE_BACKEND == "s3"
+    assert loaded.storage.S3_ACCESS_KEY_ID == "CHANGE-ME"
+    template = loaded.scaling.KUBERNETES_DEPLOYMENT_TEMPLATE
+    assert template.format(group="video") == "celery-worker-video"
     dev = load_settings(environment(render("dev")), monkeypatch)
-    assert dev.RESULT_DELIVERY == "stream" and dev.S3_ENDPOINT_URL == "http://seaweedfs:8333"
+    assert dev.storage.RESULT_DELIVERY == "stream"
+    assert dev.storage.S3_ENDPOINT_URL == "http://seaweedfs:8333"

@@ -29,7 +29,7 @@ DEADLINE_S = 180.0
 
 
 def _row(job_id: uuid.UUID) -> Any:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     try:
         with engine.connect() as conn:
             return conn.execute(select(Job.__table__).where(Job.id == job_id)).one()
@@ -53,7 +53,7 @@ def _insert_render(account: Account, assets: list[str]) -> uuid.UUID:
     params = {"asset_ids": assets, "seconds_per_image": 2.0, "transition": "fade",
               "transition_s": 0.5, "resolution": "1080x1920", "fps": 30,
               "audio_asset_id": None}
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(Job).values(
             id=job_id, user_id=uuid.UUID(account.user_id), kind="video",

@@ -13,7 +13,7 @@ from app.models import Asset, Job, User
 
 
 def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(model), rows)
     engine.dispose()

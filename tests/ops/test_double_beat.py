@@ -26,7 +26,7 @@ RETURNED = re.compile(r"Task (maintenance\.\w+)\[[^]]+\] succeeded in [\d.]+s: "
 
 
 def runs_since(start: datetime) -> list[MaintenanceRun]:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         rows = list(conn.execute(select(MaintenanceRun.__table__).where(
             MaintenanceRun.task.in_(TASKS), MaintenanceRun.slot >= start)))

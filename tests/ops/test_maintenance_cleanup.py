@@ -43,7 +43,7 @@ def test_cleanup_removes_old_temp_folders_and_orphans_only(tmp_path: Path) -> No
     user = make_user()
     running = job(user, created=datetime.now(UTC), state="started", run_s=None)
     add_jobs([running])
-    tmp = settings.temp_dir
+    tmp = settings.app.temp_dir
     old_render = touch(tmp / f"render-{uuid.uuid4()}-x1" / "video.mp4", age_s=2 * DAY_S).parent
     old_reel = touch(tmp / f"reel-{uuid.uuid4()}-x2" / "reel.mp4", age_s=2 * DAY_S).parent
     live_render = touch(tmp / f"render-{running['id']}-x3" / "video.mp4",
@@ -96,7 +96,7 @@ def test_cleanup_keeps_the_winning_attempt_and_expires_by_plan(tmp_path: Path) -
 
 
 def wait_run(task: str, slot: datetime) -> MaintenanceRun:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     deadline = time.monotonic() + RUN_DEADLINE_S
     try:
         while time.monotonic() < deadline:

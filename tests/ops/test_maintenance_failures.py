@@ -23,7 +23,7 @@ EPOCH = datetime(2002, 3, 4, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def client() -> Iterator[redis.Redis]:
-    with redis.Redis.from_url(settings.REDIS_URL) as conn:
+    with redis.Redis.from_url(settings.broker.REDIS_URL) as conn:
         yield conn
 
 

@@ -18,7 +18,7 @@ START = datetime(2004, 7, 8, 1, tzinfo=UTC)
 
 
 def report_rows() -> list[DailyReport]:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         rows = list(conn.execute(select(DailyReport.__table__)
                                  .where(DailyReport.day == DAY)))

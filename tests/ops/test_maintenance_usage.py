@@ -19,7 +19,7 @@ def at(day: date, hour: int) -> datetime:
 
 
 def usage(user_id: object) -> dict[date, tuple[int, int, float, int, int]]:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         rows = conn.execute(select(UsageDaily.__table__).where(UsageDaily.user_id == user_id))
         found = {r.day: (r.jobs, r.jobs_failed, r.render_seconds, r.storage_bytes,
@@ -58,7 +58,7 @@ def test_a_day_whose_activity_vanished_keeps_no_row() -> None:
     update_usage_statistics(days=[day])
     assert usage(user) == {day: (1, 0, 1.0, 10, 10)}
 
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(delete(Job).where(Job.user_id == user))
         conn.execute(delete(Asset).where(Asset.user_id == user))

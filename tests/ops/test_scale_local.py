@@ -78,7 +78,7 @@ def test_an_autoscaling_worker_gets_its_range_pinned(admin_account: Account,
 
 @pytest.mark.parametrize(("params", "body", "field"), [
     ({}, {"queue": "gpu", "desired_workers": -1}, "desired_workers"),
-    ({}, {"queue": "gpu", "desired_workers": settings.SCALE_MAX_WORKERS + 1},
+    ({}, {"queue": "gpu", "desired_workers": settings.scaling.SCALE_MAX_WORKERS + 1},
      "desired_workers"),
     ({}, {"queue": "nope", "desired_workers": 1}, "queue"),
     ({}, {"queue": "gpu"}, "desired_workers"),

@@ -34,7 +34,7 @@ def tiny_firehose_api(tmp_root: Path) -> Iterator[ApiServer]:
 def test_burst_reaches_the_client_across_reconnects(account: Account,
                                                     tiny_firehose_api: ApiServer) -> None:
     marker = str(uuid.uuid4())
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(settings.broker.REDIS_URL)
     received: list[int] = []
     last_id: str | None = None
     reconnects = 0

@@ -53,10 +53,10 @@ def _progress(ws: ClientConnection, marker: str, into: list[int], last: list[str
 def test_a_stalled_client_is_cut_off_while_others_keep_up(
         account: Account, api_server: ApiServer, monkeypatch: pytest.MonkeyPatch) -> None:
     # the user's stream (which the publisher trims) must keep the whole run for the resume
-    monkeypatch.setattr(settings, "EVENT_STREAM_MAXLEN", 2 * EVENTS)
+    monkeypatch.setattr(settings.realtime, "EVENT_STREAM_MAXLEN", 2 * EVENTS)
     marker = str(uuid.uuid4())
     url = f"{api_server.ws_url}?token={account.token}"
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(settings.broker.REDIS_URL)
     with _stalled(url) as slow, connect(url, open_timeout=10) as fast:
         assert json.loads(fast.recv(timeout=10))["type"] == "ready"
         def publish() -> None:
@@ -97,7 +97,7 @@ def test_a_client_that_never_reads_is_dropped_not_kept(
     # The close frame cannot reach a peer whose window is shut; a plain close would wait for
     # the send buffer to drain, which TCP never gives up on. The server resets it instead.
     url = f"{api_server.ws_url}?token={account.token}"
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(settings.broker.REDIS_URL)
     with contextlib.suppress(OSError, ConnectionClosed), _stalled(url) as slow:
         port = slow.socket.getsockname()[1]
         assert _server_side_open(api_server, port)

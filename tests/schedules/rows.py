@@ -16,7 +16,7 @@ from app.models import Asset, Job, Schedule, ScheduleRun
 
 @contextmanager
 def connection() -> Iterator[Connection]:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     try:
         with engine.begin() as conn:
             yield conn

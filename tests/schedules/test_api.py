@@ -148,7 +148,7 @@ def test_another_users_schedule_reads_as_not_found(make_account: Callable[..., A
 def test_a_user_has_a_bounded_number_of_schedules(account: Account) -> None:
     from app.core.config import settings
 
-    for _ in range(settings.SCHEDULE_MAX_PER_USER):
+    for _ in range(settings.schedules.SCHEDULE_MAX_PER_USER):
         assert _post(account).status_code == 201
     answer = _post(account)
     assert answer.status_code == 409 and answer.json()["error"]["code"] == "too_many_schedules"

@@ -54,9 +54,9 @@ class S3Server:
 
 def _seaweed() -> S3Server:
     """The test session's SeaweedFS, exported by tests/conftest.py."""
-    assert settings.S3_ENDPOINT_URL
-    return S3Server(settings.S3_ENDPOINT_URL, settings.S3_BUCKET, settings.S3_ACCESS_KEY_ID,
-                    settings.S3_SECRET_ACCESS_KEY)
+    assert settings.storage.S3_ENDPOINT_URL
+    s3 = settings.storage
+    return S3Server(s3.S3_ENDPOINT_URL, s3.S3_BUCKET, s3.S3_ACCESS_KEY_ID, s3.S3_SECRET_ACCESS_KEY)
 
 
 def _moto(endpoint: str) -> S3Server:

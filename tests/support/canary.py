@@ -20,7 +20,7 @@ def insert_canary(user_id: str, *, priority: int = 5, publish: bool = True,
     """Commit a canary job row, then publish it (as the API's after-commit hook does)."""
     job_id = uuid.uuid4()
     now = datetime.now(UTC)
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(Job).values(
             id=job_id, user_id=uuid.UUID(user_id), kind="canary", task_name="system.canary",
@@ -37,7 +37,7 @@ def insert_canary(user_id: str, *, priority: int = 5, publish: bool = True,
 
 def canary_counts(job_id: uuid.UUID) -> tuple[int, int]:
     """(executions, effects applied) recorded by the canary for this job."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
+    client = redis.Redis.from_url(settings.broker.REDIS_URL)
     executions = int(client.hget(EXECUTIONS, str(job_id)) or 0)
     effects = int(client.hget(EFFECTS, str(job_id)) or 0)
     client.close()

@@ -60,7 +60,7 @@ class Tally:
 
 def tally(job_ids: list[uuid.UUID]) -> Tally:
     """Final states from PostgreSQL and execution/effect counts from the canary."""
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         rows = {r.id: (r.state, r.attempts) for r in conn.execute(
             select(Job.id, Job.state, Job.attempts).where(Job.id.in_(job_ids)))}

@@ -18,7 +18,7 @@ SETTLE_S = 60.0
 
 def _open_jobs(user_id: str) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
     """(job id, workflow id) of the user's jobs not yet finished."""
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(select(Job.id, Job.workflow_id).where(

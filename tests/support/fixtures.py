@@ -77,7 +77,7 @@ def _update_user(user_id: str, **values: str | bool) -> None:
     from app.core.config import settings
     from app.models import User
 
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(update(User).where(User.id == user_id).values(**values))
     engine.dispose()

@@ -33,7 +33,7 @@ def test_sweeper_publishes_a_job_that_never_reached_the_broker(account: Account,
     images = upload_images(account, 1)
     job_id = uuid.uuid4()
     created = datetime.now(UTC) - timedelta(minutes=5)
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:  # what a crash between commit and publish leaves behind
         conn.execute(insert(Job).values(
             id=job_id, user_id=uuid.UUID(account.user_id), kind="video",

@@ -18,7 +18,7 @@ BACKLOG = 30
 
 
 def _rows(ids: list) -> dict:  # type: ignore[type-arg]
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         rows = {r.id: r for r in conn.execute(select(Job).where(Job.id.in_(ids)))}
     engine.dispose()
@@ -35,7 +35,7 @@ def _submit_through_api_path(user_id: str, **params: object) -> object:
     from app.services.submits import fair_share
 
     job_id = insert_canary(user_id, publish=False, **params)
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         ahead = conn.execute(fair_share.queued_ahead(
             user_id=user_id, queue="default", priority=int(params.get("priority", 5)))  # type: ignore[arg-type]
@@ -69,7 +69,7 @@ def test_a_backlog_does_not_delay_another_users_job(make_account: Callable[..., 
                   if submitted < rows[j].started_at < started]
     # at most the heavy user's share of the broker, plus one being claimed at that very
     # instant (its claim releases the next one), never the rest of the backlog
-    assert len(overtaking) <= settings.FAIR_SHARE_PER_USER + 1
+    assert len(overtaking) <= settings.admission.FAIR_SHARE_PER_USER + 1
     still_waiting = [j for j in backlog if rows[j].started_at > started]
     assert len(still_waiting) >= BACKLOG // 2
     assert all(rows[j].state == "succeeded" for j in backlog)

@@ -27,7 +27,7 @@ LOCAL = DeliveryConfig(policy=NetPolicy(allow_http=True, allow_private=True))
 
 @pytest.fixture(scope="module")
 def engine() -> Iterator[Engine]:
-    db = create_engine(settings.sync_database_url)
+    db = create_engine(settings.database.sync_url)
     yield db
     db.dispose()
 

@@ -27,7 +27,7 @@ LONG_AGO = timedelta(hours=1)
 def _finished_job(user_id: str) -> uuid.UUID:
     """A succeeded job whose outcome was never reported (no delivery sent for it)."""
     job_id, now = uuid.uuid4(), datetime.now(UTC)
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(Job).values(
             id=job_id, user_id=uuid.UUID(user_id), kind="canary", task_name="system.canary",
@@ -38,7 +38,7 @@ def _finished_job(user_id: str) -> uuid.UUID:
 
 
 def _age(delivery_id: uuid.UUID, **values: object) -> None:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
                      .values(**values))
@@ -46,7 +46,7 @@ def _age(delivery_id: uuid.UUID, **values: object) -> None:
 
 
 def _status(delivery_id: uuid.UUID) -> str:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         status = conn.scalar(select(WebhookDelivery.status)
                              .where(WebhookDelivery.id == delivery_id))
@@ -83,7 +83,7 @@ def test_lost_deliveries_are_sent_again_and_fresh_ones_are_left_alone(
         assert waiting not in take_stranded()  # recorded just now: its message may be on its way
         assert _status(waiting) == "pending"
     finally:
-        engine = create_engine(settings.sync_database_url)
+        engine = create_engine(settings.database.sync_url)
         with engine.begin() as conn:
             conn.execute(delete(WebhookDelivery).where(WebhookDelivery.id == waiting))
         engine.dispose()

@@ -29,7 +29,7 @@ def _rows(user_id: str, state: str, count: int) -> list[dict[str, object]]:
 
 def test_many_finished_rows_do_not_count_as_running(account: Account) -> None:
     waiting = _rows(account.user_id, "queued", 1)
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(Job), [*_rows(account.user_id, "started", 1),
                                    *_rows(account.user_id, "succeeded", 40), *waiting])

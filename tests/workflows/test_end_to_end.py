@@ -95,6 +95,6 @@ def test_topic_to_published_reels(client: httpx.Client, hook_api: ApiServer,
     assert payload["type"] == "workflow.published"
     assert [r["platform"] for r in payload["data"]["reels"]] == ["tiktok", "youtube"]
     fetched = httpx.get(payload["data"]["reels"][0]["video_url"].replace(
-        settings.PUBLIC_URL, hook_api.base_url))
+        settings.app.PUBLIC_URL, hook_api.base_url))
     assert fetched.status_code == 200 and fetched.content == reel.read_bytes()
     assert done["result"]["reels"]["tiktok"]["hashtags"] == tags

@@ -36,7 +36,7 @@ def video_paused(worker: CeleryWorker) -> Iterator[None]:
 
 
 def storage_key(asset_id: str) -> str:
-    engine = create_engine(settings.sync_database_url)
+    engine = create_engine(settings.database.sync_url)
     with engine.connect() as conn:
         key = conn.scalar(select(Asset.storage_key).where(Asset.id == asset_id))
     engine.dispose()

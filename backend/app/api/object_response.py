@@ -72,7 +72,7 @@ async def stream_object(storage: Storage, key: str, *, range_header: str | None,
 async def object_answer(storage: Storage, key: str, *, range_header: str | None,
                         media_type: str, filename: str) -> Response:
     """A redirect to the store when it has URLs and RESULT_DELIVERY allows; else a stream."""
-    if settings.RESULT_DELIVERY == "redirect":
+    if settings.storage.RESULT_DELIVERY == "redirect":
         try:  # one HEAD, so a removed result is our clear 404 and not the store's XML
             await to_thread.run_sync(storage.size, key)
         except (FileNotFoundError, ValueError):

@@ -49,7 +49,7 @@ def handle(args: argparse.Namespace) -> int:
         print("a password of at least 8 characters is required (--password)", file=sys.stderr)
         return 2
     configure_logging()
-    with command_database(args.data_dir or settings.DATA_DIR,
+    with command_database(args.data_dir or settings.app.DATA_DIR,
                           configured("DATABASE_URL")) as url:
         outcome = ensure_admin(sync_url(url), email=args.email, password=password,
                                reset_password=True)

@@ -32,15 +32,15 @@ def handle(args: argparse.Namespace) -> int:
     from app.storage import get_storage
 
     configure_logging()
-    with command_database(args.data_dir or settings.DATA_DIR,
+    with command_database(args.data_dir or settings.app.DATA_DIR,
                           configured("DATABASE_URL")) as url:
         upgrade_head(sync_url(url))
     print("database is at the newest revision")
-    if args.bucket and settings.STORAGE_BACKEND == "s3" and not wants_embedded_s3():
+    if args.bucket and settings.storage.STORAGE_BACKEND == "s3" and not wants_embedded_s3():
         from app.storage.s3 import S3Storage
 
         store = get_storage()
         assert isinstance(store, S3Storage)
         store.ensure_bucket()  # head first: works with credentials that cannot create one
-        print(f"bucket {settings.S3_BUCKET} is ready")
+        print(f"bucket {settings.storage.S3_BUCKET} is ready")
     return 0

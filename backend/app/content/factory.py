@@ -11,14 +11,14 @@ from app.core.http import HttpRetry
 
 def get_writer(config: Settings = settings) -> ScriptWriter:
     """`template` (offline, the default) or `openai` (any chat-completions server)."""
-    if config.CONTENT_PROVIDER == "openai":
+    if config.content.CONTENT_PROVIDER == "openai":
         return OpenAIWriter(
-            base_url=config.OPENAI_BASE_URL,
-            model=config.OPENAI_MODEL,
-            api_key=config.OPENAI_API_KEY,
-            timeout_s=config.LLM_TIMEOUT_S,
-            temperature=config.LLM_TEMPERATURE,
-            policy=HttpRetry(max_attempts=config.HTTP_MAX_ATTEMPTS,
-                               max_wait_s=config.HTTP_MAX_RETRY_WAIT_S),
+            base_url=config.content.OPENAI_BASE_URL,
+            model=config.content.OPENAI_MODEL,
+            api_key=config.content.OPENAI_API_KEY,
+            timeout_s=config.content.LLM_TIMEOUT_S,
+            temperature=config.content.LLM_TEMPERATURE,
+            policy=HttpRetry(max_attempts=config.content.HTTP_MAX_ATTEMPTS,
+                               max_wait_s=config.content.HTTP_MAX_RETRY_WAIT_S),
         )
     return TemplateWriter()

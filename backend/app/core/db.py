@@ -22,10 +22,10 @@ def make_async_engine(url: str | None = None) -> AsyncEngine:
     # docs/benchmarks.md); connections are recycled instead, and a dead one fails one
     # request, after which the pool discards it.
     return create_async_engine(
-        url or settings.DATABASE_URL,
-        pool_size=settings.DB_POOL_SIZE,
-        max_overflow=settings.DB_MAX_OVERFLOW,
-        pool_recycle=settings.DB_POOL_RECYCLE_S,
+        url or settings.database.DATABASE_URL,
+        pool_size=settings.database.DB_POOL_SIZE,
+        max_overflow=settings.database.DB_MAX_OVERFLOW,
+        pool_recycle=settings.database.DB_POOL_RECYCLE_S,
     )
 
 
@@ -36,7 +36,7 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @lru_cache(maxsize=1)
 def sync_engine() -> Engine:
     """One pooled engine per worker process (created lazily, after the fork)."""
-    return create_engine(settings.sync_database_url, pool_size=2, max_overflow=4,
+    return create_engine(settings.database.sync_url, pool_size=2, max_overflow=4,
                          pool_pre_ping=True)
 
 

@@ -31,8 +31,8 @@ def verify_password(password: str, password_hash: str) -> bool:
 def create_access_token(user_id: uuid.UUID, role: str, *, ttl_s: int | None = None) -> str:
     now = int(time.time())
     claims = {"sub": str(user_id), "role": role, "iat": now,
-              "exp": now + (ttl_s if ttl_s is not None else settings.ACCESS_TOKEN_TTL_S)}
-    return jwt.encode(claims, settings.SECRET_KEY, algorithm=settings.JWT_ALGORITHM)
+              "exp": now + (ttl_s if ttl_s is not None else settings.auth.ACCESS_TOKEN_TTL_S)}
+    return jwt.encode(claims, settings.auth.SECRET_KEY, algorithm=settings.auth.JWT_ALGORITHM)
 
 
 # Tokens whose signature checked out: token -> (secret it was checked with, user id, exp).
@@ -45,10 +45,11 @@ VERIFIED_MAX = 10_000
 def decode_access_token(token: str) -> uuid.UUID | None:
     """The user id of a valid, unexpired token; None for anything else."""
     hit = _VERIFIED.get(token)
-    if hit is not None and hit[0] is settings.SECRET_KEY and time.time() < hit[2]:
+    if hit is not None and hit[0] is settings.auth.SECRET_KEY and time.time() < hit[2]:
         return hit[1]
     try:
-        claims = jwt.decode(token, settings.SECRET_KEY, algorithms=[settings.JWT_ALGORITHM])
+        claims = jwt.decode(token, settings.auth.SECRET_KEY,
+                            algorithms=[settings.auth.JWT_ALGORITHM])
         user_id = uuid.UUID(str(claims["sub"]))
         expires = float(claims["exp"])
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):
@@ -56,7 +57,7 @@ def decode_access_token(token: str) -> uuid.UUID | None:
         return None
     if len(_VERIFIED) >= VERIFIED_MAX:  # drop the oldest entry (dicts keep insertion order)
         del _VERIFIED[next(iter(_VERIFIED))]
-    _VERIFIED[token] = (settings.SECRET_KEY, user_id, expires)
+    _VERIFIED[token] = (settings.auth.SECRET_KEY, user_id, expires)
     return user_id
 
 

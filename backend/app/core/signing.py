@@ -12,13 +12,13 @@ from app.core.config import settings
 
 def _signature(key: str, expires: int) -> str:
     message = f"{key}\n{expires}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(settings.auth.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
 def signed_path(key: str, *, ttl_s: int | None = None) -> str:
-    expires = int(time.time()) + (ttl_s or settings.SIGNED_URL_TTL_S)
+    expires = int(time.time()) + (ttl_s or settings.storage.SIGNED_URL_TTL_S)
     query = urlencode({"exp": expires, "sig": _signature(key, expires)})
-    return f"{settings.API_PREFIX}/files/{key}?{query}"
+    return f"{settings.app.API_PREFIX}/files/{key}?{query}"
 
 
 def verify(key: str, expires: int, signature: str) -> bool:

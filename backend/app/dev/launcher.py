@@ -64,7 +64,7 @@ class Interrupted(Exception):
 
 def options_from_env(**overrides: Any) -> LaunchOptions:
     """Defaults from the environment (PORT, DATA_DIR, REELFORGE_GPU_WORKER), then overrides."""
-    base = LaunchOptions(port=int(os.environ.get("PORT", "8000")), data_dir=settings.DATA_DIR,
+    base = LaunchOptions(port=int(os.environ.get("PORT", "8000")), data_dir=settings.app.DATA_DIR,
                          gpu_worker=os.environ.get("REELFORGE_GPU_WORKER") == "1")
     return replace(base, **{key: value for key, value in overrides.items() if value is not None})
 
@@ -119,7 +119,7 @@ def prepare_credentials(options: LaunchOptions, sync_url: str) -> Credentials:
     flower_password = configured("FLOWER_PASSWORD") or stable_secret(
         options.data_dir / "flower-password")
     return Credentials(admin_email=email, admin_password=password, admin_outcome=outcome,
-                       flower_user=settings.FLOWER_USER, flower_password=flower_password)
+                       flower_user=settings.broker.FLOWER_USER, flower_password=flower_password)
 
 
 def banner(options: LaunchOptions, services: Services, creds: Credentials) -> list[str]:
@@ -130,7 +130,7 @@ def banner(options: LaunchOptions, services: Services, creds: Credentials) -> li
     lines = [
         "Reelforge is running. Ctrl-C stops everything.",
         f"  Web page   {base}/",
-        f"  API        {base}{settings.API_PREFIX}",
+        f"  API        {base}{settings.app.API_PREFIX}",
         f"  API docs   {base}/docs",
         f"  Admin      {creds.admin_email} / {admin_password}",
     ]
@@ -153,9 +153,9 @@ def _storage_shown(services: Services) -> str:
     env = services.storage_env
     if env:
         return f"S3 {env['S3_ENDPOINT_URL']} bucket {env['S3_BUCKET']} (embedded)"
-    if settings.STORAGE_BACKEND == "local":
+    if settings.storage.STORAGE_BACKEND == "local":
         return f"local disk {settings.storage_dir} (single machine only)"
-    return f"S3 {settings.S3_ENDPOINT_URL or 'AWS'} bucket {settings.S3_BUCKET}"
+    return f"S3 {settings.storage.S3_ENDPOINT_URL or 'AWS'} bucket {settings.storage.S3_BUCKET}"
 
 
 def _shown(url: str) -> str:

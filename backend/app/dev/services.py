@@ -65,9 +65,10 @@ def configured(name: str) -> str | None:
     """A setting given through the environment or `.env`; None when left at its default."""
     # Imported here: the test session resolves services and exports their URLs before any
     # module builds the settings object.
-    from app.core.config import settings
+    from app.core.config import ENV_GROUPS, settings
 
-    return str(getattr(settings, name)) if name in settings.model_fields_set else None
+    group = getattr(settings, ENV_GROUPS[name])
+    return str(getattr(group, name)) if name in group.model_fields_set else None
 
 
 def sync_url(url: str) -> str:

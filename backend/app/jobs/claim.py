@@ -33,8 +33,8 @@ def _under_running_limit() -> ColumnElement[bool]:
     owner = aliased(User)
     others = aliased(Job)
     limit = case(*((owner.plan == name, plan.max_running)
-                   for name, plan in settings.PLANS.items()),
-                 else_=settings.PLANS["free"].max_running)
+                   for name, plan in settings.admission.PLANS.items()),
+                 else_=settings.admission.PLANS["free"].max_running)
     running_now = (select(func.count()).select_from(others)
                    .where(others.user_id == owner.id, others.state.in_(RUNNING))
                    .scalar_subquery())

@@ -35,7 +35,7 @@ class RetryPolicy:
     backoff_base_s: float = 2.0
     backoff_cap_s: float = 300.0
     # a worker that stopped heart-beating for this long is presumed dead
-    stale_after_s: float = field(default_factory=lambda: settings.JOB_STALE_AFTER_S)
+    stale_after_s: float = field(default_factory=lambda: settings.broker.JOB_STALE_AFTER_S)
 
     def backoff_s(self, retry: int, rng: random.Random | None = None) -> float:
         """Full-jitter delay before retry number `retry` (1-based)."""
@@ -66,6 +66,6 @@ def check_policies_fit_visibility_timeout() -> None:
     """Refuse to start when a backoff could outlast the broker's visibility timeout."""
     for name, policy in {"default": DEFAULT_POLICY, **POLICIES}.items():
         longest = max(policy.backoff_cap_s, policy.stale_after_s)
-        if longest >= settings.VISIBILITY_TIMEOUT_S:
+        if longest >= settings.broker.VISIBILITY_TIMEOUT_S:
             raise RuntimeError(f"retry policy of {name}: {longest} s is not below the "
-                               f"visibility timeout of {settings.VISIBILITY_TIMEOUT_S} s")
+                               f"visibility timeout of {settings.broker.VISIBILITY_TIMEOUT_S} s")

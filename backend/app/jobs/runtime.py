@@ -39,7 +39,7 @@ class JobFailed(Exception):
 @lru_cache(maxsize=1)
 def worker_redis() -> redis.Redis:
     """One client per worker process, created after the fork."""
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=10)
+    return redis.Redis.from_url(settings.broker.REDIS_URL, socket_timeout=10)
 
 
 class Heartbeat(threading.Thread):
@@ -106,7 +106,7 @@ class JobRun:
             eta = round(eta_s, 1) if eta_s is not None else self.eta_s(fraction)
             self.emit(JOB_PROGRESS, state=JobState.PROGRESS.value, progress=round(fraction, 4),
                       stage=stage, eta_s=eta)
-        if force or now - self._last_db >= settings.PROGRESS_DB_INTERVAL_S:
+        if force or now - self._last_db >= settings.realtime.PROGRESS_DB_INTERVAL_S:
             self._last_db = now
             self._write_progress(fraction, stage)
 

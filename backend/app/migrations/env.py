@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run through psycopg against settings.DATABASE_URL."""
+"""Alembic environment: migrations run through psycopg against settings.database.DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ target_metadata = Base.metadata
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=settings.sync_database_url, target_metadata=target_metadata,
+    context.configure(url=settings.database.sync_url, target_metadata=target_metadata,
                       literal_binds=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
-    url = context.config.attributes.get("url") or settings.sync_database_url
+    url = context.config.attributes.get("url") or settings.database.sync_url
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,

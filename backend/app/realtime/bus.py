@@ -30,8 +30,8 @@ def user_stream(user_id: uuid.UUID | str) -> str:
 
 def _args(user_id: uuid.UUID | str, event: dict[str, Any]) -> tuple[list[str], list[str]]:
     keys = [user_stream(user_id), FIREHOSE]
-    argv = [encode(event), str(settings.EVENT_STREAM_MAXLEN), str(settings.FIREHOSE_MAXLEN),
-            str(user_id)]
+    argv = [encode(event), str(settings.realtime.EVENT_STREAM_MAXLEN),
+            str(settings.realtime.FIREHOSE_MAXLEN), str(user_id)]
     return keys, argv
 
 

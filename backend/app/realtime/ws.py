@@ -56,7 +56,7 @@ async def websocket_events(websocket: WebSocket) -> None:
             return
     await websocket.accept()
     hub = websocket.app.state.hub
-    deadline = time.monotonic() + settings.WS_MAX_LIFETIME_S
+    deadline = time.monotonic() + settings.realtime.WS_MAX_LIFETIME_S
     async with hub.subscribe(str(user.id)) as sub:
         receiver = asyncio.create_task(_until_disconnect(websocket))
         sender: DirectSender | None = None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.core.config import settings
 from app.jobs.names import Queue
 
-DesiredWorkers = Field(ge=0, le=settings.SCALE_MAX_WORKERS,
+DesiredWorkers = Field(ge=0, le=settings.scaling.SCALE_MAX_WORKERS,
                        description="local: pool processes across the queue's workers; "
                                    "kubernetes: replicas of the queue's worker Deployment")
 

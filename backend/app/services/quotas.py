@@ -26,7 +26,7 @@ def _too_many(message: str, retry_after_s: float) -> AppError:
 
 def queue_full(queue: str, depth: int) -> AppError | None:
     """The global queue-depth guard: 429 above GLOBAL_MAX_QUEUE_DEPTH waiting messages."""
-    if depth >= settings.GLOBAL_MAX_QUEUE_DEPTH:
+    if depth >= settings.admission.GLOBAL_MAX_QUEUE_DEPTH:
         return _too_many(f"the {queue} queue is full ({depth} waiting); try again shortly", 30)
     return None
 
@@ -40,7 +40,7 @@ def over_quota(*, plan: str, kind: str, recent: int, oldest: datetime | None,
                waiting: int) -> AppError | None:
     """The 429 for a submit when the user has `recent` submits of `kind` in the window
     (the oldest at `oldest`) and `waiting` jobs not yet running; None when it fits."""
-    limits = settings.PLANS.get(plan) or settings.PLANS["free"]
+    limits = settings.admission.PLANS.get(plan) or settings.admission.PLANS["free"]
     allowed = limits.submits_for(kind)
     if recent >= allowed:
         wait = (oldest + WINDOW - datetime.now(UTC)).total_seconds() if oldest else 60

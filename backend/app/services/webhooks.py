@@ -64,9 +64,9 @@ async def create_endpoint(*, session: AsyncSession, user: User,
     await check_target(request.url, field="url")
     count = await session.scalar(select(func.count()).select_from(WebhookEndpoint)
                                  .where(WebhookEndpoint.user_id == user.id))
-    if (count or 0) >= settings.WEBHOOK_MAX_ENDPOINTS_PER_USER:
-        raise AppError("too_many_webhooks", f"at most {settings.WEBHOOK_MAX_ENDPOINTS_PER_USER}"
-                       " webhook endpoints per user", 409)
+    cap = settings.webhooks.WEBHOOK_MAX_ENDPOINTS_PER_USER
+    if (count or 0) >= cap:
+        raise AppError("too_many_webhooks", f"at most {cap} webhook endpoints per user", 409)
     endpoint_id = await session.scalar(
         insert(WebhookEndpoint).values(
             id=uuid.uuid4(), user_id=user.id, url=request.url, events=request.events,

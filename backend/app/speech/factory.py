@@ -13,20 +13,21 @@ from app.speech.openai_voice import OpenAISpeech
 
 def get_speech_provider(config: Settings = settings) -> SpeechProvider:
     """`espeak` (offline, the default), `openai` or `elevenlabs`."""
-    policy = HttpRetry(max_attempts=config.HTTP_MAX_ATTEMPTS,
-                         max_wait_s=config.HTTP_MAX_RETRY_WAIT_S)
-    if config.TTS_PROVIDER == "openai":
-        return OpenAISpeech(base_url=config.OPENAI_BASE_URL, api_key=config.OPENAI_API_KEY,
-                            model=config.OPENAI_TTS_MODEL, default_voice=config.OPENAI_TTS_VOICE,
-                            timeout_s=config.TTS_TIMEOUT_S, policy=policy)
-    if config.TTS_PROVIDER == "elevenlabs":
-        if not config.ELEVENLABS_API_KEY:
+    speech, server = config.speech, config.content  # OpenAI speech shares the LLM's server
+    policy = HttpRetry(max_attempts=server.HTTP_MAX_ATTEMPTS,
+                         max_wait_s=server.HTTP_MAX_RETRY_WAIT_S)
+    if speech.TTS_PROVIDER == "openai":
+        return OpenAISpeech(base_url=server.OPENAI_BASE_URL, api_key=server.OPENAI_API_KEY,
+                            model=speech.OPENAI_TTS_MODEL, default_voice=speech.OPENAI_TTS_VOICE,
+                            timeout_s=speech.TTS_TIMEOUT_S, policy=policy)
+    if speech.TTS_PROVIDER == "elevenlabs":
+        if not speech.ELEVENLABS_API_KEY:
             raise SpeechError("tts_auth", "ELEVENLABS_API_KEY is not set")
-        return ElevenLabsSpeech(api_key=config.ELEVENLABS_API_KEY,
-                                base_url=config.ELEVENLABS_BASE_URL,
-                                model_id=config.ELEVENLABS_MODEL_ID,
-                                default_voice=config.ELEVENLABS_VOICE_ID,
-                                sample_rate_hz=config.ELEVENLABS_SAMPLE_RATE_HZ,
-                                timeout_s=config.TTS_TIMEOUT_S, policy=policy)
-    return EspeakSpeech(binary=config.ESPEAK_BINARY, default_voice=config.ESPEAK_VOICE,
-                        default_rate_wpm=config.ESPEAK_RATE_WPM, timeout_s=config.TTS_TIMEOUT_S)
+        return ElevenLabsSpeech(api_key=speech.ELEVENLABS_API_KEY,
+                                base_url=speech.ELEVENLABS_BASE_URL,
+                                model_id=speech.ELEVENLABS_MODEL_ID,
+                                default_voice=speech.ELEVENLABS_VOICE_ID,
+                                sample_rate_hz=speech.ELEVENLABS_SAMPLE_RATE_HZ,
+                                timeout_s=speech.TTS_TIMEOUT_S, policy=policy)
+    return EspeakSpeech(binary=speech.ESPEAK_BINARY, default_voice=speech.ESPEAK_VOICE,
+                        default_rate_wpm=speech.ESPEAK_RATE_WPM, timeout_s=speech.TTS_TIMEOUT_S)

@@ -39,12 +39,12 @@ def slot_for(period_s: float, now: float | None = None) -> str:
 
 def period_of(task: TaskName) -> float:
     """The schedule period of a maintenance task (the test override wins)."""
-    return settings.MAINTENANCE_INTERVAL_OVERRIDE_S or MAINTENANCE_SCHEDULE[task][1]
+    return settings.maintenance.MAINTENANCE_INTERVAL_OVERRIDE_S or MAINTENANCE_SCHEDULE[task][1]
 
 
 def maintenance_beat_schedule() -> dict[str, dict[str, Any]]:
     """`beat_schedule` entries; MAINTENANCE_INTERVAL_OVERRIDE_S runs them all that often."""
-    override = settings.MAINTENANCE_INTERVAL_OVERRIDE_S
+    override = settings.maintenance.MAINTENANCE_INTERVAL_OVERRIDE_S
     entries = {}
     for task, (schedule, _) in MAINTENANCE_SCHEDULE.items():
         period = period_of(task)
@@ -62,7 +62,7 @@ def maintenance_beat_schedule() -> dict[str, dict[str, Any]]:
 def schedules_beat_schedule() -> dict[str, dict[str, Any]]:
     """The user-schedule tick (docs/schedules.md): idempotent, so no slot is stamped; two
     beats, or a late message, fire nothing twice (services/schedules/tick.py)."""
-    interval = settings.SCHEDULE_TICK_INTERVAL_S
+    interval = settings.schedules.SCHEDULE_TICK_INTERVAL_S
     return {TaskName.SCHEDULES_TICK.value: {
         "task": TaskName.SCHEDULES_TICK.value,
         "schedule": interval,

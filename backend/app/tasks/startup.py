@@ -37,7 +37,7 @@ def check_broker_eviction_policy(url: str) -> None:
 def _on_worker_init(**_: Any) -> None:
     try:
         check_policies_fit_visibility_timeout()
-        check_broker_eviction_policy(settings.REDIS_URL)
+        check_broker_eviction_policy(settings.broker.REDIS_URL)
     except RuntimeError as exc:
         log.critical("worker.refused_to_start", extra={"reason": str(exc)})
         # Celery logs and swallows exceptions from signal handlers; SystemExit is not one
@@ -49,8 +49,8 @@ def _on_worker_ready(**_: Any) -> None:
     # Each worker has a disk of its own: the hourly cleanup on the default queue reaches
     # only its worker's folder, so every worker sweeps its own once at start.
     try:
-        removed, freed = clean_temp_dirs(settings.temp_dir,
-                                         cutoff=time.time() - settings.TEMP_FILE_MAX_AGE_S)
+        cutoff = time.time() - settings.maintenance.TEMP_FILE_MAX_AGE_S
+        removed, freed = clean_temp_dirs(settings.app.temp_dir, cutoff=cutoff)
     except Exception:  # never keep a worker from consuming over a sweep
         log.warning("worker.temp_sweep_failed", exc_info=True)
         return

@@ -54,7 +54,7 @@ class Claimed:
 def job_event(job: Job, event_type: str) -> tuple[uuid.UUID, str]:
     """The event id and exact body for a job's final outcome."""
     event_id = event_id_for(job.id, event_type, job.attempts)  # attempts: a requeue is new
-    job_url = f"{settings.PUBLIC_URL}{settings.API_PREFIX}/tasks/{job.id}"
+    job_url = f"{settings.app.PUBLIC_URL}{settings.app.API_PREFIX}/tasks/{job.id}"
     finished = job.finished_at or utcnow()
     data: dict[str, Any] = {"job_id": str(job.id), "kind": job.kind, "state": job.state,
                             "attempts": job.attempts, "finished_at": finished.isoformat(),

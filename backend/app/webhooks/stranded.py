@@ -27,7 +27,7 @@ WAITING = (DeliveryStatus.PENDING.value, DeliveryStatus.RETRYING.value)
 
 def take_stranded(period_s: float | None = None) -> list[uuid.UUID]:
     """The ids of stranded deliveries, re-armed so the next sweep waits a full period."""
-    period = settings.QUEUED_REPUBLISH_S if period_s is None else period_s
+    period = settings.broker.QUEUED_REPUBLISH_S if period_s is None else period_s
     now = utcnow()
     cutoff = now - timedelta(seconds=period)
     row = WebhookDelivery

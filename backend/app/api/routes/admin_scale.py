@@ -24,7 +24,8 @@ def scale_read(scale: QueueScale) -> ScaleRead:
                           autoscale_max=w.autoscale[0] if w.autoscale else None,
                           autoscale_min=w.autoscale[1] if w.autoscale else None)
                for w in scale.workers]
-    return ScaleRead(queue=scale.queue, backend=settings.SCALER_BACKEND, target=scale.target,
+    return ScaleRead(queue=scale.queue, backend=settings.scaling.SCALER_BACKEND,
+                     target=scale.target,
                      desired_workers=scale.desired_workers,
                      observed_workers=scale.observed_workers, settled=scale.settled,
                      shared_with=scale.shared_with, workers=workers, paused=scale.paused,
@@ -36,8 +37,8 @@ async def read_scale(_: AdminUser,
                      queue_name: Annotated[Queue | None, Query()] = None) -> ScalePage:
     scales = await to_thread.run_sync(get_scaler().current)
     items = [scale_read(s) for s in scales if queue_name is None or s.queue == queue_name]
-    return ScalePage(backend=settings.SCALER_BACKEND, max_workers=settings.SCALE_MAX_WORKERS,
-                     items=items)
+    return ScalePage(backend=settings.scaling.SCALER_BACKEND,
+                     max_workers=settings.scaling.SCALE_MAX_WORKERS, items=items)
 
 
 @router.post("/scale", response_model=ScaleRead,
@@ -46,7 +47,8 @@ async def scale_workers(
     admin: AdminUser,
     body: Annotated[ScaleRequest | None, Body()] = None,
     queue_name: Annotated[Queue | None, Query()] = None,
-    desired_workers: Annotated[int | None, Query(ge=0, le=settings.SCALE_MAX_WORKERS)] = None,
+    desired_workers: Annotated[int | None,
+                               Query(ge=0, le=settings.scaling.SCALE_MAX_WORKERS)] = None,
 ) -> ScaleRead:
     if body is None:
         if queue_name is None:
@@ -59,7 +61,7 @@ async def scale_workers(
     request = body
     log.info("scale.requested", extra={"queue": request.queue.value, "admin_id": str(admin.id),
                                        "desired": request.desired_workers,
-                                       "backend": settings.SCALER_BACKEND})
+                                       "backend": settings.scaling.SCALER_BACKEND})
     scale = await to_thread.run_sync(
         lambda: scale_queue(queue=request.queue, desired=request.desired_workers))
     return scale_read(scale)

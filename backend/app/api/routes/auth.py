@@ -37,7 +37,7 @@ async def create_token(form: Annotated[OAuth2PasswordRequestForm, Depends()],
     user = await user_service.authenticate_password(session=session, email=form.username,
                                                     password=form.password)
     return TokenRead(access_token=create_access_token(user.id, user.role),
-                     expires_in=settings.ACCESS_TOKEN_TTL_S)
+                     expires_in=settings.auth.ACCESS_TOKEN_TTL_S)
 
 
 @router.get("/me", response_model=UserRead, summary="The calling account")

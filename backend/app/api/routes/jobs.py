@@ -37,10 +37,10 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 
 def job_read(job: Job) -> JobRead:
-    base = f"{settings.API_PREFIX}/tasks/{job.id}"
+    base = f"{settings.app.API_PREFIX}/tasks/{job.id}"
     read = JobRead.model_validate(job)
     read.urls = JobUrls(self=base, events=f"{base}/events", result=f"{base}/result",
-                        websocket=f"{settings.API_PREFIX}/ws")
+                        websocket=f"{settings.app.API_PREFIX}/ws")
     return read
 
 

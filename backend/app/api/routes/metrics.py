@@ -25,7 +25,7 @@ async def require_metrics_token(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> None:
     """With METRICS_TOKEN set, only `Authorization: Bearer <token>` may scrape."""
-    expected = settings.METRICS_TOKEN
+    expected = settings.monitoring.METRICS_TOKEN
     if not expected:
         return
     scheme, _, given = (authorization or "").partition(" ")
@@ -44,5 +44,5 @@ async def read_metrics(session: SessionDep, redis: RedisDep, hub: HubDep) -> Res
     workers = await stats_service.census.current()
     snapshot = MetricsSnapshot(jobs=jobs, queue_depth=depths, workers=workers.per_queue,
                                websocket_connections=hub.connections,
-                               window_s=settings.METRICS_WINDOW_S)
+                               window_s=settings.monitoring.METRICS_WINDOW_S)
     return Response(render(snapshot), media_type=CONTENT_TYPE)

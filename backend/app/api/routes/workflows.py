@@ -80,4 +80,4 @@ async def retry_task(target_id: uuid.UUID, user: CurrentUser, session: SessionDe
     done = await retry(session=session, redis=redis, user=user, target_id=target_id)
     path = "workflows" if done.kind == "workflow" else "tasks"
     return RetryRead(kind=done.kind, id=done.id, steps=done.steps,
-                     url=f"{settings.API_PREFIX}/{path}/{done.id}")
+                     url=f"{settings.app.API_PREFIX}/{path}/{done.id}")

@@ -43,7 +43,7 @@ async def start_upload(*, redis: aioredis.Redis, storage: Storage, user: User,
                        field="size_bytes")
     upload_id = uuid.uuid4()
     key = f"{PREFIX}{user.id}/{upload_id}"
-    ttl = settings.DIRECT_UPLOAD_TTL_S
+    ttl = settings.uploads.DIRECT_UPLOAD_TTL_S
     url = await to_thread.run_sync(lambda: storage.presigned_put(
         key, expires_s=ttl, content_type=STAGING_CONTENT_TYPE))
     if url is None:
@@ -55,7 +55,7 @@ async def start_upload(*, redis: aioredis.Redis, storage: Storage, user: User,
     return DirectUploadRead(
         upload_id=upload_id, url=url, headers={"Content-Type": STAGING_CONTENT_TYPE},
         expires_at=datetime.now(UTC) + timedelta(seconds=ttl),
-        complete_url=f"{settings.API_PREFIX}/assets/uploads/{upload_id}/complete")
+        complete_url=f"{settings.app.API_PREFIX}/assets/uploads/{upload_id}/complete")
 
 
 async def complete_upload(*, session: AsyncSession, redis: aioredis.Redis, storage: Storage,
@@ -75,8 +75,8 @@ async def complete_upload(*, session: AsyncSession, redis: aioredis.Redis, stora
         if size > cap_for(pending["kind"]):
             raise AppError("file_too_large", f"file: larger than {cap_for(pending['kind'])} "
                            "bytes", 413, field="file")
-        settings.temp_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="upload-", dir=settings.temp_dir) as work:
+        settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="upload-", dir=settings.app.temp_dir) as work:
             local = Path(work) / "direct"
             await to_thread.run_sync(storage.download, key, local)
             with local.open("rb") as handle:

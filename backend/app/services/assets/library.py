@@ -26,7 +26,7 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 def cap_for(kind: str) -> int:
     """The size cap of an upload of `kind`."""
-    return settings.MAX_IMAGE_BYTES if kind == "image" else settings.MAX_AUDIO_BYTES
+    return settings.uploads.MAX_IMAGE_BYTES if kind == "image" else settings.uploads.MAX_AUDIO_BYTES
 
 
 def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checked, Path]:
@@ -50,8 +50,8 @@ def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checke
         raise AppError("file_too_large", f"file: larger than {cap} bytes", 413, field="file")
     if kind == "image":
         dest = work / "image.jpg"
-        return normalise_image(raw, dest, max_pixels=settings.MAX_IMAGE_PIXELS), dest
-    return check_audio(raw, fmt, max_duration_s=settings.MAX_AUDIO_DURATION_S), raw
+        return normalise_image(raw, dest, max_pixels=settings.uploads.MAX_IMAGE_PIXELS), dest
+    return check_audio(raw, fmt, max_duration_s=settings.uploads.MAX_AUDIO_DURATION_S), raw
 
 
 def _copy_capped(source: BinaryIO, out: BinaryIO, budget: int) -> int:
@@ -75,8 +75,8 @@ def _sha256(path: Path) -> str:
 async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
                        upload: BinaryIO, filename: str | None, declared: str | None) -> Asset:
     """Validate and store one upload; nothing stays behind if any step fails."""
-    settings.temp_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="upload-", dir=settings.temp_dir))
+    settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="upload-", dir=settings.app.temp_dir))
     try:
         checked, path = await to_thread.run_sync(_inspect, upload, declared, work)
         asset_id = uuid.uuid4()

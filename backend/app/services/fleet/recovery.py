@@ -124,7 +124,7 @@ def reap_stale(*, action: Literal["requeue", "fail"], stale_after_s: float | Non
 def sweep_unpublished(grace_s: float | None = None) -> int:
     """Publish jobs committed but never sent (pending), retries whose message was lost and
     jobs queued for so long that their message may sit with a killed worker."""
-    grace = settings.SWEEPER_GRACE_S if grace_s is None else grace_s
+    grace = settings.broker.SWEEPER_GRACE_S if grace_s is None else grace_s
     now = datetime.now(UTC)
     cutoff = now - timedelta(seconds=grace)
     with sync_session() as session:
@@ -140,7 +140,7 @@ def sweep_unpublished(grace_s: float | None = None) -> int:
             select(Job.id, Job.task_name, Job.queue, Job.priority)
             .where(Job.state == JobState.QUEUED.value,
                    func.coalesce(Job.republished_at, Job.queued_at)
-                   < now - timedelta(seconds=settings.QUEUED_REPUBLISH_S))
+                   < now - timedelta(seconds=settings.broker.QUEUED_REPUBLISH_S))
             .limit(BATCH).with_for_update(skip_locked=True)).all()
         jobs = [Requeued(*r) for r in [*pending, *overdue, *stuck]]
         _publish_all(jobs)

@@ -178,7 +178,7 @@ class WorkerCensus:
 
     async def current(self) -> Census:
         stale = (self._census is None or time.monotonic() - self._census.checked_mono
-                 >= settings.STATS_WORKERS_CACHE_S)
+                 >= settings.monitoring.STATS_WORKERS_CACHE_S)
         if stale and (self._refresh is None or self._refresh.done()):
             self._refresh = asyncio.create_task(self._ask())
         if self._census is None and self._refresh is not None:
@@ -189,7 +189,8 @@ class WorkerCensus:
     async def _ask(self) -> None:
         per_queue: dict[str, int] | None
         try:
-            per_queue = await to_thread.run_sync(_ask_workers, settings.STATS_INSPECT_TIMEOUT_S)
+            per_queue = await to_thread.run_sync(_ask_workers,
+                                                 settings.monitoring.STATS_INSPECT_TIMEOUT_S)
         except Exception:
             log.warning("stats.worker_census_failed", exc_info=True)
             per_queue = None
@@ -209,15 +210,15 @@ def assess(*, pending: int, waiting: int, oldest_waiting_s: float | None, comple
     if workers is None:
         warning.append("workers_unknown")
     finished = completed + failed
-    ratio = failed / finished if finished >= max(1, settings.QUEUE_FAILURE_MIN_FINISHED_JOBS) \
-        else None
+    enough = max(1, settings.monitoring.QUEUE_FAILURE_MIN_FINISHED_JOBS)
+    ratio = failed / finished if finished >= enough else None
     checks: list[tuple[str, float | None, float, float]] = [
-        ("pending", pending, settings.QUEUE_PENDING_WARNING_JOBS,
-         settings.QUEUE_PENDING_CRITICAL_JOBS),
-        ("oldest_waiting", oldest_waiting_s, settings.QUEUE_OLDEST_WAITING_WARNING_S,
-         settings.QUEUE_OLDEST_WAITING_CRITICAL_S),
-        ("failure_ratio", ratio, settings.QUEUE_FAILURE_WARNING_RATIO,
-         settings.QUEUE_FAILURE_CRITICAL_RATIO),
+        ("pending", pending, settings.monitoring.QUEUE_PENDING_WARNING_JOBS,
+         settings.monitoring.QUEUE_PENDING_CRITICAL_JOBS),
+        ("oldest_waiting", oldest_waiting_s, settings.monitoring.QUEUE_OLDEST_WAITING_WARNING_S,
+         settings.monitoring.QUEUE_OLDEST_WAITING_CRITICAL_S),
+        ("failure_ratio", ratio, settings.monitoring.QUEUE_FAILURE_WARNING_RATIO,
+         settings.monitoring.QUEUE_FAILURE_CRITICAL_RATIO),
     ]
     for name, value, warn_at, critical_at in checks:
         if value is None or value <= 0:
@@ -285,8 +286,8 @@ async def job_figures(session: AsyncSession) -> JobFigures:
     """Live jobs by queue, task and state; the window's outcomes and duration histograms."""
     live = await session.execute(LIVE_JOBS_SQL)
     recent = await session.execute(RECENT_JOBS_SQL,
-                                   {"window_s": float(settings.METRICS_WINDOW_S)})
-    since = datetime.now(UTC) - timedelta(seconds=settings.METRICS_WINDOW_S)
+                                   {"window_s": float(settings.monitoring.METRICS_WINDOW_S)})
+    since = datetime.now(UTC) - timedelta(seconds=settings.monitoring.METRICS_WINDOW_S)
     delivered = await session.execute(
         select(WebhookDelivery.event_type, WebhookDelivery.status, func.count(),
                func.coalesce(func.sum(WebhookDelivery.attempts), 0))
@@ -322,4 +323,4 @@ class Cached:
             return self._value
 
 
-job_figures_cache = Cached(lambda: settings.METRICS_CACHE_S)
+job_figures_cache = Cached(lambda: settings.monitoring.METRICS_CACHE_S)

@@ -86,20 +86,21 @@ def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | N
                        orphan_max_age_s: float | None = None) -> dict[str, int]:
     """Hourly: old temp folders, the store's orphans and expired results, old runs."""
     at = now or datetime.now(UTC)
-    temp_age = settings.TEMP_FILE_MAX_AGE_S if temp_max_age_s is None else temp_max_age_s
-    orphan_age = (settings.ORPHAN_UPLOAD_MAX_AGE_S if orphan_max_age_s is None
+    config = settings.maintenance
+    temp_age = config.TEMP_FILE_MAX_AGE_S if temp_max_age_s is None else temp_max_age_s
+    orphan_age = (config.ORPHAN_UPLOAD_MAX_AGE_S if orphan_max_age_s is None
                   else orphan_max_age_s)
-    temp, temp_bytes = clean_temp_dirs(settings.temp_dir, cutoff=at.timestamp() - temp_age)
+    temp, temp_bytes = clean_temp_dirs(settings.app.temp_dir, cutoff=at.timestamp() - temp_age)
     storage = get_storage()
     orphan_cutoff = at - timedelta(seconds=orphan_age)
     orphans, orphan_bytes = clean_orphan_uploads(storage, cutoff=orphan_cutoff)
     # twice the URL's life: a PUT that started just before expiry has long finished
-    stale_cutoff = at - timedelta(seconds=2 * settings.DIRECT_UPLOAD_TTL_S)
+    stale_cutoff = at - timedelta(seconds=2 * settings.uploads.DIRECT_UPLOAD_TTL_S)
     stale, stale_bytes = clean_stale_direct_uploads(storage, cutoff=stale_cutoff)
     orphans += stale
     orphan_bytes += stale_bytes
     results = clean_results(storage, now=at, orphan_cutoff=orphan_cutoff)
-    pruned = prune_runs(before=at - timedelta(days=settings.MAINTENANCE_RUN_RETENTION_DAYS))
+    pruned = prune_runs(before=at - timedelta(days=config.MAINTENANCE_RUN_RETENTION_DAYS))
     result = {"temp_removed": temp, "orphans_removed": orphans,
               "bytes_freed": temp_bytes + orphan_bytes + results.pop("result_bytes_freed"),
               **results, "runs_pruned": pruned}

@@ -69,7 +69,7 @@ def _webhook(url: str | None, secret: str | None, alerts: list[dict[str, Any]]) 
         return "off"
     payload = {"type": ALERT_FAILURE_RATE, "at": round(time.time(), 3), "alerts": alerts}
     try:
-        post_signed(url, secret, payload, timeout_s=settings.ALERT_WEBHOOK_TIMEOUT_S)
+        post_signed(url, secret, payload, timeout_s=settings.maintenance.ALERT_WEBHOOK_TIMEOUT_S)
     except httpx.HTTPError as exc:
         # The admins' streams already have the alert; a dead receiver must not fail the run.
         log.warning("maintenance.alert.webhook_failed", extra={"error": str(exc)})
@@ -83,17 +83,18 @@ def check_failed_tasks(*, client: redis.Redis, now: datetime | None = None,
                        webhook_secret: str | None = None) -> dict[str, Any]:
     """Every 5 min: alert once per cooldown for each queue failing above the threshold."""
     end = now or datetime.now(UTC)
-    window = settings.FAILURE_RATE_WINDOW_S if window_s is None else window_s
-    limit = settings.FAILURE_RATE_THRESHOLD if threshold is None else threshold
-    floor = settings.FAILURE_RATE_MIN_JOBS if min_jobs is None else min_jobs
+    window = settings.maintenance.FAILURE_RATE_WINDOW_S if window_s is None else window_s
+    limit = settings.maintenance.FAILURE_RATE_THRESHOLD if threshold is None else threshold
+    floor = settings.maintenance.FAILURE_RATE_MIN_JOBS if min_jobs is None else min_jobs
     rates = failure_rates(start=end - timedelta(seconds=window), end=end)
     high = [r for r in rates if r.finished >= floor and r.rate > limit]
     fresh = [r for r in high if client.set(f"alert:failure_rate:{r.queue}", end.isoformat(),
-                                           nx=True, ex=settings.ALERT_COOLDOWN_S)]
+                                           nx=True, ex=settings.maintenance.ALERT_COOLDOWN_S)]
     alerts = [_event(r, window_s=window, threshold=limit) for r in fresh]
     admins = sum(notify_admins(client, alert) for alert in alerts)
-    webhook = _webhook(webhook_url or settings.ALERT_WEBHOOK_URL,
-                       webhook_secret or settings.ALERT_WEBHOOK_SECRET, alerts) if alerts else "-"
+    config = settings.maintenance
+    webhook = _webhook(webhook_url or config.ALERT_WEBHOOK_URL,
+                       webhook_secret or config.ALERT_WEBHOOK_SECRET, alerts) if alerts else "-"
     if alerts:
         log.warning("maintenance.alert.failure_rate", extra={"queues": [r.queue for r in fresh]})
     return {"queues": {r.queue: round(r.rate, 4) for r in rates},

@@ -80,8 +80,8 @@ def build_report(session: Session, day: date) -> dict[str, Any]:
 
 
 def _store(key: str, content: str) -> None:
-    settings.temp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="report-", dir=settings.temp_dir) as work:
+    settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="report-", dir=settings.app.temp_dir) as work:
         path = Path(work) / "report"
         path.write_text(content, encoding="utf-8")
         get_storage().put_file(key, path)

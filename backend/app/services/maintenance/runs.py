@@ -24,7 +24,7 @@ def claim_run(*, task: str, slot: datetime | None, worker: str | None = None,
               lease_s: float | None = None) -> uuid.UUID | None:
     """The new run's id, or None when this slot is already claimed (count the duplicate)."""
     now = datetime.now(UTC)
-    stale = now - timedelta(seconds=settings.MAINTENANCE_RUN_LEASE_S if lease_s is None
+    stale = now - timedelta(seconds=settings.maintenance.MAINTENANCE_RUN_LEASE_S if lease_s is None
                             else lease_s)
     row = MaintenanceRun.__table__.c
     claim = insert(MaintenanceRun).values(

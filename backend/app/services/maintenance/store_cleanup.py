@@ -86,7 +86,7 @@ def _facts(ids: set[uuid.UUID]) -> dict[uuid.UUID, _JobFacts]:
 
 
 def _retention(plan: str) -> timedelta | None:
-    limits = settings.PLANS.get(plan)
+    limits = settings.admission.PLANS.get(plan)
     days = limits.result_retention_days if limits else 0
     return timedelta(days=days) if days > 0 else None
 

@@ -74,7 +74,8 @@ def update_usage_statistics(*, days: list[date] | None = None,
                             now: datetime | None = None) -> dict[str, Any]:
     """Every 10 min: recompute and upsert `usage_daily` for the recent days."""
     today = (now or datetime.now(UTC)).date()
-    wanted = days or [today - timedelta(days=i) for i in range(settings.USAGE_LOOKBACK_DAYS)]
+    lookback = settings.maintenance.USAGE_LOOKBACK_DAYS
+    wanted = days or [today - timedelta(days=i) for i in range(lookback)]
     counts = {}
     with sync_session() as session:
         for day in sorted(wanted):

@@ -13,7 +13,7 @@ from app.services.scaling.base import QueueScale, Scaler, WorkerPool, group_of
 @lru_cache(maxsize=1)
 def get_scaler() -> Scaler:
     """The configured backend; the Kubernetes client is imported only when it is chosen."""
-    if settings.SCALER_BACKEND == "kubernetes":
+    if settings.scaling.SCALER_BACKEND == "kubernetes":
         from app.services.scaling.kubernetes import KubernetesScaler
 
         return KubernetesScaler()
@@ -24,8 +24,9 @@ def get_scaler() -> Scaler:
 
 def scale_queue(*, queue: Queue, desired: int, scaler: Scaler | None = None) -> QueueScale:
     """Bounds-check and apply a desired worker count for one queue (blocking)."""
-    if not 0 <= desired <= settings.SCALE_MAX_WORKERS:
-        raise AppError("out_of_range", f"desired_workers: must be 0..{settings.SCALE_MAX_WORKERS}",
+    most = settings.scaling.SCALE_MAX_WORKERS
+    if not 0 <= desired <= most:
+        raise AppError("out_of_range", f"desired_workers: must be 0..{most}",
                        422, field="desired_workers")
     return (scaler or get_scaler()).scale(queue, desired)
 

@@ -29,11 +29,11 @@ class KubernetesScaler:
     def __init__(self, *, namespace: str | None = None, template: str | None = None,
                  kubeconfig: Path | None = None, context: str | None = None,
                  timeout_s: float | None = None) -> None:
-        self.namespace = namespace or settings.KUBERNETES_NAMESPACE
-        self.template = template or settings.KUBERNETES_DEPLOYMENT_TEMPLATE
-        self.kubeconfig = kubeconfig or settings.KUBERNETES_KUBECONFIG
-        self.context = context or settings.KUBERNETES_CONTEXT
-        self.timeout_s = timeout_s or settings.KUBERNETES_REQUEST_TIMEOUT_S
+        self.namespace = namespace or settings.scaling.KUBERNETES_NAMESPACE
+        self.template = template or settings.scaling.KUBERNETES_DEPLOYMENT_TEMPLATE
+        self.kubeconfig = kubeconfig or settings.scaling.KUBERNETES_KUBECONFIG
+        self.context = context or settings.scaling.KUBERNETES_CONTEXT
+        self.timeout_s = timeout_s or settings.scaling.KUBERNETES_REQUEST_TIMEOUT_S
         self._api: Any = None
 
     def _apps(self) -> Any:

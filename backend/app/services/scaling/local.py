@@ -58,9 +58,10 @@ class LocalScaler:
         if app is None:
             from app.tasks.app import celery_app as app
         self.app = app
-        self.redis = redis_client or redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
-        self.control_timeout_s = control_timeout_s or settings.SCALE_CONTROL_TIMEOUT_S
-        self.settle_timeout_s = (settings.SCALE_SETTLE_TIMEOUT_S if settle_timeout_s is None
+        self.redis = redis_client or redis.Redis.from_url(settings.broker.REDIS_URL,
+                                                          socket_timeout=5)
+        self.control_timeout_s = control_timeout_s or settings.scaling.SCALE_CONTROL_TIMEOUT_S
+        self.settle_timeout_s = (settings.scaling.SCALE_SETTLE_TIMEOUT_S if settle_timeout_s is None
                                  else settle_timeout_s)
 
     def observe(self, hostnames: list[str] | None = None) -> dict[str, WorkerPool]:

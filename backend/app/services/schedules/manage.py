@@ -46,9 +46,9 @@ async def create_schedule(*, session: AsyncSession, user: User,
                           {"k": f"schedules:{user.id}"})
     count = await session.scalar(select(func.count()).select_from(Schedule)
                                  .where(Schedule.user_id == user.id))
-    if (count or 0) >= settings.SCHEDULE_MAX_PER_USER:
-        raise AppError("too_many_schedules",
-                       f"at most {settings.SCHEDULE_MAX_PER_USER} schedules per user", 409)
+    if (count or 0) >= settings.schedules.SCHEDULE_MAX_PER_USER:
+        cap = settings.schedules.SCHEDULE_MAX_PER_USER
+        raise AppError("too_many_schedules", f"at most {cap} schedules per user", 409)
     now = datetime.now(UTC)
     schedule = Schedule(
         id=uuid.uuid4(), user_id=user.id, name=request.name, cron=request.cron,

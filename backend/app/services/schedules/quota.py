@@ -36,11 +36,11 @@ def refusal(*, session: Session, client: redis.Redis, user: User, kind: str,
             queue: str) -> Refusal | None:
     """Why this submit would exceed a limit, or None; holds the user's quota lock."""
     depth = _depth(client, queue)
-    if depth >= settings.GLOBAL_MAX_QUEUE_DEPTH:
+    if depth >= settings.admission.GLOBAL_MAX_QUEUE_DEPTH:
         return Refusal("queue_full", f"the {queue} queue is full ({depth} waiting)")
     if user.role == "admin":
         return None
-    limits = settings.PLANS.get(user.plan) or settings.PLANS["free"]
+    limits = settings.admission.PLANS.get(user.plan) or settings.admission.PLANS["free"]
     session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
                     {"k": f"quota:{user.id}"})
     since = datetime.now(UTC) - WINDOW

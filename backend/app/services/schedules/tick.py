@@ -45,7 +45,7 @@ def due_ids(*, now: datetime, limit: int) -> list[uuid.UUID]:
 def tick(*, now: datetime, limit: int | None = None) -> Counter[str]:
     """Fire each schedule due at `now`; returns how many ended in each outcome."""
     outcomes: Counter[str] = Counter()
-    for schedule_id in due_ids(now=now, limit=limit or settings.SCHEDULE_TICK_BATCH):
+    for schedule_id in due_ids(now=now, limit=limit or settings.schedules.SCHEDULE_TICK_BATCH):
         try:
             outcomes[fire(schedule_id, now=now)] += 1
         except TRANSIENT:

@@ -183,7 +183,7 @@ async def _usage(conn: AsyncConnection, users: list[uuid.UUID]) -> dict[uuid.UUI
         if row[3] is not None:
             use.oldest[row[1]] = row[3]
         use.waiting += row[4]
-    if settings.FAIR_SHARE_PER_USER > 0:
+    if settings.admission.FAIR_SHARE_PER_USER > 0:
         for user_id, queue, priority, count in await conn.execute(
                 select(Job.user_id, Job.queue, Job.priority, func.count())
                 .where(Job.user_id.in_(users), Job.state.in_(_ON_BROKER))

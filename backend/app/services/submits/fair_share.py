@@ -39,12 +39,12 @@ def queued_ahead(*, user_id: uuid.UUID, queue: str, priority: int) -> Select[int
 
 def must_hold(ahead: int) -> bool:
     """Whether a job with `ahead` such messages before it exceeds its owner's share."""
-    return 0 < settings.FAIR_SHARE_PER_USER <= ahead
+    return 0 < settings.admission.FAIR_SHARE_PER_USER <= ahead
 
 
 def release_next(user_id: uuid.UUID, queue: str) -> list[Released]:
     """Publish the user's most urgent held jobs on `queue` while the share allows."""
-    share = settings.FAIR_SHARE_PER_USER
+    share = settings.admission.FAIR_SHARE_PER_USER
     released: list[Released] = []
     with sync_session() as session:
         queued = session.scalar(

@@ -104,7 +104,7 @@ def generate(step: StepRun) -> dict[str, Any]:
         title = script.hook
     narration = " ".join(s["text"] for s in segments)
     return {"title": title, "narration": narration, "segments": segments,
-            "word_count": count_words(narration), "provider": settings.CONTENT_PROVIDER,
+            "word_count": count_words(narration), "provider": settings.content.CONTENT_PROVIDER,
             "script": script.model_dump(mode="json") if script is not None else None}
 
 

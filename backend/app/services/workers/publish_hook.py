@@ -44,8 +44,8 @@ def reels_of(step: StepRun) -> list[dict[str, Any]]:
         row = step.earlier(f"optimize:{platform}")
         result = row.result or {}
         assert row.output_key is not None
-        url = settings.PUBLIC_URL + signed_path(row.output_key,
-                                                ttl_s=settings.PUBLISH_URL_TTL_S)
+        url = settings.app.PUBLIC_URL + signed_path(row.output_key,
+                                                ttl_s=settings.workflows.PUBLISH_URL_TTL_S)
         out.append({"platform": platform, "job_id": str(row.job_id), "video_url": url,
                     "duration_s": result.get("duration_s"), "caption": result.get("caption"),
                     "hashtags": result.get("hashtags", [])})

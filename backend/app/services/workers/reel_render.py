@@ -85,7 +85,7 @@ def render_reel(step: StepRun) -> dict[str, Any]:
             done = render_timeline(
                 timeline, files.__getitem__, output,
                 on_progress=lambda p: _report(step, p), should_cancel=step.should_cancel,
-                timeout_s=settings.RENDER_TIMEOUT_S)
+                timeout_s=settings.render.RENDER_TIMEOUT_S)
         except SpecError as exc:
             raise JobFailed("invalid_timeline", str(exc)) from None
         except RenderFailed as exc:

@@ -38,7 +38,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
             rendered = render_timeline(
                 timeline, files.__getitem__, output,
                 on_progress=lambda p: run.progress(p.fraction, p.stage, eta_s=p.eta_s),
-                should_cancel=run.should_cancel, timeout_s=settings.RENDER_TIMEOUT_S,
+                should_cancel=run.should_cancel, timeout_s=settings.render.RENDER_TIMEOUT_S,
                 prefer_gpu=timeline.output.quality == "ultra")
         except SpecError as exc:
             raise JobFailed("invalid_timeline", str(exc)) from None

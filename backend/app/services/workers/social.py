@@ -33,7 +33,8 @@ def optimise_reel(step: StepRun) -> dict[str, Any]:
             done = optimise(source, workdir / "reel.mp4",
                             platform=platform, quality=quality,
                             on_progress=lambda f, s: step.progress(f, s),
-                            should_cancel=step.should_cancel, timeout_s=settings.RENDER_TIMEOUT_S)
+                            should_cancel=step.should_cancel,
+                            timeout_s=settings.render.RENDER_TIMEOUT_S)
         except RenderFailed as exc:
             raise JobFailed("optimise_failed", str(exc)[-1000:]) from None
         caption, tags = caption_for(platform, str(content.get("title", "")),

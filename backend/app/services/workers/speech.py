@@ -26,11 +26,11 @@ log = logging.getLogger(__name__)
 def configured_providers() -> list[str]:
     """Providers usable with these settings: espeak offline, HTTP ones once given a key."""
     names = ["espeak"]
-    openai_ready = (settings.OPENAI_API_KEY is not None
-                    or "api.openai.com" not in settings.OPENAI_BASE_URL)
-    if settings.TTS_PROVIDER == "openai" or openai_ready:
+    openai_ready = (settings.content.OPENAI_API_KEY is not None
+                    or "api.openai.com" not in settings.content.OPENAI_BASE_URL)
+    if settings.speech.TTS_PROVIDER == "openai" or openai_ready:
         names.append("openai")
-    if settings.ELEVENLABS_API_KEY:
+    if settings.speech.ELEVENLABS_API_KEY:
         names.append("elevenlabs")
     return names
 
@@ -45,17 +45,19 @@ def check_voice_provider(provider: str | None, field: str) -> None:
 
 def provider_for(name: str | None) -> SpeechProvider:
     """The named provider (None: TTS_PROVIDER) with the server's settings."""
-    if name is None or name == settings.TTS_PROVIDER:
+    if name is None or name == settings.speech.TTS_PROVIDER:
         return get_speech_provider()
     if name not in configured_providers():
         raise JobFailed("provider_unavailable", f"speech provider {name!r} is not configured")
-    return get_speech_provider(settings.model_copy(update={"TTS_PROVIDER": name}))
+    return get_speech_provider(settings.model_copy(update={
+        "speech": settings.speech.model_copy(update={"TTS_PROVIDER": name})}))
 
 
 def list_voices() -> list[tuple[Voice, bool]]:
     """(voice, is the default) of every configured provider; one that fails is skipped."""
-    defaults = {"espeak": settings.ESPEAK_VOICE, "openai": settings.OPENAI_TTS_VOICE,
-                "elevenlabs": settings.ELEVENLABS_VOICE_ID}
+    speech = settings.speech
+    defaults = {"espeak": speech.ESPEAK_VOICE, "openai": speech.OPENAI_TTS_VOICE,
+                "elevenlabs": speech.ELEVENLABS_VOICE_ID}
     out: list[tuple[Voice, bool]] = []
     for name in configured_providers():
         try:
@@ -63,7 +65,7 @@ def list_voices() -> list[tuple[Voice, bool]]:
         except (SpeechError, SpeechTransientError, JobFailed) as exc:
             log.warning("speech.voices_failed", extra={"provider": name, "error": str(exc)})
             continue
-        out += [(v, name == settings.TTS_PROVIDER and v.id == defaults[name]) for v in voices]
+        out += [(v, name == speech.TTS_PROVIDER and v.id == defaults[name]) for v in voices]
     return out
 
 

@@ -27,8 +27,8 @@ from app.storage import get_storage
 @contextmanager
 def private_folder(kind: str, job_id: uuid.UUID) -> Iterator[Path]:
     """A temp folder for one attempt (two attempts on one machine never share one)."""
-    settings.temp_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-{job_id}-", dir=settings.temp_dir))
+    settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-{job_id}-", dir=settings.app.temp_dir))
     try:
         yield folder
     finally:

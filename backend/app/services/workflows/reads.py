@@ -42,4 +42,4 @@ def workflow_read(workflow: Workflow, jobs: list[Job]) -> WorkflowRead:
         result=workflow.result, error=workflow.error, retries=workflow.retries,
         batch_id=workflow.batch_id, created_at=workflow.created_at,
         started_at=workflow.started_at, finished_at=workflow.finished_at,
-        websocket=f"{settings.API_PREFIX}/ws")
+        websocket=f"{settings.app.API_PREFIX}/ws")

@@ -107,7 +107,7 @@ class Tracker:
 
     def progress(self, fraction: float) -> None:
         now = time.monotonic()
-        if self.names and now - self._last >= settings.WORKFLOW_PROGRESS_EVENT_S:
+        if self.names and now - self._last >= settings.workflows.WORKFLOW_PROGRESS_EVENT_S:
             self._last = now
             self._emit(WORKFLOW_PROGRESS, fraction)
 

@@ -17,7 +17,7 @@ _REEL_FIELDS = ("duration_s", "width", "height", "size_bytes", "trimmed", "capti
 
 
 def result_url(job_id: object) -> str:
-    return f"{settings.API_PREFIX}/tasks/{job_id}/result"
+    return f"{settings.app.API_PREFIX}/tasks/{job_id}/result"
 
 
 def summary(rows: dict[str, StepRow], workflow: Workflow) -> dict[str, Any]:

@@ -1,0 +1,44 @@
+"""What a submit may do: plan limits, fair share, the queue depth cap, submit batching."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from app.core.config.group import Group
+
+
+class PlanLimits(BaseModel):
+    """What one plan may do."""
+
+    submits_per_hour: dict[str, int]
+    max_waiting: int
+    max_running: int
+
+    # Results (and the jobs' rendered files) are removed from the store after this many
+    # days; the job rows stay, reading `result_expired`. 0 keeps them for ever.
+    result_retention_days: int = 30
+
+    def submits_for(self, kind: str) -> int:
+        return self.submits_per_hour.get(kind, self.submits_per_hour.get("*", 0))
+
+
+class AdmissionSettings(Group):
+    """Limits checked when a job is submitted, and how submits are written."""
+
+    # Per-plan limits (JSON in the environment): submits per hour per job kind ("*" for
+    # kinds not listed), jobs waiting at once, jobs running at once. Admins are exempt.
+    PLANS: dict[str, PlanLimits] = {
+        "free": PlanLimits(submits_per_hour={"video": 5, "*": 60}, max_waiting=20,
+                           max_running=2, result_retention_days=7),
+        "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
+                          max_running=8, result_retention_days=90),
+    }
+    # Fair share: messages one user may have waiting on one queue's broker lists; the rest
+    # wait in PostgreSQL (`held`) and are released one per claim. 0 turns it off.
+    FAIR_SHARE_PER_USER: int = 1
+    # Above this many messages waiting on a queue, submits to it answer 429.
+    GLOBAL_MAX_QUEUE_DEPTH: int = 20000
+    # Video submits without an Idempotency-Key are stored in batches (services/submits/admission):
+    # at most this many per transaction, and this many transactions in flight per process.
+    SUBMIT_BATCH_MAX: int = 100
+    SUBMIT_BATCHERS: int = 2

@@ -1,0 +1,35 @@
+"""Redis as the Celery broker (it also carries the realtime streams) and delivery timing."""
+
+from __future__ import annotations
+
+from pydantic import model_validator
+
+from app.core.config.group import Group
+
+
+class BrokerSettings(Group):
+    """The broker, how long a message may stay unacknowledged, and the sweeper."""
+
+    REDIS_URL: str = "redis://127.0.0.1:6379/0"
+
+    # Delivery: the visibility timeout must exceed the longest task run and countdown.
+    TASK_HARD_TIME_LIMIT_S: int = 3600
+    VISIBILITY_TIMEOUT_S: int = 7200
+    SWEEPER_GRACE_S: int = 30
+    SWEEPER_INTERVAL_S: float = 15.0
+    # A running job whose heartbeat (every 3 s) is older than this is presumed lost.
+    JOB_STALE_AFTER_S: float = 60.0
+    # A job still `queued` this long gets its message sent again: the one it had may be
+    # held by a worker that was killed (Redis would return it only after the visibility
+    # timeout). Duplicates are harmless: the claim lets one through.
+    QUEUED_REPUBLISH_S: float = 900.0
+
+    # Flower, the broker's monitor.
+    FLOWER_USER: str = "admin"
+    FLOWER_PASSWORD: str = "change-me-flower"
+
+    @model_validator(mode="after")
+    def _visibility_outlasts_a_run(self) -> BrokerSettings:
+        if self.VISIBILITY_TIMEOUT_S <= self.TASK_HARD_TIME_LIMIT_S:
+            raise ValueError("VISIBILITY_TIMEOUT_S must exceed TASK_HARD_TIME_LIMIT_S")
+        return self

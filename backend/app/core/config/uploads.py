@@ -1,0 +1,19 @@
+"""Uploaded images and audio: size caps and direct-upload lifetime."""
+
+from __future__ import annotations
+
+from app.core.config.group import Group
+
+
+class UploadSettings(Group):
+    """What an upload may be, and how long a direct upload may take."""
+
+    # Direct uploads (POST /assets/uploads): the presigned PUT is valid this long, and an
+    # upload never completed is removed from the store by cleanup after twice that.
+    DIRECT_UPLOAD_TTL_S: int = 3600
+
+    # Upload caps: a 50 MB image or a 40 MP decode is far beyond any phone photo.
+    MAX_IMAGE_BYTES: int = 25 * 1024 * 1024
+    MAX_AUDIO_BYTES: int = 50 * 1024 * 1024
+    MAX_IMAGE_PIXELS: int = 40_000_000
+    MAX_AUDIO_DURATION_S: float = 1800.0
