@@ -1,7 +1,7 @@
 """One topology in five places: compose, supervisord, Kubernetes, `reelforge run` and the code.
 Worker groups (queues, pool size, stop grace, scaling, GPU) tied to the registry in
 backend/app/jobs/names.py GROUPS (tests/deploy/topology.py reads each file back), and the
-variables the deployments set tied to backend/app/core/config.py Settings."""
+variables the deployments set tied to the groups of Settings (backend/app/core/config/)."""
 
 from __future__ import annotations
 
