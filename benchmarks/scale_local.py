@@ -112,8 +112,8 @@ def main() -> None:
     try:
         prepare(db, data_dir)
         from app.jobs.names import Queue
-        from app.services.scaling.local import LocalScaler
         from app.tasks.app import celery_app
+        from app.tasks.local_scaler import LocalScaler
 
         proc, host = start_worker(data_dir / "worker.log")
         scaler = LocalScaler(settle_timeout_s=0)  # return once the commands are acknowledged

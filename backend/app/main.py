@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 import redis.asyncio as aioredis
 from fastapi import FastAPI
 
+from app.api.errors import install_error_handlers
 from app.api.limits import BodySizeLimit
 from app.api.router import api_router
 from app.api.routes import health, metrics
 from app.api.text_guard import NulGuard
 from app.core.config import settings
 from app.core.db import make_async_engine, make_sessionmaker
-from app.core.errors import install_error_handlers
 from app.core.logging import configure_logging
 from app.realtime.hub import EventHub
 from app.realtime.transport import ExposeTransport

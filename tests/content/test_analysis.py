@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.content import Beat, Script, analyze, flesch, score_hook
-from app.content.text import count_sentences, count_syllables, count_words, syllables
+from app.core.text import count_sentences, count_syllables, count_words, syllables
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from app.content import Brief, OpenAIWriter, ScriptError, ScriptTransientError
-from app.content.http import HttpRetry
 from app.content.models import ScriptDraft
 from app.content.prompt import DRAFT_SCHEMA
+from app.core.http import HttpRetry
 from tests.content.scripted_server import Reply, ScriptedServer, Seen, scripted_server
 
 BRIEF = Brief(topic="black holes", audience="space fans", tone="dramatic", platform="shorts",

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.content import PLATFORMS, TONES, Brief, Script, TemplateWriter, variations
-from app.content.text import STOP_WORDS, count_words
+from app.core.text import STOP_WORDS, count_words
 
 WRITER = TemplateWriter()
 SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services.schedules.times import (
+from app.core.cron import (
     due_fire_time,
     latest_fire_at_or_before,
     next_fire_after,

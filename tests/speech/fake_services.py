@@ -13,7 +13,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from app.content.text import WORD
+from app.core.text import WORD
 from tests.content.scripted_server import Reply, Seen
 from tests.speech.audio import streamed_wav, tone_frames
 

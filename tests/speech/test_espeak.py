@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.content import Brief, TemplateWriter
-from app.content.text import WORD
+from app.core.text import WORD
 from app.speech import EspeakSpeech, Speech, SpeechError
 from app.speech.espeak import INSTALL_HINT
 from app.speech.timing import estimate, voiced_spans

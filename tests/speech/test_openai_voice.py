@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from app.content.http import HttpRetry
+from app.core.http import HttpRetry
 from app.speech import OpenAISpeech, SpeechError, SpeechTransientError
 from app.speech.wav import read_pcm
 from tests.content.scripted_server import Reply, ScriptedServer, scripted_server

@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import create_engine, select
 
 from app.core.config import settings
-from app.jobs.state import CANCELLABLE
+from app.jobs.lifecycle import CANCELLABLE
 from app.models import Job
 from tests.support.fixtures import Account
 

@@ -26,27 +26,17 @@ def _rows(ids: list) -> dict:  # type: ignore[type-arg]
 
 
 def _submit_through_api_path(user_id: str, **params: object) -> object:
-    """A canary job committed `pending` and then published or held, as the API does."""
-    from sqlalchemy import update
-
-    from app.jobs.publish import publish_job
-    from app.jobs.state import history_append
-    from app.models import JobState
-    from app.services.submits import fair_share
+    """A canary job committed `pending`, then published or held by the same function the
+    API's after-commit hook calls."""
+    from app.core.db import sync_session
+    from app.jobs.committed import publish_committed
 
     job_id = insert_canary(user_id, publish=False, **params)
-    engine = create_engine(settings.database.sync_url)
-    with engine.begin() as conn:
-        ahead = conn.execute(fair_share.queued_ahead(
-            user_id=user_id, queue="default", priority=int(params.get("priority", 5)))  # type: ignore[arg-type]
-        ).scalar_one()
-        state = JobState.HELD if fair_share.must_hold(ahead) else JobState.QUEUED
-        conn.execute(update(Job).where(Job.id == job_id).values(
-            state=state.value, history=history_append(state)))
-    engine.dispose()
-    if state == JobState.QUEUED:
-        publish_job(job_id=job_id, task_name="system.canary", queue="default",
-                    priority=int(params.get("priority", 5)))  # type: ignore[arg-type]
+    with sync_session() as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        session.expunge(job)
+    publish_committed([job])
     return job_id
 
 

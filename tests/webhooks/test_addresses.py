@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.webhooks.addresses import NetPolicy, Unresolvable, UnsafeUrl, check_url
+from app.core.http.addresses import NetPolicy, Unresolvable, UnsafeUrl, check_url
 
 STRICT = NetPolicy()
 

@@ -6,7 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from app.webhooks.backoff import Backoff, parse_retry_after, retryable_status
+from app.core.http.retry import parse_retry_after, retryable_status
+from app.webhooks.backoff import Backoff
 
 NOW = datetime(2026, 1, 1, 12, tzinfo=UTC)
 

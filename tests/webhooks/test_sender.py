@@ -13,10 +13,10 @@ from sqlalchemy import create_engine, insert, select, update
 from sqlalchemy.engine import Engine
 
 from app.core.config import settings
+from app.core.http.addresses import NetPolicy
 from app.models import Job, WebhookDelivery
 from app.models.webhook import DeliveryStatus
 from app.webhooks import deliveries
-from app.webhooks.addresses import NetPolicy
 from app.webhooks.config import DeliveryConfig
 from app.webhooks.sender import attempt_delivery
 from tests.support.fixtures import Account

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.webhooks.addresses import NetPolicy, UnsafeUrl, system_resolver
-from app.webhooks.transport import Limits, TooManyRedirects, post
+from app.core.http.addresses import NetPolicy, UnsafeUrl, system_resolver
+from app.core.http.pinned import Limits, TooManyRedirects, post
 from tests.webhooks.receiver import Answer, Canary, Receiver
 
 ORIGIN_HOST = "127.0.0.2"  # the "public" side of these tests: opened by allowed_networks

@@ -9,8 +9,8 @@ from celery import chord, group
 from celery.canvas import Signature, _chain
 
 from app.jobs.priority import to_broker
-from app.services.submits.batch_reads import batch_state
-from app.services.submits.batches import merge
+from app.services.batches.reads import batch_state
+from app.services.batches.submit import merge
 from app.services.workers.content import segments_of_text
 from app.services.workers.reel_timing import scene_seconds
 from app.services.workflows.plan import eta_s, label, overall_progress, plan_steps

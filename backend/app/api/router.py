@@ -16,12 +16,12 @@ from app.api.routes import (
     transitions,
     voices,
     workflows,
+    ws,
 )
 from app.api.routes.admin_scale import router as admin_scale_router
 from app.api.routes.schedules import router as schedule_router
 from app.api.routes.webhooks import job_router as webhook_job_router
 from app.api.routes.webhooks import router as webhook_router
-from app.realtime import ws
 
 api_router = APIRouter()
 # deliveries before the job routes, so /tasks/{job_id}/deliveries is matched first

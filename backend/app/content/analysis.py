@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from app.content.models import Script
-from app.content.text import count_sentences, count_syllables, count_words, words
+from app.core.text import count_sentences, count_syllables, count_words, words
 
 # Silent reading pace of adult English non-fiction (Brysbaert 2019, J. Memory & Language).
 READING_WPM = 238

@@ -7,8 +7,8 @@ import unicodedata
 from collections import Counter
 
 from app.content.models import Platform, Script
-from app.content.text import STOP_WORDS, key_phrases, keywords, words
 from app.core.platforms import SPECS, TagRule
+from app.core.text import STOP_WORDS, key_phrases, keywords, words
 
 # How many tags each platform wants, and its own: app/core/platforms.py
 RULES: dict[Platform, TagRule] = {name: p.hashtags for name, p in SPECS.items()}

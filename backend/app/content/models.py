@@ -13,12 +13,11 @@ from pydantic import (
     model_validator,
 )
 
-from app.content.text import count_words
-
 # the platforms' registry; app.content re-exports PLATFORMS and Platform
 from app.core.platforms import DEFAULT as DEFAULT_PLATFORM
 from app.core.platforms import PLATFORMS as PLATFORMS
 from app.core.platforms import Platform as Platform
+from app.core.text import count_words
 
 Tone = Literal["informative", "funny", "dramatic", "inspirational"]
 TONES: tuple[Tone, ...] = ("informative", "funny", "dramatic", "inspirational")

@@ -9,7 +9,7 @@ from functools import partial
 
 from app.content import phrases
 from app.content.models import MAX_BEATS, MIN_BEATS, Beat, Brief, Script
-from app.content.text import count_words, key_phrases, keywords, words
+from app.core.text import count_words, key_phrases, keywords, words
 
 # About 20 spoken words (8 s at 2.5 w/s) per scene keeps the footage changing at the
 # pace short-form viewers expect.

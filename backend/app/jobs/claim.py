@@ -7,16 +7,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import aliased
 
-from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.lifecycle import lost_attempt_entry, transition
 from app.jobs.policy import RetryPolicy
+from app.jobs.quotas import under_running_limit
 from app.jobs.runtime import RUNNING, JobRun
-from app.jobs.state import history_append, lost_attempt_entry
-from app.models import Job, JobState, User
+from app.models import Job, JobState
 from app.models.job import CLAIMABLE_STATES, FINAL_STATES
 
 
@@ -28,20 +27,6 @@ class Busy(enum.Enum):
     USER_AT_LIMIT = "user_at_limit"  # the owner already runs as many jobs as the plan allows
 
 
-def _under_running_limit() -> ColumnElement[bool]:
-    """The job's owner runs fewer jobs than the plan allows (admins: no limit)."""
-    owner = aliased(User)
-    others = aliased(Job)
-    limit = case(*((owner.plan == name, plan.max_running)
-                   for name, plan in settings.admission.PLANS.items()),
-                 else_=settings.admission.PLANS["free"].max_running)
-    running_now = (select(func.count()).select_from(others)
-                   .where(others.user_id == owner.id, others.state.in_(RUNNING))
-                   .scalar_subquery())
-    owner_row = select(owner.role, limit).where(owner.id == Job.user_id)
-    return exists(owner_row.where(or_(owner.role == "admin", running_now < limit)))
-
-
 def claim(job_id: uuid.UUID, worker: str, policy: RetryPolicy) -> JobRun | Busy:
     """Move the job to `started`; a running job whose heartbeat is stale is taken over."""
     now = datetime.now(UTC)
@@ -50,18 +35,17 @@ def claim(job_id: uuid.UUID, worker: str, policy: RetryPolicy) -> JobRun | Busy:
     lost_entry = lost_attempt_entry(now)
     with sync_session() as session:
         row = session.execute(
-            update(Job)
-            .where(Job.id == job_id, or_(
-                and_(Job.state.in_([s.value for s in CLAIMABLE_STATES]),
-                     _under_running_limit()),
-                and_(running, Job.heartbeat_at < stale)))
-            .values(
+            transition(
+                JobState.STARTED,
+                Job.id == job_id, or_(
+                    and_(Job.state.in_([s.value for s in CLAIMABLE_STATES]),
+                         under_running_limit()),
+                    and_(running, Job.heartbeat_at < stale)),
+                from_=None, entry={"worker": worker},
                 attempt_log=case((running, Job.attempt_log.op("||")(lost_entry)),
                                  else_=Job.attempt_log),
                 retries=case((running, Job.retries + 1), else_=Job.retries),
-                state=JobState.STARTED.value, started_at=now, heartbeat_at=now, worker=worker,
-                attempts=Job.attempts + 1,
-                history=history_append(JobState.STARTED, worker=worker))
+                started_at=now, heartbeat_at=now, worker=worker, attempts=Job.attempts + 1)
             .returning(Job.user_id, Job.params, Job.attempts, Job.retries, Job.task_name,
                        Job.queue, Job.priority, Job.callback_url)
         ).first()
@@ -83,9 +67,8 @@ def finish(run: JobRun, state: JobState, **values: Any) -> bool:
     """Record an outcome, only while this attempt still owns the job."""
     with sync_session() as session:
         done = session.execute(
-            update(Job).where(Job.id == run.job_id, Job.state.in_(RUNNING),
-                              Job.attempts == run.attempt)
-            .values(state=state.value, history=history_append(state), **values)
+            transition(state, Job.id == run.job_id, Job.attempts == run.attempt, from_=RUNNING,
+                       **values)
         ).rowcount  # type: ignore[attr-defined]
         session.commit()
     return bool(done)

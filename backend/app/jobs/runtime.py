@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from app.core.config import settings
 from app.core.db import sync_session
-from app.jobs.state import cancel_key, history_append
+from app.jobs.lifecycle import cancel_key, transition
 from app.models import Job, JobState
 from app.realtime import bus
 from app.realtime.events import JOB_PROGRESS, job_event
@@ -117,8 +117,7 @@ class JobRun:
     def _write_progress(self, fraction: float, stage: str) -> None:
         with sync_session() as session:
             session.execute(
-                update(Job).where(self._mine(), Job.state == JobState.STARTED.value)
-                .values(state=JobState.PROGRESS.value, history=history_append(JobState.PROGRESS))
+                transition(JobState.PROGRESS, self._mine(), from_=JobState.STARTED)
             )
             done = session.execute(
                 update(Job).where(self._mine())

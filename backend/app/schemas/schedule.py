@@ -8,9 +8,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from app.core.cron import parse_cron, parse_timezone
 from app.media.transition_kinds import CUT, DEFAULT, SlideshowKind
 from app.schemas.jobs import Resolution, VideoSubmit
-from app.services.schedules.times import parse_cron, parse_timezone
 
 CRON_HELP = ("Five fields, minute hour day-of-month month day-of-week, read in `timezone`: "
              "numbers, month and day names, '*', ',', '-' and '/' (`0 7 * * *`: 07:00 daily)")

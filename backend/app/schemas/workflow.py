@@ -10,10 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.content import Platform, Tone
 from app.media.transition_kinds import DEFAULT, SlideshowKind
+from app.speech.providers import TtsProvider
 
 Quality = Literal["draft", "standard", "high"]
 CaptionStyle = Literal["none", "plain", "boxed", "karaoke"]
-TtsProvider = Literal["espeak", "openai", "elevenlabs"]
 
 
 def _default_platforms() -> list[Platform]:

@@ -13,10 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.core.http import UnsafeUrl, check_url
-from app.models import User, WebhookDelivery, WebhookEndpoint, WebhookSecret
+from app.models import Job, User, WebhookDelivery, WebhookEndpoint, WebhookSecret
 from app.models.base import utcnow
 from app.schemas.webhook import WebhookCreate
-from app.services.submits.jobs import get_job
 from app.webhooks.config import net_policy
 from app.webhooks.webhooks import new_secret
 
@@ -106,7 +105,9 @@ async def delete_endpoint(*, session: AsyncSession, user: User, endpoint_id: uui
 async def list_deliveries(*, session: AsyncSession, user: User,
                           job_id: uuid.UUID) -> list[WebhookDelivery]:
     """Every delivery of the user's job, oldest first, with its attempts."""
-    await get_job(session=session, user=user, job_id=job_id)
+    owner = await session.scalar(select(Job.user_id).where(Job.id == job_id))
+    if owner != user.id:  # another user's job reads as not found
+        raise NotFound("job", field="job_id")
     rows = await session.scalars(select(WebhookDelivery).where(WebhookDelivery.job_id == job_id)
                                  .order_by(WebhookDelivery.created_at, WebhookDelivery.id))
     return list(rows)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.content.text import WORD, syllables
+from app.core.text import WORD, syllables
 from app.speech.models import WordTiming
 from app.speech.wav import WINDOW_S, Pcm, rms_windows
 

@@ -15,6 +15,7 @@ from typing import Any
 from celery import Task
 
 from app.core.logging import bind, unbind
+from app.jobs import fair_share
 from app.jobs.claim import Busy, attempt_entry, claim, finish
 from app.jobs.policy import RetryPolicy, is_transient, policy_for
 from app.jobs.publish import publish_job
@@ -28,7 +29,6 @@ from app.realtime.events import (
     JOB_STARTED,
     JOB_SUCCEEDED,
 )
-from app.services.submits import fair_share
 from app.storage import get_storage
 from app.tasks.webhooks import enqueue_job_webhooks
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from app.jobs import fair_share
 from app.jobs.names import TaskName
 from app.services.fleet import recovery
-from app.services.submits import fair_share
 from app.tasks.app import celery_app
 from app.tasks.webhooks import publish_delivery
 from app.webhooks.stranded import take_stranded

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.jobs.priority import to_broker
 from app.jobs.publish import install_broker
+from app.services.scaling import install_local_scaler
 from app.tasks.app import celery_app
 
 
@@ -32,7 +33,11 @@ class CeleryBroker:
 
 
 def install_celery_broker() -> None:
+    """The broker port, and the local scaler that resizes this broker's worker pools."""
+    from app.tasks.local_scaler import LocalScaler  # it imports the services above us
+
     install_broker(CeleryBroker())
+    install_local_scaler(LocalScaler)
 
 
 install_celery_broker()  # a worker imports this module with its tasks (celeryconfig.include)

@@ -10,8 +10,8 @@ from app.api.deps import CurrentUser, RedisDep, SessionDep
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.errors import AppError
 from app.schemas.batch import BatchRead, BatchSubmit
-from app.services.submits.batch_reads import batch_read
-from app.services.submits.batches import submit_batch as create_batch
+from app.services.batches.reads import batch_read
+from app.services.batches.submit import submit_batch as create_batch
 
 router = APIRouter(tags=["batches"])
 

@@ -20,6 +20,7 @@ from app.api.deps import (
     request_session,
 )
 from app.api.object_response import object_answer
+from app.api.sse import job_event_stream
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
@@ -27,7 +28,6 @@ from app.core.signing import signed_path
 from app.jobs.names import Queue
 from app.models import Job, JobState
 from app.realtime.events import id_key
-from app.realtime.sse import job_event_stream
 from app.schemas.jobs import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services.submits import jobs as job_service
 from app.services.submits.videos import submit_video, video_work

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 
 from app.api.deps import CurrentUser
 from app.schemas.workflow import VoiceRead
-from app.services.workers.speech import list_voices
+from app.services.voices import list_voices
 
 router = APIRouter(tags=["voices"])
 

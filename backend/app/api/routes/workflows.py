@@ -13,9 +13,9 @@ from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
 from app.schemas.workflow import WorkflowRead, WorkflowSubmit
+from app.services.workflows import submit as workflow_service
 from app.services.workflows.reads import workflow_read
 from app.services.workflows.retry import retry
-from app.services.workflows import submit as workflow_service
 
 router = APIRouter(tags=["workflows"])
 

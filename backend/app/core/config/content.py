@@ -8,13 +8,16 @@ from pydantic import model_validator
 
 from app.core.config.group import Group
 
+# One name per entry of app/content/providers.py WRITERS, in its order.
+ContentProvider = Literal["template", "openai"]
+
 
 class ContentSettings(Group):
     """The script writer; the server address, key and retry are shared with speech."""
 
     # `template` is offline; `openai` speaks chat completions to any compatible server
     # (OpenAI, Ollama, vLLM, LM Studio) at OPENAI_BASE_URL.
-    CONTENT_PROVIDER: Literal["template", "openai"] = "template"
+    CONTENT_PROVIDER: ContentProvider = "template"
     OPENAI_BASE_URL: str = "https://api.openai.com/v1"
     OPENAI_API_KEY: str | None = None  # local servers usually need none
     OPENAI_MODEL: str = "gpt-4o-mini"

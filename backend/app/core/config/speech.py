@@ -8,12 +8,15 @@ from pydantic import field_validator, model_validator
 
 from app.core.config.group import Group
 
+# One name per entry of app/speech/providers.py PROVIDERS, in its order (the API's enum).
+TtsProvider = Literal["espeak", "openai", "elevenlabs"]
+
 
 class SpeechSettings(Group):
     """The narrator; OpenAI speech uses the server and key of the content settings."""
 
     # `espeak` is offline (Debian package espeak-ng).
-    TTS_PROVIDER: Literal["espeak", "openai", "elevenlabs"] = "espeak"
+    TTS_PROVIDER: TtsProvider = "espeak"
     TTS_TIMEOUT_S: float = 120.0
     ESPEAK_BINARY: str = "espeak-ng"
     ESPEAK_VOICE: str = "en-us"

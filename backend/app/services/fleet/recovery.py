@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import ColumnElement, case, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.lifecycle import lost_attempt_entry, transition
 from app.jobs.policy import policy_for
 from app.jobs.publish import publish_job
 from app.jobs.runtime import RUNNING
-from app.jobs.state import history_append, lost_attempt_entry
 from app.models import Job, JobState
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def dead_letters(*, task_name: str | None, limit: int, offset: int) -> list[Job]
 def requeue_dead(*, ids: list[uuid.UUID] | None, task_name: str | None,
                  max_age_hours: float | None) -> list[uuid.UUID]:
     """Re-run dead jobs with the same arguments, as new attempts of the same jobs."""
-    conditions = [Job.state == JobState.DEAD.value]
+    conditions: list[ColumnElement[bool]] = []
     if ids:
         conditions.append(Job.id.in_(ids))
     if task_name:
@@ -63,10 +63,9 @@ def requeue_dead(*, ids: list[uuid.UUID] | None, task_name: str | None,
         conditions.append(Job.finished_at >= since)
     with sync_session() as session:
         rows = session.execute(
-            update(Job).where(*conditions)
-            .values(state=JobState.QUEUED.value, retries=0, finished_at=None,
-                    queued_at=datetime.now(UTC),
-                    history=history_append(JobState.QUEUED, by="admin_requeue"))
+            transition(JobState.QUEUED, *conditions, from_=JobState.DEAD,
+                       entry={"by": "admin_requeue"}, retries=0, finished_at=None,
+                       queued_at=datetime.now(UTC))
             .returning(Job.id, Job.task_name, Job.queue, Job.priority)
         ).all()
         session.commit()
@@ -99,14 +98,12 @@ def reap_stale(*, action: Literal["requeue", "fail"], stale_after_s: float | Non
             else:
                 target = JobState.DEAD if exhausted else JobState.QUEUED
             updated = session.execute(
-                update(Job).where(Job.id == row.id, Job.state.in_(RUNNING),
-                                  Job.heartbeat_at < cutoff)
-                .values(state=target.value, error=error,
-                        attempt_log=Job.attempt_log.op("||")(lost),
-                        retries=case((literal(target == JobState.QUEUED), Job.retries + 1),
-                                     else_=Job.retries),
-                        finished_at=None if target == JobState.QUEUED else now,
-                        history=history_append(target, by="cleanup"))
+                transition(target, Job.id == row.id, Job.heartbeat_at < cutoff,
+                           from_=RUNNING, entry={"by": "cleanup"}, error=error,
+                           attempt_log=Job.attempt_log.op("||")(lost),
+                           retries=case((literal(target == JobState.QUEUED),
+                                         Job.retries + 1), else_=Job.retries),
+                           finished_at=None if target == JobState.QUEUED else now)
                 .returning(Job.id, Job.task_name, Job.queue, Job.priority)).first()
             if updated is None:
                 continue
@@ -146,10 +143,8 @@ def sweep_unpublished(grace_s: float | None = None) -> int:
         _publish_all(jobs)
         if pending:
             session.execute(
-                update(Job).where(Job.id.in_([r.id for r in pending]),
-                                  Job.state == JobState.PENDING.value)
-                .values(state=JobState.QUEUED.value, queued_at=now,
-                        history=history_append(JobState.QUEUED, by="sweeper")))
+                transition(JobState.QUEUED, Job.id.in_([r.id for r in pending]),
+                           from_=JobState.PENDING, entry={"by": "sweeper"}, queued_at=now))
         if overdue:
             session.execute(update(Job).where(Job.id.in_([r.id for r in overdue]))
                             .values(retry_at=now))

@@ -23,7 +23,7 @@ from app.services.maintenance.store_cleanup import (
 from app.storage import get_storage
 
 log = logging.getLogger(__name__)
-# A worker's private folders are `<kind>-<job id>-<random>` (services/workers/stored_inputs.py).
+# A worker's private folders are `<kind>-<job id>-<random>` (jobs/stored_inputs.py).
 JOB_FOLDERS = ("render-", "reel-", "speech-", "optimise-")
 TEMP_PREFIXES = (*JOB_FOLDERS, "upload-")
 

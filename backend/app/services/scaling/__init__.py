@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from app.core.config import settings
 from app.core.errors import AppError
 from app.jobs.names import Queue
 from app.services.scaling.base import QueueScale, Scaler, WorkerPool, group_of
+
+# The local backend resizes Celery pools, so the task adapters provide it (the same way
+# they provide the broker port); services never import Celery.
+_local: list[Callable[[], Scaler]] = []
+
+
+def install_local_scaler(factory: Callable[[], Scaler]) -> None:
+    _local[:] = [factory]
+    get_scaler.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -17,9 +27,10 @@ def get_scaler() -> Scaler:
         from app.services.scaling.kubernetes import KubernetesScaler
 
         return KubernetesScaler()
-    from app.services.scaling.local import LocalScaler
-
-    return LocalScaler()
+    if not _local:
+        raise RuntimeError("no local scaler installed: call "
+                           "app.tasks.publish.install_celery_broker()")
+    return _local[0]()
 
 
 def scale_queue(*, queue: Queue, desired: int, scaler: Scaler | None = None) -> QueueScale:
@@ -31,4 +42,5 @@ def scale_queue(*, queue: Queue, desired: int, scaler: Scaler | None = None) -> 
     return (scaler or get_scaler()).scale(queue, desired)
 
 
-__all__ = ["QueueScale", "Scaler", "WorkerPool", "get_scaler", "group_of", "scale_queue"]
+__all__ = ["QueueScale", "Scaler", "WorkerPool", "get_scaler", "group_of",
+           "install_local_scaler", "scale_queue"]

@@ -13,20 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.db import sync_session
+from app.jobs.committed import publish_committed
+from app.jobs.lifecycle import history_entry
 from app.jobs.names import TaskName, queue_for
-from app.jobs.publish import publish_job
+from app.jobs.quotas import refusal
 from app.jobs.runtime import worker_redis
-from app.jobs.state import history_append, history_entry
 from app.models import Asset, Job, JobState, Schedule, User
 from app.realtime import bus
-from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
 from app.schemas.schedule import FixedPhotos, RecentPhotos, VideoTemplate
-from app.services.schedules.quota import refusal
-from app.services.submits import fair_share
 
 log = logging.getLogger(__name__)
 VIDEO_TASK = TaskName.VIDEO_RENDER
@@ -117,41 +114,12 @@ def plan_run(session: Session, schedule: Schedule, fire_at: datetime) -> Planned
     return Planned("enqueued", job=job)
 
 
-def _move(job: Job, state: JobState, **values: object) -> bool:
-    """`pending` -> `state`, unless the sweeper or a cancel moved the job first."""
-    with sync_session() as session:
-        moved = session.execute(
-            update(Job).where(Job.id == job.id, Job.state == JobState.PENDING.value)
-            .values(state=state.value, history=history_append(state), **values)
-            .returning(Job.id)).first()
-        session.commit()
-    return moved is not None
-
-
-def _announce(job: Job, event: str, state: JobState) -> None:
-    try:
-        bus.publish_sync(worker_redis(), job.user_id, job_event(
-            event, job.id, state=state.value, kind=job.kind, queue=job.queue,
-            priority=job.priority))
-    except redis.RedisError:
-        log.warning("schedule.event_failed", extra={"job_id": str(job.id)}, exc_info=True)
-
-
 def publish_created(job: Job) -> None:
     """Publish a committed job and record `queued`, or hold it for fair share as an API
     submit would; on broker failure it stays `pending` for the sweeper."""
-    with sync_session() as session:
-        ahead = session.scalar(fair_share.queued_ahead(
-            user_id=job.user_id, queue=job.queue, priority=job.priority)) or 0
-    if fair_share.must_hold(ahead):
-        if _move(job, JobState.HELD):
-            _announce(job, JOB_HELD, JobState.HELD)
-        return
+    events = publish_committed([job])
     try:
-        publish_job(job_id=job.id, task_name=job.task_name, queue=job.queue,
-                    priority=job.priority)
-    except Exception:
-        log.exception("schedule.publish_failed", extra={"job_id": str(job.id)})
-        return
-    if _move(job, JobState.QUEUED, queued_at=datetime.now(UTC)):
-        _announce(job, JOB_QUEUED, JobState.QUEUED)
+        for user_id, event in events:
+            bus.publish_sync(worker_redis(), user_id, event)
+    except redis.RedisError:
+        log.warning("schedule.event_failed", extra={"job_id": str(job.id)}, exc_info=True)

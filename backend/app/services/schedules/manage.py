@@ -13,11 +13,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
+from app.core.cron import next_fire_after
 from app.core.errors import AppError, NotFound
 from app.models import Schedule, ScheduleRun, User
 from app.schemas.schedule import ScheduleCreate, ScheduleUpdate, VideoTemplate, template_json
 from app.services.assets import library as asset_service
-from app.services.schedules.times import next_fire_after
 
 
 async def _check_template(*, session: AsyncSession, user: User,

@@ -25,10 +25,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.core.config import settings
+from app.core.cron import due_fire_time, next_fire_after
 from app.core.db import sync_session
 from app.models import Schedule, ScheduleRun
 from app.services.schedules.fire import plan_run, publish_created
-from app.services.schedules.times import due_fire_time, next_fire_after
 
 log = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, redis.RedisError)  # the next tick retries the same fire time

@@ -20,21 +20,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 import redis.asyncio as aioredis
-from anyio import to_thread
-from sqlalchemy import func, insert, or_, select, text, update
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.jobs import fair_share
 from app.jobs.broker import queue_depths
-from app.jobs.publish import publish_job
-from app.jobs.state import history_append, history_entry
+from app.jobs.committed import apublish_committed
+from app.jobs.lifecycle import history_entry
+from app.jobs.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
 from app.models import Asset, Job, JobState, User, WebhookSecret
 from app.realtime import bus
-from app.realtime.events import JOB_HELD, JOB_QUEUED, job_event
-from app.services.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
-from app.services.submits import fair_share
+from app.realtime.events import job_event
 from app.services.submits.videos import VideoWork, asset_error
 from app.webhooks.webhooks import new_secret
 
@@ -207,39 +206,11 @@ def _row(item: Item, *, now: datetime, held: bool) -> dict[str, Any]:
     }
 
 
-def _publish_all(jobs: list[Job]) -> list[uuid.UUID]:
-    """Publish in order; on the first broker failure stop (the sweeper does the rest)."""
-    sent: list[uuid.UUID] = []
-    for job in jobs:
-        try:
-            publish_job(job_id=job.id, task_name=job.task_name, queue=job.queue,
-                        priority=job.priority)
-        except Exception:
-            log.exception("job.publish_failed", extra={"job_id": str(job.id)})
-            break
-        sent.append(job.id)
-    return sent
-
-
 async def _publish_and_announce(*, engine: AsyncEngine, redis: aioredis.Redis,
                                 jobs: list[Job]) -> None:
-    pending = [j for j in jobs if j.state == JobState.PENDING.value]
-    sent = await to_thread.run_sync(_publish_all, pending) if pending else []
-    by_id = {job.id: job for job in jobs}
-    events: list[tuple[uuid.UUID | str, dict[str, Any]]] = []
-    if sent:
-        async with engine.begin() as conn:
-            marked = await conn.execute(
-                update(Job).where(Job.id.in_(sent), Job.state == JobState.PENDING.value)
-                .values(state=JobState.QUEUED.value, queued_at=datetime.now(UTC),
-                        history=history_append(JobState.QUEUED))
-                .returning(Job.id, Job.queued_at, Job.history))
-            for job_id, queued_at, history in marked.tuples():
-                job = by_id[job_id]
-                job.state, job.queued_at, job.history = JobState.QUEUED.value, queued_at, history
-                events.append((job.user_id, _event(JOB_QUEUED, job)))
-    events += [(j.user_id, _event(JOB_HELD, j)) for j in jobs
-               if j.state == JobState.HELD.value]
+    # the share was decided at insert: held jobs are only announced
+    async with engine.connect() as conn:
+        events = await apublish_committed(conn, jobs, fair=False)
     await bus.publish_many(redis, events)
 
 

@@ -6,22 +6,22 @@ import base64
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import redis.asyncio as aioredis
 from anyio import to_thread
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
+from app.jobs import fair_share
+from app.jobs.committed import apublish_committed
+from app.jobs.lifecycle import CANCELLABLE, cancel_key, history_entry, transition
 from app.jobs.names import TaskName, queue_for
-from app.jobs.publish import publish_job
-from app.jobs.state import CANCELLABLE, cancel_key, history_append, history_entry
 from app.models import Job, JobState, User
 from app.realtime import bus
-from app.realtime.events import JOB_CANCELLED, JOB_HELD, JOB_QUEUED, job_event
-from app.services.submits import fair_share
+from app.realtime.events import JOB_CANCELLED, job_event
 
 log = logging.getLogger(__name__)
 
@@ -58,49 +58,9 @@ async def create_job(
 
 async def publish_and_mark_queued(*, session: AsyncSession, redis: aioredis.Redis,
                                   job: Job) -> None:
-    """Publish a committed job and record `queued` (or hold it for fair share); on broker
-    failure the job stays `pending` and the sweeper retries."""
-    ahead = await session.scalar(fair_share.queued_ahead(
-        user_id=job.user_id, queue=job.queue, priority=job.priority))
-    if fair_share.must_hold(ahead or 0):
-        await _hold(session=session, redis=redis, job=job)
-        return
-    try:
-        await to_thread.run_sync(lambda: publish_job(
-            job_id=job.id, task_name=job.task_name, queue=job.queue, priority=job.priority))
-    except Exception:
-        log.exception("job.publish_failed", extra={"job_id": str(job.id)})
-        return
-    now = datetime.now(UTC)
-    row = await session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.state == JobState.PENDING.value)
-        .values(state=JobState.QUEUED.value, queued_at=now,
-                history=history_append(JobState.QUEUED))
-        .returning(Job.state, Job.queued_at, Job.history)
-    )
-    updated = row.first()
-    await session.commit()
-    if updated is not None:
-        job.state, job.queued_at, job.history = cast(
-            tuple[str, datetime, list[dict[str, Any]]], tuple(updated))
-        await bus.publish(redis, job.user_id, job_event(
-            JOB_QUEUED, job.id, state=JobState.QUEUED.value, kind=job.kind, queue=job.queue,
-            priority=job.priority))
-
-
-async def _hold(*, session: AsyncSession, redis: aioredis.Redis, job: Job) -> None:
-    row = await session.execute(
-        update(Job).where(Job.id == job.id, Job.state == JobState.PENDING.value)
-        .values(state=JobState.HELD.value, history=history_append(JobState.HELD))
-        .returning(Job.state, Job.history))
-    held = row.first()
-    await session.commit()
-    if held is not None:
-        job.state, job.history = cast(tuple[str, list[dict[str, Any]]], tuple(held))
-        await bus.publish(redis, job.user_id, job_event(
-            JOB_HELD, job.id, state=JobState.HELD.value, kind=job.kind, queue=job.queue,
-            priority=job.priority))
+    """Publish a committed job and record `queued` (or hold it for fair share), then
+    announce it; on broker failure the job stays `pending` and the sweeper retries."""
+    await bus.publish_many(redis, await apublish_committed(session, [job]))
 
 
 async def get_job(*, session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
@@ -156,12 +116,8 @@ async def cancel_job(*, session: AsyncSession, redis: aioredis.Redis, user: User
     """Cancel a job that has not finished; a running render is stopped by its worker."""
     job = await get_job(session=session, user=user, job_id=job_id)
     row = await session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.state.in_(CANCELLABLE))
-        .values(state=JobState.CANCELLED.value, finished_at=datetime.now(UTC),
-                history=history_append(JobState.CANCELLED))
-        .returning(Job.state)
-    )
+        transition(JobState.CANCELLED, Job.id == job_id, from_=CANCELLABLE,
+                   finished_at=datetime.now(UTC)).returning(Job.state))
     if row.first() is None:
         raise AppError("not_cancellable", f"job is already {job.state}", 409, field="job_id")
     await session.refresh(job)

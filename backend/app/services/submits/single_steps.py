@@ -8,11 +8,11 @@ import redis.asyncio as aioredis
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs.names import TaskName, queue_for
+from app.jobs.quotas import check_submit
 from app.models import Job, User
 from app.schemas.workflow import ContentSubmit, TtsSubmit
-from app.services.quotas import check_submit
 from app.services.submits import jobs as job_service
-from app.services.workers.speech import check_voice_provider
+from app.services.voices import check_voice_provider
 
 CONTENT_TASKS = {"generate": TaskName.CONTENT_GENERATE, "hashtags": TaskName.CONTENT_HASHTAGS,
                  "analyze": TaskName.CONTENT_ANALYZE, "variations": TaskName.CONTENT_VARIATIONS}

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
 from app.jobs.names import TaskName, queue_for
+from app.jobs.quotas import check_submit
 from app.models import Job, User
 from app.schemas.jobs import VideoSubmit
 from app.services import webhooks as webhook_service
 from app.services.assets import library as asset_service
-from app.services.quotas import check_submit
 from app.services.submits import jobs as job_service
 
 

@@ -19,8 +19,8 @@ from app.content import (
     variations,
 )
 from app.content.errors import describe
-from app.content.text import count_words, words
 from app.core.config import settings
+from app.core.text import count_words, words
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
 from app.services.workflows.runtime import StepRun

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.core.config import settings
 from app.jobs.runtime import JobFailed
+from app.jobs.stored_inputs import fetch_assets, private_folder
 from app.media import RenderFailed, RenderProgress, SpecError, render_timeline
 from app.media.timeline import (
     Audio,
@@ -22,7 +23,6 @@ from app.media.timeline import (
     Word,
 )
 from app.services.workers.reel_timing import scene_seconds
-from app.services.workers.stored_inputs import fetch_assets, private_folder
 from app.services.workflows.runtime import StepRun
 from app.storage import get_storage
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.content.text import count_words
+from app.core.text import count_words
 
 MIN_SCENE_S = 0.8
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from app.core.config import settings
 from app.jobs.runtime import JobFailed, JobRun
+from app.jobs.stored_inputs import fetch_assets, private_folder, result_key
 from app.media import SpecError, Timeline, render_timeline
 from app.media.shorthand import slideshow_timeline
-from app.services.workers.stored_inputs import fetch_assets, private_folder, result_key
 from app.storage import get_storage
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from app.content import Script
 from app.core.config import settings
 from app.jobs.runtime import JobFailed
+from app.jobs.stored_inputs import private_folder
 from app.media import RenderFailed
 from app.services.workers.platform_reels import caption_for, optimise
-from app.services.workers.stored_inputs import private_folder
 from app.services.workflows.runtime import StepRun
 from app.storage import get_storage
 

@@ -8,7 +8,7 @@ from typing import Any
 import redis
 import redis.asyncio as aioredis
 
-from app.jobs.state import cancel_key
+from app.jobs.lifecycle import cancel_key
 from app.models import JobState
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, JOB_QUEUED, job_event

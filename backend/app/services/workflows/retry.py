@@ -6,15 +6,15 @@ import uuid
 from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
-from app.jobs.state import cancel_key, history_append
+from app.jobs.committed import apublish_committed
+from app.jobs.lifecycle import cancel_key, transition
 from app.models import Job, JobState, User, Workflow, WorkflowState
-from app.services.submits.jobs import publish_and_mark_queued
+from app.realtime import bus
 from app.services.workflows.steps import StepRef, lock_workflow, reset_for_retry
 from app.services.workflows.submit import start_after_commit
 
@@ -73,10 +73,9 @@ def _clear_cancel_flags(session: AsyncSession, redis: aioredis.Redis,
 async def _retry_job(*, session: AsyncSession, redis: aioredis.Redis, job: Job) -> Retried:
     """The same job again, as a new attempt with the same parameters."""
     row = await session.execute(
-        update(Job).where(Job.id == job.id, Job.state.in_(RETRYABLE_JOB_STATES))
-        .values(state=JobState.PENDING.value, error=None, retries=0, finished_at=None,
-                retry_at=None, progress=0.0, stage=None,
-                history=history_append(JobState.PENDING, by="retry"))
+        transition(JobState.PENDING, Job.id == job.id, from_=RETRYABLE_JOB_STATES,
+                   entry={"by": "retry"}, error=None, retries=0, finished_at=None,
+                   retry_at=None, progress=0.0, stage=None)
         .returning(Job.id))
     if row.first() is None:
         raise AppError("not_retryable", f"job is {job.state}; only failed, dead or cancelled "
@@ -85,7 +84,7 @@ async def _retry_job(*, session: AsyncSession, redis: aioredis.Redis, job: Job) 
     _clear_cancel_flags(session, redis, [job.id])
 
     async def _publish() -> None:
-        await publish_and_mark_queued(session=session, redis=redis, job=job)
+        await bus.publish_many(redis, await apublish_committed(session, [job]))
 
     after_commit(session, _publish)
     return Retried("job", job.id)

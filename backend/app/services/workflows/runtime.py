@@ -14,9 +14,9 @@ from sqlalchemy import func, select, update
 from app.core.config import settings
 from app.core.db import sync_session
 from app.jobs.runtime import JobFailed, JobRun, worker_redis
+from app.jobs.stored_inputs import fetch_output, result_key
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.realtime import bus
-from app.services.workers.stored_inputs import fetch_output, result_key
 from app.services.workflows.events import ended_events, publish_ended, publish_released
 from app.services.workflows.plan import (
     WORKFLOW_PROGRESS,

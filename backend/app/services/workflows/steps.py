@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.jobs.state import CANCELLABLE, history_append
+from app.jobs.lifecycle import CANCELLABLE, transition
 from app.models import Job, JobState, Workflow, WorkflowState
 from app.models.workflow import WORKFLOW_FINAL
 from app.services.workflows.plan import overall_progress, spec_for
@@ -85,10 +85,9 @@ def release_ready(session: Session, workflow: Workflow) -> list[StepRef]:
              and _level_done(rows, names, spec_for(n, names).level)]
     if ready:
         session.execute(
-            update(Job).where(Job.id.in_([r.job_id for r in ready]),
-                              Job.state == JobState.WAITING.value)
-            .values(state=JobState.QUEUED.value, queued_at=datetime.now(UTC),
-                    history=history_append(JobState.QUEUED, by="workflow")))
+            transition(JobState.QUEUED, Job.id.in_([r.job_id for r in ready]),
+                       from_=JobState.WAITING, entry={"by": "workflow"},
+                       queued_at=datetime.now(UTC)))
     return [ref(r, names) for r in ready]
 
 
@@ -104,9 +103,8 @@ def cancel_open_steps(session: Session, workflow_id: uuid.UUID, *,
                       by: str) -> list[uuid.UUID]:
     """Cancel every step not yet final (running ones stop through their cancel flag)."""
     ids = session.scalars(
-        update(Job).where(Job.workflow_id == workflow_id, Job.state.in_(CANCELLABLE))
-        .values(state=JobState.CANCELLED.value, finished_at=datetime.now(UTC),
-                history=history_append(JobState.CANCELLED, by=by))
+        transition(JobState.CANCELLED, Job.workflow_id == workflow_id, from_=CANCELLABLE,
+                   entry={"by": by}, finished_at=datetime.now(UTC))
         .returning(Job.id)).all()
     return list(ids)
 
@@ -137,12 +135,12 @@ def reset_for_retry(session: Session, workflow: Workflow) -> list[StepRef]:
     for name in open_steps:
         target = JobState.PENDING if spec_for(name, names).level == first else JobState.WAITING
         session.execute(
-            update(Job).where(Job.id == rows[name].job_id, Job.state.in_(
-                [JobState.FAILED.value, JobState.DEAD.value, JobState.CANCELLED.value,
-                 JobState.WAITING.value]))
-            .values(state=target.value, error=None, result=None, output_key=None,
-                    progress=0.0, stage=None, retries=0, finished_at=None, retry_at=None,
-                    queued_at=None, history=history_append(target, by="workflow_retry")))
+            transition(target, Job.id == rows[name].job_id,
+                       from_=(JobState.FAILED, JobState.DEAD, JobState.CANCELLED,
+                              JobState.WAITING),
+                       entry={"by": "workflow_retry"}, error=None, result=None,
+                       output_key=None, progress=0.0, stage=None, retries=0, finished_at=None,
+                       retry_at=None, queued_at=None))
     workflow.state = WorkflowState.RUNNING.value
     workflow.error = None
     workflow.result = None

@@ -9,22 +9,22 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from anyio import to_thread
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
+from app.jobs.lifecycle import history_entry, transition
 from app.jobs.names import TaskName, queue_for
 from app.jobs.publish import publish_steps
-from app.jobs.state import history_append, history_entry
+from app.jobs.quotas import check_submit
 from app.models import Job, JobState, User, Workflow, WorkflowState
 from app.realtime import bus
 from app.schemas.workflow import WorkflowSubmit
 from app.services import webhooks as webhook_service
 from app.services.assets import library as asset_service
-from app.services.quotas import check_submit
-from app.services.workers.speech import check_voice_provider
+from app.services.voices import check_voice_provider
 from app.services.workflows.events import apublish_ended, ended_events, released_events
 from app.services.workflows.plan import StepSpec, plan_steps, stage_event
 from app.services.workflows.steps import (
@@ -132,10 +132,8 @@ def start_after_commit(session: AsyncSession, redis: aioredis.Redis, user_id: uu
         first = [r for _, refs in canvases for r in refs
                  if r.level == min(x.level for x in refs)]
         queued = set((await session.scalars(
-            update(Job).where(Job.id.in_([r.job_id for r in first]),
-                              Job.state == JobState.PENDING.value)
-            .values(state=JobState.QUEUED.value, queued_at=datetime.now(UTC),
-                    history=history_append(JobState.QUEUED))
+            transition(JobState.QUEUED, Job.id.in_([r.job_id for r in first]),
+                       from_=JobState.PENDING, queued_at=datetime.now(UTC))
             .returning(Job.id))).all())
         await session.commit()
         for event in released_events([r for r in first if r.job_id in queued]):

@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.lifecycle import transition
 from app.jobs.publish import publish_job
-from app.jobs.state import history_append
 from app.models import Job, JobState
 
 
@@ -63,9 +63,8 @@ def release_next(user_id: uuid.UUID, queue: str) -> list[Released]:
             session.commit()
             return []
         rows = session.execute(
-            update(Job).where(Job.id.in_(held), Job.state == JobState.HELD.value)
-            .values(state=JobState.QUEUED.value, queued_at=datetime.now(UTC),
-                    history=history_append(JobState.QUEUED, by="fair_share"))
+            transition(JobState.QUEUED, Job.id.in_(held), from_=JobState.HELD,
+                       entry={"by": "fair_share"}, queued_at=datetime.now(UTC))
             .returning(Job.id, Job.task_name, Job.queue, Job.priority)).all()
         session.commit()
     for row in rows:

@@ -1,4 +1,6 @@
 """Scale a queue on one machine: resize the Celery pools of the workers that consume it.
+Celery remote control by nature, so it lives with the task adapters and is installed into
+`app.services.scaling` beside the broker (`app.tasks.publish.install_celery_broker`).
 
 `desired_workers` counts pool processes across those workers. Zero cannot be a pool size
 (a prefork pool of none still prefetches a message it never runs), so zero stops the
@@ -17,6 +19,7 @@ from app.core.config import settings
 from app.core.errors import AppError
 from app.jobs.names import Queue
 from app.services.scaling.base import QueueScale, WorkerPool
+from app.tasks.app import celery_app
 
 POLL_S = 0.1  # between observations while a new pool size takes effect
 LOCK_TTL_S = 60  # longer than one scale call: control timeouts plus the settle wait
@@ -55,9 +58,7 @@ class LocalScaler:
     def __init__(self, app: Any = None, *, redis_client: redis.Redis | None = None,
                  control_timeout_s: float | None = None,
                  settle_timeout_s: float | None = None) -> None:
-        if app is None:
-            from app.tasks.app import celery_app as app
-        self.app = app
+        self.app = app if app is not None else celery_app
         self.redis = redis_client or redis.Redis.from_url(settings.broker.REDIS_URL,
                                                           socket_timeout=5)
         self.control_timeout_s = control_timeout_s or settings.scaling.SCALE_CONTROL_TIMEOUT_S

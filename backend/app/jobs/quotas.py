@@ -1,0 +1,145 @@
+"""Every quota in one place: the plan's submits per hour and jobs waiting, the global
+queue-depth guard, and the plan's running limit enforced at claim.
+
+`decide` is the rule; `check_submit` (API, async: a 429 with Retry-After), `refusal`
+(scheduled runs, sync: a reason to skip the run) and the batch admitter apply it under the
+same per-user advisory lock, so the API, batches and schedules cannot together take more
+than the plan allows. `under_running_limit` is the claim's condition."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import redis
+import redis.asyncio as aioredis
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, aliased
+
+from app.core.config import PlanLimits, settings
+from app.core.errors import AppError
+from app.jobs.broker import priority_lists, queue_depths
+from app.jobs.runtime import RUNNING
+from app.models import Job, JobState, User
+
+WINDOW = timedelta(hours=1)
+WAITING = (JobState.PENDING.value, JobState.HELD.value, JobState.QUEUED.value,
+           JobState.RETRYING.value)
+LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str  # "queue_full" or "over_quota"
+    detail: str
+    retry_after_s: float = 30
+
+    def error(self) -> AppError:
+        """The API's answer: 429 with Retry-After."""
+        seconds = max(1, math.ceil(self.retry_after_s))
+        detail = self.detail + ("; try again shortly" if self.reason == "queue_full" else "")
+        return AppError("rate_limited", detail, 429, headers={"Retry-After": str(seconds)})
+
+
+def plan_limits(plan: str) -> PlanLimits:
+    return settings.admission.PLANS.get(plan) or settings.admission.PLANS["free"]
+
+
+def quota_lock_key(user_id: object) -> str:
+    """The advisory-lock key that serialises one user's submits (quota checks)."""
+    return f"quota:{user_id}"
+
+
+def queue_refusal(queue: str, depth: int) -> Refusal | None:
+    """The global guard: refused above GLOBAL_MAX_QUEUE_DEPTH waiting messages."""
+    if depth >= settings.admission.GLOBAL_MAX_QUEUE_DEPTH:
+        return Refusal("queue_full", f"the {queue} queue is full ({depth} waiting)")
+    return None
+
+
+def decide(*, plan: str, kind: str, recent: int, oldest: datetime | None,
+           waiting: int) -> Refusal | None:
+    """The refusal for a submit when the user has `recent` submits of `kind` in the window
+    (the oldest at `oldest`) and `waiting` jobs not yet running; None when it fits."""
+    limits = plan_limits(plan)
+    allowed = limits.submits_for(kind)
+    if recent >= allowed:
+        wait = (oldest + WINDOW - datetime.now(UTC)).total_seconds() if oldest else 60
+        return Refusal("over_quota", f"plan {plan!r} allows {allowed} {kind} submits per hour",
+                       wait)
+    if waiting >= limits.max_waiting:
+        return Refusal("over_quota", f"plan {plan!r} allows {limits.max_waiting} jobs "
+                                     "waiting at once")
+    return None
+
+
+def queue_full(queue: str, depth: int) -> AppError | None:
+    refused = queue_refusal(queue, depth)
+    return refused.error() if refused else None
+
+
+def over_quota(*, plan: str, kind: str, recent: int, oldest: datetime | None,
+               waiting: int) -> AppError | None:
+    refused = decide(plan=plan, kind=kind, recent=recent, oldest=oldest, waiting=waiting)
+    return refused.error() if refused else None
+
+
+def _recent(user: User, kind: str) -> Select[int, datetime]:
+    since = datetime.now(UTC) - WINDOW
+    return (select(func.count(), func.min(Job.created_at))
+            .where(Job.user_id == user.id, Job.kind == kind, Job.created_at > since))
+
+
+def _waiting(user: User) -> Select[int]:
+    return select(func.count()).where(Job.user_id == user.id, Job.state.in_(WAITING))
+
+
+async def check_submit(*, session: AsyncSession, redis: aioredis.Redis, user: User, kind: str,
+                       queue: str) -> None:
+    """Raise 429 (with Retry-After) when this submit would exceed a limit."""
+    full = queue_full(queue, (await queue_depths(redis, [queue]))[queue])
+    if full is not None:
+        raise full
+    if user.role == "admin":
+        return
+    # One user's submits are serialised for the length of this transaction, so two
+    # concurrent requests cannot both take the last slot.
+    await session.execute(LOCK, {"k": quota_lock_key(user.id)})
+    recent, oldest = (await session.execute(_recent(user, kind))).one()
+    waiting = await session.scalar(_waiting(user))
+    error = over_quota(plan=user.plan, kind=kind, recent=recent, oldest=oldest,
+                       waiting=waiting or 0)
+    if error is not None:
+        raise error
+
+
+def refusal(*, session: Session, client: redis.Redis, user: User, kind: str,
+            queue: str) -> Refusal | None:
+    """`check_submit` for a scheduled run: why it would exceed a limit, or None; holds
+    the user's quota lock until the caller's transaction ends."""
+    pipe = client.pipeline(transaction=False)
+    for name in priority_lists(queue):
+        pipe.llen(name)
+    full = queue_refusal(queue, int(sum(pipe.execute())))
+    if full is not None or user.role == "admin":
+        return full
+    session.execute(LOCK, {"k": quota_lock_key(user.id)})
+    recent, oldest = session.execute(_recent(user, kind)).one()
+    waiting = session.scalar(_waiting(user)) or 0
+    return decide(plan=user.plan, kind=kind, recent=recent, oldest=oldest, waiting=waiting)
+
+
+def under_running_limit() -> ColumnElement[bool]:
+    """The job's owner runs fewer jobs than the plan allows (admins: no limit)."""
+    owner = aliased(User)
+    others = aliased(Job)
+    limit = case(*((owner.plan == name, plan.max_running)
+                   for name, plan in settings.admission.PLANS.items()),
+                 else_=settings.admission.PLANS["free"].max_running)
+    running_now = (select(func.count()).select_from(others)
+                   .where(others.user_id == owner.id, others.state.in_(RUNNING))
+                   .scalar_subquery())
+    owner_row = select(owner.role, limit).where(owner.id == Job.user_id)
+    return exists(owner_row.where(or_(owner.role == "admin", running_now < limit)))
