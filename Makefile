@@ -44,4 +44,4 @@ test: setup
 lint: setup
 	$(BIN)/ruff check backend tests benchmarks celeryconfig.py
 	$(BIN)/mypy
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache

@@ -4,10 +4,7 @@ place, and what still fails becomes a ScriptError or ScriptTransientError here."
 from __future__ import annotations
 
 from app.content.errors import ScriptError, ScriptTransientError
-from app.core.http import HttpFailure, HttpRetry
-
-# Writers are configured with the shared retry policy; it is importable from here as well.
-__all__ = ["HttpRetry", "failure_error"]
+from app.core.http import HttpFailure
 
 
 def failure_error(exc: HttpFailure) -> ScriptError | ScriptTransientError:

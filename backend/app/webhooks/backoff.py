@@ -11,11 +11,6 @@ import random
 from dataclasses import dataclass
 
 from app.core.http import retry as http_retry
-from app.core.http.retry import parse_retry_after, retryable_status
-
-# The status rules and the Retry-After reading are the shared ones (app.core.http.retry);
-# they can be imported from here too, beside the schedule they feed.
-__all__ = ["Backoff", "parse_retry_after", "retryable_status"]
 
 
 @dataclass(frozen=True)
