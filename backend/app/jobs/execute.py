@@ -125,22 +125,20 @@ class _Attempt:
         return "cancelled"
 
     def _fail(self, error: dict[str, Any]) -> str:
-        run = self.run
-        if finish(run, JobState.FAILED, error=error, finished_at=datetime.now(UTC),
-                  attempt_log=self._log_entry(error)):
-            run.emit(JOB_FAILED, state=JobState.FAILED.value, error=error)
-            self.delivery.on_final(run.job_id)
-            log.warning("job.failed", extra={"code": error["code"]})
-        return "failed"
+        return self._end(JobState.FAILED, JOB_FAILED, error, logging.WARNING)
 
     def _dead(self, error: dict[str, Any]) -> str:
+        return self._end(JobState.DEAD, JOB_DEAD, error, logging.ERROR)
+
+    def _end(self, state: JobState, kind: str, error: dict[str, Any], level: int) -> str:
+        """Record a final failure (failed or dead) if this attempt still owns the job."""
         run = self.run
-        if finish(run, JobState.DEAD, error=error, finished_at=datetime.now(UTC),
+        if finish(run, state, error=error, finished_at=datetime.now(UTC),
                   attempt_log=self._log_entry(error)):
-            run.emit(JOB_DEAD, state=JobState.DEAD.value, error=error)
+            run.emit(kind, state=state.value, error=error)
             self.delivery.on_final(run.job_id)
-            log.error("job.dead", extra={"code": error["code"]})
-        return "dead"
+            log.log(level, f"job.{state.value}", extra={"code": error["code"]})
+        return state.value
 
     def _retry_or_dead(self, error: dict[str, Any]) -> str:
         run = self.run
