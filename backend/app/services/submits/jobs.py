@@ -77,11 +77,23 @@ def encode_cursor(job: Job) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    """The (created_at, id) a cursor from `encode_cursor` holds; anything else is a 422.
+
+    A cursor is client input: a time without a zone would be read in the database
+    session's zone (or refused by the driver), so only an aware time is accepted."""
+    invalid = AppError("invalid_cursor", "cursor is not valid", 422, field="cursor")
     try:
-        created, _, job_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
-        return datetime.fromisoformat(created), uuid.UUID(job_id)
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
+        created_text, _, job_text = raw.partition("|")
+        created, job_id = datetime.fromisoformat(created_text), uuid.UUID(job_text)
     except ValueError:
-        raise AppError("invalid_cursor", "cursor is not valid", 422, field="cursor") from None
+        raise invalid from None
+    if created.tzinfo is None or created.utcoffset() is None:
+        raise invalid
+    try:
+        return created.astimezone(UTC), job_id
+    except OverflowError:  # e.g. year 1 at +01:00 is before year 1 in UTC
+        raise invalid from None
 
 
 async def list_jobs(
