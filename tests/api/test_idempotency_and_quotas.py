@@ -75,3 +75,19 @@ def test_free_plan_allows_five_videos_an_hour(make_account: Callable[..., Accoun
     assert 3000 < int(limited.headers["Retry-After"]) <= 3600
     replay = _submit(free.client, images, None)
     assert replay.status_code == 429
+
+
+def test_a_retry_counts_as_a_submit(make_account: Callable[..., Account]) -> None:
+    """Cancel-then-retry must not yield renders beyond the plan: each retry is a submit."""
+    free = make_account(plan="free")
+    images = upload_images(free, 1)
+    first = _submit(free.client, images, None).json()["id"]
+    assert [_submit(free.client, images, None).status_code for _ in range(3)] == [202] * 3
+    assert free.client.delete(f"/api/v1/tasks/{first}").status_code == 200
+    assert free.client.post(f"/api/v1/tasks/{first}/retry").status_code == 202  # the 5th
+    assert free.client.delete(f"/api/v1/tasks/{first}").status_code == 200
+    again = free.client.post(f"/api/v1/tasks/{first}/retry")
+    assert again.status_code == 429, again.text
+    assert "5 video submits per hour" in again.json()["error"]["message"]
+    assert int(again.headers["Retry-After"]) > 3000
+    assert _submit(free.client, images, None).status_code == 429

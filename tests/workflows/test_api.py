@@ -111,3 +111,20 @@ def test_single_content_and_speech_steps(account: Account, client: httpx.Client,
     assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
     assert audio.content[:4] == b"RIFF" and audio.content[8:12] == b"WAVE"
     assert f"reelforge-{tts.json()['id']}.wav" in audio.headers["content-disposition"]
+
+
+def test_each_retry_of_a_workflow_counts_as_a_video_submit(
+        make_account: Callable[..., Account]) -> None:
+    """Cancel-then-retry is no way round the free plan's 5 videos an hour."""
+    free = make_account(plan="free").client
+    workflow = free.post("/api/v1/tasks/submit/workflow",
+                         json={"script": "Tea is old. People still drink it every day."})
+    assert workflow.status_code == 202, workflow.text
+    path = f"/api/v1/workflows/{workflow.json()['id']}"
+    answers = []
+    for _ in range(5):
+        assert free.delete(path).status_code == 200
+        answers.append(free.post(f"/api/v1/tasks/{workflow.json()['id']}/retry"))
+    assert [a.status_code for a in answers] == [202] * 4 + [429], answers[-1].text
+    assert "5 video submits per hour" in answers[-1].json()["error"]["message"]
+    assert free.get(path).json()["state"] == "cancelled"  # the refused retry changed nothing

@@ -1,10 +1,13 @@
 """Every quota in one place: the plan's submits per hour and jobs waiting, the global
 queue-depth guard, and the plan's running limit enforced at claim.
 
-`decide` is the rule; `check_submit` (API, async: a 429 with Retry-After), `refusal`
-(scheduled runs, sync: a reason to skip the run) and the batch admitter apply it under the
-same per-user advisory lock, so the API, batches and schedules cannot together take more
-than the plan allows. `under_running_limit` is the claim's condition."""
+A submit is a new job or a retry of an old one (a `resubmits` row): `window_submits`
+reads both, so cancel-then-retry cannot render beyond the plan. `decide` is the rule;
+`check_submit` (API, async: a 429 with Retry-After; also a retry's check), `refusal`
+(scheduled runs, sync: a reason to skip the run) and the batch admitter apply it under
+the same per-user advisory lock, so the API, batches, schedules and retries cannot
+together take more than the plan allows. `under_running_limit` is the claim's
+condition."""
 
 from __future__ import annotations
 
@@ -14,7 +17,18 @@ from datetime import UTC, datetime, timedelta
 
 import redis
 import redis.asyncio as aioredis
-from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, aliased
 
@@ -22,7 +36,7 @@ from app.core.config import PlanLimits, settings
 from app.core.errors import AppError
 from app.jobs.broker import priority_lists, queue_depths
 from app.jobs.runtime import RUNNING
-from app.models import Job, JobState, User
+from app.models import Job, JobState, Resubmit, User
 
 WINDOW = timedelta(hours=1)
 WAITING = (JobState.PENDING.value, JobState.HELD.value, JobState.QUEUED.value,
@@ -86,10 +100,21 @@ def over_quota(*, plan: str, kind: str, recent: int, oldest: datetime | None,
     return refused.error() if refused else None
 
 
-def _recent(user: User, kind: str) -> Select[int, datetime]:
+def window_submits(*user_ids: object) -> Subquery:
+    """The users' submits inside the quota window, one row (user_id, kind, at) each: every
+    job created in it, and every retry made in it."""
     since = datetime.now(UTC) - WINDOW
-    return (select(func.count(), func.min(Job.created_at))
-            .where(Job.user_id == user.id, Job.kind == kind, Job.created_at > since))
+    jobs = select(Job.user_id, Job.kind, Job.created_at.label("at")).where(
+        Job.user_id.in_(user_ids), Job.created_at > since)
+    retries = select(Resubmit.user_id, Resubmit.kind, Resubmit.created_at.label("at")).where(
+        Resubmit.user_id.in_(user_ids), Resubmit.created_at > since)
+    return union_all(jobs, retries).subquery("submits")
+
+
+def _recent(user: User, kind: str) -> Select[int, datetime]:
+    submits = window_submits(user.id)
+    return (select(func.count(), func.min(submits.c.at))
+            .where(submits.c.kind == kind))
 
 
 def _waiting(user: User) -> Select[int]:

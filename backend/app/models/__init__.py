@@ -6,6 +6,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.job import Job, JobState
 from app.models.maintenance_run import MaintenanceRun
 from app.models.report import DailyReport
+from app.models.resubmit import Resubmit
 from app.models.schedule import Schedule, ScheduleRun
 from app.models.usage import UsageDaily
 from app.models.user import ApiKey, User
@@ -13,5 +14,6 @@ from app.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookSecret
 from app.models.workflow import Batch, Workflow, WorkflowState
 
 __all__ = ["ApiKey", "Asset", "Base", "Batch", "DailyReport", "IdempotencyKey", "Job",
-           "JobState", "MaintenanceRun", "Schedule", "ScheduleRun", "UsageDaily", "User",
+           "JobState", "MaintenanceRun", "Resubmit", "Schedule", "ScheduleRun", "UsageDaily",
+           "User",
            "WebhookDelivery", "WebhookEndpoint", "WebhookSecret", "Workflow", "WorkflowState"]

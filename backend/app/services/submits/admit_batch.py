@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import redis.asyncio as aioredis
-from sqlalchemy import func, insert, or_, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -30,7 +30,7 @@ from app.jobs import fair_share
 from app.jobs.broker import queue_depths
 from app.jobs.committed import apublish_committed
 from app.jobs.lifecycle import history_entry
-from app.jobs.quotas import WAITING, WINDOW, over_quota, queue_full, quota_lock_key
+from app.jobs.quotas import WAITING, over_quota, queue_full, quota_lock_key, window_submits
 from app.models import Asset, Job, JobState, User, WebhookSecret
 from app.realtime import bus
 from app.realtime.events import job_event
@@ -169,19 +169,17 @@ async def _usage(conn: AsyncConnection, users: list[uuid.UUID]) -> dict[uuid.UUI
     usage = {u: Usage(Counter(), {}, 0, Counter()) for u in users}
     if not users:
         return usage
-    since = datetime.now(UTC) - WINDOW
-    recent = Job.created_at > since
-    waiting = Job.state.in_(WAITING)
+    submits = window_submits(*users)
     for row in await conn.execute(
-            select(Job.user_id, Job.kind, func.count().filter(recent),
-                   func.min(Job.created_at).filter(recent), func.count().filter(waiting))
-            .where(Job.user_id.in_(users), or_(recent, waiting))
-            .group_by(Job.user_id, Job.kind)):
-        use = usage[row[0]]
+            select(submits.c.user_id, submits.c.kind, func.count(), func.min(submits.c.at))
+            .group_by(submits.c.user_id, submits.c.kind)):
+        use: Usage = usage[row[0]]
         use.recent[row[1]] += row[2]
-        if row[3] is not None:
-            use.oldest[row[1]] = row[3]
-        use.waiting += row[4]
+        use.oldest[row[1]] = row[3]
+    for user_id, count in await conn.execute(
+            select(Job.user_id, func.count())
+            .where(Job.user_id.in_(users), Job.state.in_(WAITING)).group_by(Job.user_id)):
+        usage[user_id].waiting += count
     if settings.admission.FAIR_SHARE_PER_USER > 0:
         for user_id, queue, priority, count in await conn.execute(
                 select(Job.user_id, Job.queue, Job.priority, func.count())

@@ -1,4 +1,7 @@
-"""Retry: a failed workflow from its failed step (earlier outputs reused), or a failed job."""
+"""Retry: a failed workflow from its failed step (earlier outputs reused), or a failed job.
+
+Each retry is a submit for the quotas: checked like one, under the same lock, and
+recorded as a `resubmits` row, so cancel-then-retry renders no more than the plan."""
 
 from __future__ import annotations
 
@@ -13,7 +16,9 @@ from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.jobs.committed import apublish_committed
 from app.jobs.lifecycle import cancel_key, transition
-from app.models import Job, JobState, User, Workflow, WorkflowState
+from app.jobs.names import TaskName, queue_for
+from app.jobs.quotas import check_submit
+from app.models import Job, JobState, Resubmit, User, Workflow, WorkflowState
 from app.realtime import bus
 from app.services.workflows.steps import StepRef, lock_workflow, reset_for_retry
 from app.services.workflows.submit import start_after_commit
@@ -40,8 +45,14 @@ async def retry(*, session: AsyncSession, redis: aioredis.Redis, user: User,
         if job is None or job.user_id != user.id:
             raise NotFound("workflow or job", field="id")
         if job.workflow_id is None:
-            return await _retry_job(session=session, redis=redis, job=job)
+            return await _retry_job(session=session, redis=redis, user=user, job=job)
         target_id = job.workflow_id
+        workflow = await session.get(Workflow, target_id)
+        assert workflow is not None  # a step's workflow goes only with its steps
+    if workflow.state in RETRYABLE_WORKFLOW_STATES:  # re-checked under the row lock below
+        # a workflow counts as one video, at its submit and at each retry
+        await check_submit(session=session, redis=redis, user=user, kind="video",
+                           queue=queue_for(TaskName.VIDEO_REEL).value)
 
     def rearm(sync: Session) -> list[StepRef] | str:
         locked = lock_workflow(sync, target_id)
@@ -54,6 +65,7 @@ async def retry(*, session: AsyncSession, redis: aioredis.Redis, user: User,
     if isinstance(outcome, str):
         raise AppError("not_retryable", f"workflow is {outcome}; only failed or cancelled "
                                         "workflows are retried", 409, field="id")
+    session.add(Resubmit(user_id=user.id, kind="video", target_id=target_id))
     _clear_cancel_flags(session, redis, [r.job_id for r in outcome])
     start_after_commit(session, redis, user.id, [(target_id, outcome)])
     return Retried("workflow", target_id, [r.step for r in outcome])
@@ -70,8 +82,13 @@ def _clear_cancel_flags(session: AsyncSession, redis: aioredis.Redis,
     after_commit(session, _clear)
 
 
-async def _retry_job(*, session: AsyncSession, redis: aioredis.Redis, job: Job) -> Retried:
-    """The same job again, as a new attempt with the same parameters."""
+async def _retry_job(*, session: AsyncSession, redis: aioredis.Redis, user: User,
+                     job: Job) -> Retried:
+    """The same job again, as a new attempt with the same parameters: a submit of its
+    kind for the quotas."""
+    if job.state in RETRYABLE_JOB_STATES:  # re-checked by the conditional update below
+        await check_submit(session=session, redis=redis, user=user, kind=job.kind,
+                           queue=job.queue)
     row = await session.execute(
         transition(JobState.PENDING, Job.id == job.id, from_=RETRYABLE_JOB_STATES,
                    entry={"by": "retry"}, error=None, retries=0, finished_at=None,
@@ -81,6 +98,7 @@ async def _retry_job(*, session: AsyncSession, redis: aioredis.Redis, job: Job) 
         raise AppError("not_retryable", f"job is {job.state}; only failed, dead or cancelled "
                                         "jobs are retried", 409, field="id")
     await session.refresh(job)
+    session.add(Resubmit(user_id=user.id, kind=job.kind, target_id=job.id))
     _clear_cancel_flags(session, redis, [job.id])
 
     async def _publish() -> None:
