@@ -3,6 +3,9 @@
 The stream serves one byte range (RFC 9110 §14): `bytes=a-b`, `bytes=a-` and `bytes=-n`;
 a request for several ranges gets the whole object (a server may ignore Range), one that
 starts past the end gets 416 with `Content-Range: bytes */size`.
+
+A key the store no longer holds is `ResultGone` (410): the link was right, the file is
+gone for good; the caller records it on the job.
 """
 
 from __future__ import annotations
@@ -19,6 +22,14 @@ from app.storage.base import attachment
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 PRESIGNED_TTL_S = 600  # a redirect is followed at once; a player re-asks the API after that
+
+
+class ResultGone(AppError):
+    """The stored file behind a valid result link no longer exists (410 Gone)."""
+
+    def __init__(self) -> None:
+        super().__init__("result_gone", "the result file is no longer stored; submit the "
+                         "job again to make a new one", 410)
 
 
 def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
@@ -50,7 +61,9 @@ async def stream_object(storage: Storage, key: str, *, range_header: str | None,
     """The object's bytes through the API, 206 for a satisfiable Range."""
     try:
         size = await to_thread.run_sync(storage.size, key)
-    except (FileNotFoundError, ValueError):
+    except FileNotFoundError:
+        raise ResultGone from None
+    except ValueError:  # not a key this store can hold
         raise AppError("not_found", "file not found", 404) from None
     span = parse_range(range_header, size)
     start, end = span or (0, size - 1)
@@ -64,7 +77,7 @@ async def stream_object(storage: Storage, key: str, *, range_header: str | None,
     try:
         chunks = await to_thread.run_sync(storage.iter_range, key, start, end)
     except FileNotFoundError:  # deleted between the two calls
-        raise AppError("not_found", "file not found", 404) from None
+        raise ResultGone from None
     return StreamingResponse(chunks, status_code=206 if span else 200, media_type=media_type,
                              headers=headers)
 
@@ -73,9 +86,11 @@ async def object_answer(storage: Storage, key: str, *, range_header: str | None,
                         media_type: str, filename: str) -> Response:
     """A redirect to the store when it has URLs and RESULT_DELIVERY allows; else a stream."""
     if settings.storage.RESULT_DELIVERY == "redirect":
-        try:  # one HEAD, so a removed result is our clear 404 and not the store's XML
+        try:  # one HEAD, so a removed result is our clear 410 and not the store's XML
             await to_thread.run_sync(storage.size, key)
-        except (FileNotFoundError, ValueError):
+        except FileNotFoundError:
+            raise ResultGone from None
+        except ValueError:
             raise AppError("not_found", "file not found", 404) from None
         url = await to_thread.run_sync(lambda: storage.presigned_get(
             key, expires_s=PRESIGNED_TTL_S, filename=filename, content_type=media_type))

@@ -19,7 +19,7 @@ from app.api.deps import (
     StorageDep,
     request_session,
 )
-from app.api.object_response import object_answer
+from app.api.object_response import ResultGone, object_answer
 from app.api.sse import job_event_stream
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
@@ -103,6 +103,8 @@ async def cancel_job(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                        307: {"description": "A presigned URL on the store (redirect), or "
                                             "a signed link (`signed=true`)"},
                        409: {"description": "Not ready"},
+                       410: {"description": "Succeeded, but the file is no longer stored "
+                                            "(`result_gone`, also recorded on the job)"},
                        416: {"description": "Range not satisfiable"}})
 async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                       storage: StorageDep, request: Request,
@@ -113,9 +115,14 @@ async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
         raise AppError("not_ready", f"job is {job.state}, not succeeded", 409, field="job_id")
     if signed:
         return RedirectResponse(signed_path(job.output_key), status_code=307)
-    return await object_answer(storage, job.output_key, range_header=request.headers.get("range"),
-                               media_type=result_files.media_type(job.output_key),
-                               filename=result_files.download_name(job.output_key, job.id))
+    try:
+        return await object_answer(
+            storage, job.output_key, range_header=request.headers.get("range"),
+            media_type=result_files.media_type(job.output_key),
+            filename=result_files.download_name(job.output_key, job.id))
+    except ResultGone:
+        await job_service.record_result_gone(session, job.id, job.output_key)
+        raise
 
 
 @router.get("/{job_id}/events", summary="Server-sent events for one job",

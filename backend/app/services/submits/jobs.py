@@ -10,7 +10,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from anyio import to_thread
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
@@ -69,6 +69,21 @@ async def get_job(*, session: AsyncSession, user: User, job_id: uuid.UUID) -> Jo
     if job is None or job.user_id != user.id:
         raise NotFound("job", field="job_id")
     return job
+
+
+async def record_result_gone(session: AsyncSession, job_id: uuid.UUID, key: str) -> None:
+    """Record on a succeeded job that its stored result `key` is gone, and log it.
+
+    Committed at once: the request that found it answers 410 (an error), which would roll
+    the request's transaction back. The state stays `succeeded` (the work was done);
+    `error.code = "result_gone"` tells the owner and the operator why there is no file."""
+    await session.execute(
+        update(Job).where(Job.id == job_id, Job.output_key == key,
+                          Job.state == JobState.SUCCEEDED.value)
+        .values(error={"code": "result_gone", "message": "the result file is no longer stored",
+                       "at": datetime.now(UTC).isoformat()}))
+    await session.commit()
+    log.warning("result_gone job=%s key=%s", job_id, key)
 
 
 def encode_cursor(job: Job) -> str:
