@@ -167,6 +167,7 @@ class Platform:
             # Exported before any app module builds its settings; children inherit them.
             os.environ.update({
                 "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(48),
+                "METRICS_TOKEN": secrets.token_urlsafe(24),
                 "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
                 "DATA_DIR": str(self.root / "data"), "PYTHONUNBUFFERED": "1",
                 "PLANS": json.dumps(BENCH_PLANS),

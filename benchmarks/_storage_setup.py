@@ -72,6 +72,7 @@ class Stack:
             # exported before any app module builds its settings; children inherit them
             os.environ.update({
                 "ENVIRONMENT": "production", "SECRET_KEY": secrets.token_urlsafe(48),
+                "METRICS_TOKEN": secrets.token_urlsafe(24),
                 "DATABASE_URL": self.services.database_url, "PYTHONUNBUFFERED": "1",
                 "DATA_DIR": str(self.root / "data"), "PLANS": json.dumps(BENCH_PLANS)})
             from app.core.migrate import upgrade_head

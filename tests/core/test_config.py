@@ -225,6 +225,10 @@ def test_storage_dir_defaults_to_the_data_dir(clean_env: pytest.MonkeyPatch,
     ({"WEBHOOK_BACKOFF_CAP_S": 7200}, "WEBHOOK_BACKOFF_CAP_S must be below"),
     ({"WEBHOOK_RETRY_AFTER_CAP_S": 9000}, "WEBHOOK_RETRY_AFTER_CAP_S must be below"),
     ({"ENVIRONMENT": "production", "SECRET_KEY": DEV_SECRET}, "real secret in production"),
+    # an open /metrics names queues, task types and volumes to anyone who asks
+    ({"ENVIRONMENT": "production", "SECRET_KEY": "x" * 48}, "METRICS_TOKEN must be set"),
+    ({"ENVIRONMENT": "production", "SECRET_KEY": "x" * 48, "METRICS_TOKEN": "CHANGE-ME"},
+     "METRICS_TOKEN must be set"),
     ({"SECRET_KEY": "short"}, "at least 32 characters"),
     ({"TTS_PROVIDER": "openai"}, "OPENAI_API_KEY"),
     ({"ALERT_WEBHOOK_URL": "https://ops.example.com/hook"}, "ALERT_WEBHOOK_SECRET"),
@@ -236,3 +240,10 @@ def test_the_checks_still_refuse(clean_env: pytest.MonkeyPatch, overrides: dict[
                                  refusal: str) -> None:
     with pytest.raises(ValidationError, match=refusal):
         Settings.from_env(None, **overrides)
+
+
+def test_production_starts_with_a_real_secret_and_a_metrics_token(
+        clean_env: pytest.MonkeyPatch) -> None:
+    loaded = Settings.from_env(None, ENVIRONMENT="production", SECRET_KEY="x" * 48,
+                               METRICS_TOKEN="m" * 32)
+    assert loaded.monitoring.METRICS_TOKEN == "m" * 32

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 REDIS_CONF = ROOT / "infrastructure" / "redis" / "redis.conf"
 SECRETS = ("POSTGRES_PASSWORD", "REDIS_PASSWORD", "SECRET_KEY", "FLOWER_PASSWORD",
-           "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+           "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "METRICS_TOKEN")
 ONE_SHOT = ("migrate",)
 # check-jsonschema vendors the schema of github.com/compose-spec/compose-spec (Apache-2.0;
 # its licence ships beside it in the same package, licenses/LICENSE.compose-spec).

@@ -192,7 +192,9 @@ def _replay_build(base: Path) -> tuple[Replay, Path]:
     replay.apply_env(runtime)
     workdir = replay.workdir(runtime)
     replay.copy(runtime, workdir)
-    replay.env["SECRET_KEY"] = secrets.token_urlsafe(48)  # ENVIRONMENT=production wants one
+    # ENVIRONMENT=production wants both
+    replay.env["SECRET_KEY"] = secrets.token_urlsafe(48)
+    replay.env["METRICS_TOKEN"] = secrets.token_urlsafe(24)
     return replay, workdir
 
 

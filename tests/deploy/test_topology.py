@@ -26,9 +26,10 @@ TEMPLATES = (KUBERNETES / "base" / "config.yaml", KUBERNETES / "base" / "secret.
 # Any default naming the loopback address or a relative path joins them by rule below.
 NEED_A_VALUE = {"ENVIRONMENT", "SECRET_KEY", "STORAGE_BACKEND", "S3_ENDPOINT_URL",
                 "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "SCALER_BACKEND",
-                "KUBERNETES_NAMESPACE", "KUBERNETES_DEPLOYMENT_TEMPLATE", "FLOWER_PASSWORD"}
+                "KUBERNETES_NAMESPACE", "KUBERNETES_DEPLOYMENT_TEMPLATE", "FLOWER_PASSWORD",
+                "METRICS_TOKEN"}
 SECRETS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "S3_ACCESS_KEY_ID",
-           "S3_SECRET_ACCESS_KEY", "FLOWER_PASSWORD"}
+           "S3_SECRET_ACCESS_KEY", "FLOWER_PASSWORD", "METRICS_TOKEN"}
 # variables of the processes around the application, not Settings
 SUPERVISORD_EXTRAS = {"PYTHONUNBUFFERED", "REELFORGE_VENV", "REELFORGE_FLOWER_PORT"}
 COMPOSE_EXTRAS = {"FLOWER_BASIC_AUTH"}  # Flower's own option (docs/deployment.md)
@@ -175,7 +176,10 @@ def test_the_templates_fail_closed_and_load_once_filled_in(
     env = environment(render("production"))
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         load_settings(env, monkeypatch)  # the placeholder secret is refused
-    loaded = load_settings({**env, "SECRET_KEY": "x" * 48}, monkeypatch)
+    with pytest.raises(ValidationError, match="METRICS_TOKEN"):
+        load_settings({**env, "SECRET_KEY": "x" * 48}, monkeypatch)  # and the placeholder token
+    loaded = load_settings({**env, "SECRET_KEY": "x" * 48, "METRICS_TOKEN": "m" * 32},
+                           monkeypatch)
     assert loaded.app.ENVIRONMENT == "production"
     assert loaded.scaling.SCALER_BACKEND == "kubernetes"
     assert loaded.storage.STORAGE_BACKEND == "s3"

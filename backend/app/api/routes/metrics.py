@@ -1,4 +1,5 @@
-"""GET /metrics in the Prometheus text format; open unless METRICS_TOKEN is set.
+"""GET /metrics in the Prometheus text format; open unless METRICS_TOKEN is set (it must be
+in production: the settings refuse to start without it).
 
 Keep it off the public internet (firewall, or a token): it names queues, task types and
 volumes. See docs/operations.md for the families and how to scrape several API processes.

@@ -68,6 +68,12 @@ class Settings(BaseModel):
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.app.ENVIRONMENT == "production" and self.auth.SECRET_KEY == DEV_SECRET:
             raise ValueError("SECRET_KEY must be set to a real secret in production")
+        # An open /metrics names queues, task types and volumes to whoever reaches the port;
+        # a firewall rule is easy to lose, so production takes a token and no exception
+        # (16 characters or more, which also refuses the templates' CHANGE-ME).
+        token = (self.monitoring.METRICS_TOKEN or "").strip()
+        if self.app.ENVIRONMENT == "production" and len(token) < 16:
+            raise ValueError("METRICS_TOKEN must be set in production (16 characters or more)")
         return self
 
     @model_validator(mode="after")

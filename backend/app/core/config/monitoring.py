@@ -20,7 +20,8 @@ class MonitoringSettings(Group):
     QUEUE_FAILURE_MIN_FINISHED_JOBS: int = 5  # fewer finished jobs say nothing about a rate
     STATS_WORKERS_CACHE_S: float = 10.0  # consuming workers, asked over Celery remote control
     STATS_INSPECT_TIMEOUT_S: float = 1.0  # how long one census waits for worker replies
-    # GET /metrics: open unless a token is set (then `Authorization: Bearer <token>`).
+    # GET /metrics: open unless a token is set (then `Authorization: Bearer <token>`);
+    # required in production (Settings refuses to start without it).
     METRICS_TOKEN: str | None = None
     METRICS_CACHE_S: float = 5.0  # PostgreSQL-derived families are reused this long
     METRICS_WINDOW_S: int = 3600  # recent finished jobs and run-time histograms
