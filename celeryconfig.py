@@ -13,6 +13,7 @@ from app.core.config import settings as _settings
 from app.jobs.names import TASK_QUEUES as _TASK_QUEUES
 from app.jobs.names import Queue as _Queue
 from app.jobs.priority import REDIS_PRIORITY_STEPS as _PRIORITY_STEPS
+from app.jobs.priority import to_broker as _to_broker
 from app.tasks.periodic_schedule import maintenance_beat_schedule as _maintenance_beats
 from app.tasks.periodic_schedule import schedules_beat_schedule as _schedules_beats
 
@@ -57,7 +58,7 @@ task_soft_time_limit = _settings.broker.TASK_HARD_TIME_LIMIT_S - 30  # 30 s to c
 task_queues = [_KombuQueue(q.value, routing_key=q.value) for q in _Queue]
 task_default_queue = _Queue.DEFAULT.value
 task_routes = {name.value: {"queue": queue.value} for name, queue in _TASK_QUEUES.items()}
-task_default_priority = 4
+task_default_priority = _to_broker(5)  # a message sent without one waits like the API's default
 
 worker_send_task_events = True
 task_send_sent_event = False
