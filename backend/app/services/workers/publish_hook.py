@@ -25,6 +25,10 @@ from app.webhooks.deliveries import ensure_secret
 from app.webhooks.webhooks import build_event, encode_event, event_id_for, signed_headers
 
 WORKFLOW_PUBLISHED = "workflow.published"
+# A workflow publishes once. Every attempt of that publish (a retry after a busy hook, a
+# redelivered message, a retry of the failed workflow) may reach the receiver, so all of
+# them carry one event id, derived from the workflow alone: the receiver drops repeats.
+PUBLISH_OCCURRENCE = 1
 
 
 def _secret(step: StepRun) -> str:
@@ -59,7 +63,7 @@ def publish(step: StepRun) -> dict[str, Any]:
         raise JobFailed("not_in_workflow", "publishing needs a workflow")
     url = str(step.params["url"])
     step.progress(0.0, "publishing", force=True)
-    event_id = event_id_for(workflow_id, WORKFLOW_PUBLISHED, step.run.attempt)
+    event_id = event_id_for(workflow_id, WORKFLOW_PUBLISHED, PUBLISH_OCCURRENCE)
     now = datetime.now(UTC)
     body = encode_event(build_event(event_id=event_id, event_type=WORKFLOW_PUBLISHED,
                                     created_at=now, data={"workflow_id": str(workflow_id),
