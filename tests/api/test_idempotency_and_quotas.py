@@ -91,3 +91,28 @@ def test_a_retry_counts_as_a_submit(make_account: Callable[..., Account]) -> Non
     assert "5 video submits per hour" in again.json()["error"]["message"]
     assert int(again.headers["Retry-After"]) > 3000
     assert _submit(free.client, images, None).status_code == 429
+
+
+def test_an_admin_moves_an_account_to_another_plan(make_account: Callable[..., Account],
+                                                   admin_account: Account) -> None:
+    """Plans are assigned through the API; the operator's own plan has room to work."""
+    free = make_account(plan="free")
+    images = upload_images(free, 1)
+    assert [_submit(free.client, images, None).status_code for _ in range(6)][-1] == 429
+    plans = admin_account.client.get("/api/v1/admin/plans")
+    assert plans.status_code == 200, plans.text
+    limits = {p["name"]: p for p in plans.json()}
+    assert {"free", "pro", "admin"} <= limits.keys()
+    assert limits["admin"]["submits_per_hour"]["video"] > limits["pro"]["submits_per_hour"][
+        "video"] > limits["free"]["submits_per_hour"]["video"] == 5
+    url = f"/api/v1/admin/users/{free.user_id}/plan"
+    assert free.client.put(url, json={"plan": "admin"}).status_code == 403  # not their own
+    unknown = admin_account.client.put(url, json={"plan": "platinum"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "plan"
+    moved = admin_account.client.put(url, json={"plan": "pro"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["plan"] == "pro" and moved.json()["id"] == free.user_id
+    assert _submit(free.client, images, None).status_code == 202  # the sixth, now on pro
+    missing = admin_account.client.put(
+        "/api/v1/admin/users/00000000-0000-0000-0000-000000000000/plan", json={"plan": "pro"})
+    assert missing.status_code == 404

@@ -43,10 +43,10 @@ def ensure_admin(sync_url: str, *, email: str, password: str,
             user = session.scalar(select(User).where(User.email == email.lower()))
             if user is None:
                 session.add(User(email=email.lower(), password_hash=hash_password(password),
-                                 role="admin", is_active=True))
+                                 role="admin", plan="admin", is_active=True))
                 return AdminOutcome.CREATED
-            promoted = user.role != "admin" or not user.is_active
-            user.role, user.is_active = "admin", True
+            promoted = user.role != "admin" or not user.is_active or user.plan != "admin"
+            user.role, user.plan, user.is_active = "admin", "admin", True
             if verify_password(password, user.password_hash):
                 return AdminOutcome.UPDATED if promoted else AdminOutcome.UNCHANGED
             if not reset_password:

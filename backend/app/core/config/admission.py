@@ -26,12 +26,18 @@ class AdmissionSettings(Group):
     """Limits checked when a job is submitted, and how submits are written."""
 
     # Per-plan limits (JSON in the environment): submits per hour per job kind ("*" for
-    # kinds not listed), jobs waiting at once, jobs running at once. Admins are exempt.
+    # kinds not listed), jobs waiting at once, jobs running at once. The catalogue is
+    # deploy-time configuration; which plan an account is on is data (users.plan), set by
+    # `PUT /admin/users/{id}/plan`. An unknown name reads as "free". Accounts with the admin
+    # role are exempt from submit quotas; "admin" is the operator's own plan (ensure_admin
+    # puts the operator there), large but finite, for service accounts without the role.
     PLANS: dict[str, PlanLimits] = {
         "free": PlanLimits(submits_per_hour={"video": 5, "*": 60}, max_waiting=20,
                            max_running=2, result_retention_days=7),
         "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
                           max_running=8, result_retention_days=90),
+        "admin": PlanLimits(submits_per_hour={"video": 10000, "*": 100000},
+                            max_waiting=100000, max_running=64, result_retention_days=365),
     }
     # Fair share: messages one user may have waiting on one queue's broker lists; the rest
     # wait in PostgreSQL (`held`) and are released one per claim. 0 turns it off.
