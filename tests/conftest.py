@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "REDIS_URL": _SERVICES.redis_url,
         "DATA_DIR": str(_TMP / "data"),
         "PROGRESS_DB_INTERVAL_S": "0.3",
+        # every test signs up and in from 127.0.0.1; the throttle is tested with its own
+        # server and limits (tests/faults/test_login_throttle.py)
+        "LOGIN_IP_LIMITS": "100000/minute", "REGISTER_IP_LIMITS": "100000/minute",
         **_SERVICES.storage_env,
     })
     from app.core.migrate import upgrade_head

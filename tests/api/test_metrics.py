@@ -75,7 +75,8 @@ def websockets(server: ApiServer, account: Account, count: int) -> Iterator[None
     with contextlib.ExitStack() as stack:
         for _ in range(count):
             ws: ClientConnection = stack.enter_context(
-                connect(f"{server.ws_url}?token={account.token}", open_timeout=10))
+                connect(server.ws_url, open_timeout=10,
+                        additional_headers={"Authorization": f"Bearer {account.token}"}))
             assert json.loads(ws.recv(timeout=10))["type"] == "ready"  # subscribed by now
         yield
 

@@ -23,7 +23,8 @@ def test_slideshow_end_to_end(account: Account, api_server: ApiServer, worker: C
               for i, c in enumerate(COLORS)]
     audio = account.upload(tone_wav(2.0), "tone.wav", "audio").json()["id"]
 
-    with connect(f"{api_server.ws_url}?token={account.token}", open_timeout=10) as ws:
+    with connect(api_server.ws_url, open_timeout=10,
+                 additional_headers={"Authorization": f"Bearer {account.token}"}) as ws:
         assert json.loads(ws.recv(timeout=10))["type"] == "ready"
         submitted = account.client.post("/api/v1/tasks/submit/video", json={
             "asset_ids": images, "seconds_per_image": 2.0, "transition": "fade",

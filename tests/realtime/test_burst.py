@@ -40,8 +40,9 @@ def test_burst_reaches_the_client_across_reconnects(account: Account,
     reconnects = 0
     published = False
     while len(received) < EVENTS and reconnects < 50:
-        query = f"?token={account.token}" + (f"&last_event_id={last_id}" if last_id else "")
-        with connect(tiny_firehose_api.ws_url + query, open_timeout=10) as ws:
+        query = f"?last_event_id={last_id}" if last_id else ""
+        with connect(tiny_firehose_api.ws_url + query, open_timeout=10,
+                     additional_headers={"Authorization": f"Bearer {account.token}"}) as ws:
             assert json.loads(ws.recv(timeout=10))["type"] == "ready"
             if not published:
                 for n in range(EVENTS):

@@ -31,14 +31,15 @@ PADDING = "x" * 1000
 DROP_DEADLINE_S = 60.0  # parked frames overflow, then CLOSE_WAIT_S (5 s) for the close frame
 
 
-def _stalled(url: str) -> ClientConnection:
+def _stalled(url: str, token: str) -> ClientConnection:
     """A client whose socket takes little and whose reader stops after a few frames."""
     parts = urlsplit(url)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect((parts.hostname, parts.port))
     # no keepalive pings: only the server may end this connection
-    return connect(url, sock=sock, max_queue=4, open_timeout=10, ping_interval=None)
+    return connect(url, sock=sock, max_queue=4, open_timeout=10, ping_interval=None,
+                   additional_headers={"Authorization": f"Bearer {token}"})
 
 
 def _progress(ws: ClientConnection, marker: str, into: list[int], last: list[str],
@@ -55,9 +56,11 @@ def test_a_stalled_client_is_cut_off_while_others_keep_up(
     # the user's stream (which the publisher trims) must keep the whole run for the resume
     monkeypatch.setattr(settings.realtime, "EVENT_STREAM_MAXLEN", 2 * EVENTS)
     marker = str(uuid.uuid4())
-    url = f"{api_server.ws_url}?token={account.token}"
+    url = api_server.ws_url
     client = redis.Redis.from_url(settings.broker.REDIS_URL)
-    with _stalled(url) as slow, connect(url, open_timeout=10) as fast:
+    with _stalled(url, account.token) as slow, connect(
+            url, open_timeout=10,
+            additional_headers={"Authorization": f"Bearer {account.token}"}) as fast:
         assert json.loads(fast.recv(timeout=10))["type"] == "ready"
         def publish() -> None:
             for n in range(EVENTS):
@@ -96,9 +99,9 @@ def test_a_client_that_never_reads_is_dropped_not_kept(
         account: Account, api_server: ApiServer) -> None:
     # The close frame cannot reach a peer whose window is shut; a plain close would wait for
     # the send buffer to drain, which TCP never gives up on. The server resets it instead.
-    url = f"{api_server.ws_url}?token={account.token}"
+    url = api_server.ws_url
     client = redis.Redis.from_url(settings.broker.REDIS_URL)
-    with contextlib.suppress(OSError, ConnectionClosed), _stalled(url) as slow:
+    with contextlib.suppress(OSError, ConnectionClosed), _stalled(url, account.token) as slow:
         port = slow.socket.getsockname()[1]
         assert _server_side_open(api_server, port)
         marker = str(uuid.uuid4())

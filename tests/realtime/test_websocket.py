@@ -19,8 +19,9 @@ from tests.support.processes import ApiServer, CeleryWorker
 @contextlib.contextmanager
 def _open(api_server: ApiServer, account: Account, last_id: str | None = None
           ) -> Iterator[ClientConnection]:
-    query = f"?token={account.token}" + (f"&last_event_id={last_id}" if last_id else "")
-    with connect(api_server.ws_url + query, open_timeout=10) as ws:
+    query = f"?last_event_id={last_id}" if last_id else ""
+    with connect(api_server.ws_url + query, open_timeout=10,
+                 additional_headers={"Authorization": f"Bearer {account.token}"}) as ws:
         assert json.loads(ws.recv(timeout=10))["type"] == "ready"
         yield ws
 
@@ -57,15 +58,15 @@ def test_reconnect_with_last_event_id_misses_nothing(
 
 
 def test_websocket_refuses_missing_or_bad_tokens(api_server: ApiServer) -> None:
-    for query in ("", "?token=garbage"):
+    for headers in ({}, {"Authorization": "Bearer garbage"}):
         with pytest.raises(InvalidStatus) as refused, \
-                connect(api_server.ws_url + query, open_timeout=10):
+                connect(api_server.ws_url, open_timeout=10, additional_headers=headers):
             pass
         assert refused.value.response.status_code == 403
 
 
 def test_malformed_last_event_id_is_refused(account: Account, api_server: ApiServer) -> None:
     with pytest.raises(InvalidStatus), \
-            connect(f"{api_server.ws_url}?token={account.token}&last_event_id=x-y",
-                    open_timeout=10):
+            connect(f"{api_server.ws_url}?last_event_id=x-y", open_timeout=10,
+                    additional_headers={"Authorization": f"Bearer {account.token}"}):
         pass

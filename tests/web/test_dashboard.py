@@ -43,7 +43,8 @@ def _media(folder: Path) -> dict[str, Path]:
 def _all_events(api_server: ApiServer, token: str, job_id: str) -> list[dict[str, Any]]:
     """Every event of the job still kept in the user's stream, read on a socket of our own."""
     events: list[dict[str, Any]] = []
-    with connect(f"{api_server.ws_url}?token={token}&last_event_id=0", open_timeout=10) as ws:
+    with connect(f"{api_server.ws_url}?last_event_id=0", open_timeout=10,
+                 additional_headers={"Authorization": f"Bearer {token}"}) as ws:
         while not events or events[-1]["type"] != "job.succeeded":
             event = json.loads(ws.recv(timeout=10))
             if event.get("job_id") == job_id:

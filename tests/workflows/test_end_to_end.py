@@ -26,8 +26,9 @@ def test_topic_to_published_reels(client: httpx.Client, hook_api: ApiServer,
     secret = client.post("/api/v1/webhooks/signing-secret").json()["secret"]
     hook = Receiver()
     try:
-        with connect(f"{hook_api.ws_url}?token={client.headers['Authorization'][7:]}",
-                     open_timeout=10) as ws:
+        with connect(hook_api.ws_url, open_timeout=10,
+                     additional_headers={"Authorization": client.headers["Authorization"]}
+                     ) as ws:
             assert json.loads(ws.recv(timeout=10))["type"] == "ready"
             submitted = client.post("/api/v1/tasks/submit/workflow", json={
                 "topic": "why the sky is blue", "duration_s": 14, "seed": 3,

@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.errors import AppError
 from app.core.logging import bind
-from app.core.security import API_KEY_PREFIX, decode_access_token
+from app.core.security import API_KEY_PREFIX, TokenClaims, decode_token_claims
 from app.core.transaction import run_callbacks
 from app.models import User
 from app.realtime.hub import EventHub
+from app.services import sessions
 from app.services import users as user_service
 from app.services.submits.admission import Admitter
 from app.storage import Storage, get_storage
@@ -84,7 +85,16 @@ _UNAUTHORIZED = AppError("unauthorized", "missing or invalid credentials", 401,
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-async def authenticate(session: AsyncSession, credential: str | None) -> User:
+async def token_claims(redis: aioredis.Redis, token: str) -> TokenClaims:
+    """The claims of a valid token that was not revoked, or raise 401."""
+    claims = decode_token_claims(token)
+    if claims is None or await sessions.is_revoked(redis, claims):
+        raise _UNAUTHORIZED
+    return claims
+
+
+async def authenticate(session: AsyncSession, redis: aioredis.Redis,
+                       credential: str | None) -> User:
     """Resolve a bearer JWT or an API key to an active user, or raise 401."""
     if not credential:
         raise _UNAUTHORIZED
@@ -92,8 +102,8 @@ async def authenticate(session: AsyncSession, credential: str | None) -> User:
     if credential.startswith(API_KEY_PREFIX):
         user = await user_service.user_for_api_key(session=session, key=credential)
     else:
-        user_id = decode_access_token(credential)
-        user = await session.get(User, user_id) if user_id else None
+        claims = await token_claims(redis, credential)
+        user = await session.get(User, claims.user_id)
     if user is None or not user.is_active:
         raise _UNAUTHORIZED
     bind(user_id=str(user.id))  # every later log line of this request carries it
@@ -101,11 +111,12 @@ async def authenticate(session: AsyncSession, credential: str | None) -> User:
 
 
 async def get_current_user(
+    request: Request,
     session: SessionDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> User:
-    return await authenticate(session, token or api_key)
+    return await authenticate(session, request.app.state.redis, token or api_key)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
@@ -133,14 +144,13 @@ async def get_caller(
 ) -> Caller:
     """No session unless the credential is an API key: most submits need none."""
     credential = token or api_key
+    redis: aioredis.Redis = request.app.state.redis
     if credential and not credential.startswith(API_KEY_PREFIX):
-        user_id = decode_access_token(credential)
-        if user_id is None:
-            raise _UNAUTHORIZED
-        bind(user_id=str(user_id))
-        return Caller(user_id)
+        claims = await token_claims(redis, credential)  # one MGET, no database
+        bind(user_id=str(claims.user_id))
+        return Caller(claims.user_id)
     async with _sessionmaker(request)() as session:
-        user = await authenticate(session, credential)
+        user = await authenticate(session, redis, credential)
     return Caller(user.id)
 
 
@@ -156,13 +166,36 @@ async def get_admin_user(user: CurrentUser) -> User:
 AdminUser = Annotated[User, Depends(get_admin_user)]
 
 
-async def websocket_user(websocket: WebSocket, session: AsyncSession) -> User:
-    """Browsers cannot set headers on a WebSocket: accept `?token=` or a bearer header."""
-    token = websocket.query_params.get("token")
+@dataclass(frozen=True)
+class SocketCaller:
+    """Who opened a WebSocket, and the token it stands for (None for an API key)."""
+
+    user: User
+    token: TokenClaims | None
+
+
+async def websocket_user(websocket: WebSocket, session: AsyncSession) -> SocketCaller:
+    """Browsers cannot set headers on a WebSocket: they send `?ticket=` (a one-time ticket
+    from POST /ws/ticket); other programs send a bearer or X-API-Key header. A token in
+    the URL is refused: URLs end up in logs, proxies and browser history."""
+    redis: aioredis.Redis = websocket.app.state.redis
+    ticket = websocket.query_params.get("ticket")
+    if ticket is not None:
+        held = await sessions.redeem_ticket(redis, ticket)
+        if held is None or (held.token is not None
+                            and await sessions.is_revoked(redis, held.token)):
+            raise _UNAUTHORIZED
+        user = await session.get(User, held.user_id)
+        if user is None or not user.is_active:
+            raise _UNAUTHORIZED
+        return SocketCaller(user, held.token)
     header = websocket.headers.get("authorization", "")
-    if not token and header.lower().startswith("bearer "):
-        token = header[7:]
-    return await authenticate(session, token or websocket.headers.get("x-api-key"))
+    token = header[7:] if header.lower().startswith("bearer ") else None
+    if token and not token.startswith(API_KEY_PREFIX):
+        claims = await token_claims(redis, token)
+        return SocketCaller(await authenticate(session, redis, token), claims)
+    return SocketCaller(await authenticate(session, redis, token or
+                                           websocket.headers.get("x-api-key")), None)
 
 
 def parse_uuid(value: str, field: str) -> uuid.UUID:

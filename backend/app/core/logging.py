@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
@@ -13,6 +14,15 @@ _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
     "log_context", default=None
 )
 _RESERVED = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+# A URL or path followed by a query string: the query is cut from every log line, since it
+# may carry a credential (a WebSocket ticket, a signed link, a client's misplaced token).
+# uvicorn logs each WebSocket handshake, path and query, on its error logger at INFO.
+_QUERY = re.compile(r"((?:\b[a-zA-Z][a-zA-Z0-9+.-]*://|(?<![\w/.])/)[^\s?#\"']*)\?[^\s#\"']*")
+
+
+def without_query(text: str) -> str:
+    """`text` with the query string of every URL and path in it removed."""
+    return _QUERY.sub(r"\1", text) if "?" in text else text
 
 
 def bind(**fields: Any) -> contextvars.Token[dict[str, Any] | None]:
@@ -34,12 +44,12 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": without_query(record.getMessage()),
             **(_context.get() or {}),
         }
         for key, value in vars(record).items():
             if key not in _RESERVED and not key.startswith("_"):
-                line[key] = value
+                line[key] = without_query(value) if isinstance(value, str) else value
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)

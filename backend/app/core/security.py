@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 
 import jwt
 from argon2 import PasswordHasher
@@ -29,36 +31,56 @@ def verify_password(password: str, password_hash: str) -> bool:
 
 
 def create_access_token(user_id: uuid.UUID, role: str, *, ttl_s: int | None = None) -> str:
-    now = int(time.time())
-    claims = {"sub": str(user_id), "role": role, "iat": now,
-              "exp": now + (ttl_s if ttl_s is not None else settings.auth.ACCESS_TOKEN_TTL_S)}
+    # `iat` to the millisecond: a token issued just after a revoke-all (a password change)
+    # must compare as newer than it, and whole seconds would tie.
+    now = round(time.time(), 3)
+    claims = {"sub": str(user_id), "role": role, "iat": now, "jti": uuid.uuid4().hex,
+              "exp": math.ceil(now) + (ttl_s if ttl_s is not None
+                                 else settings.auth.ACCESS_TOKEN_TTL_S)}
     return jwt.encode(claims, settings.auth.SECRET_KEY, algorithm=settings.auth.JWT_ALGORITHM)
 
 
-# Tokens whose signature checked out: token -> (secret it was checked with, user id, exp).
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """What a valid access token says: whose it is, its id, when it was issued and ends."""
+
+    user_id: uuid.UUID
+    token_id: str
+    issued: float
+    expires: float
+
+
+# Tokens whose signature checked out: token -> (secret it was checked with, claims).
 # A client sends the same token with every request; the HMAC and JSON decoding of PyJWT
 # were ~6 % of the API's CPU per submit. Only valid tokens are kept, and only until `exp`.
-_VERIFIED: dict[str, tuple[str, uuid.UUID, float]] = {}
+# Revocation is not decided here (it lives in Redis, app/services/sessions.py).
+_VERIFIED: dict[str, tuple[str, TokenClaims]] = {}
 VERIFIED_MAX = 10_000
 
 
-def decode_access_token(token: str) -> uuid.UUID | None:
-    """The user id of a valid, unexpired token; None for anything else."""
+def decode_token_claims(token: str) -> TokenClaims | None:
+    """The claims of a well-signed, unexpired token; None for anything else."""
     hit = _VERIFIED.get(token)
-    if hit is not None and hit[0] is settings.auth.SECRET_KEY and time.time() < hit[2]:
+    if hit is not None and hit[0] is settings.auth.SECRET_KEY and time.time() < hit[1].expires:
         return hit[1]
     try:
-        claims = jwt.decode(token, settings.auth.SECRET_KEY,
-                            algorithms=[settings.auth.JWT_ALGORITHM])
-        user_id = uuid.UUID(str(claims["sub"]))
-        expires = float(claims["exp"])
+        raw = jwt.decode(token, settings.auth.SECRET_KEY,
+                         algorithms=[settings.auth.JWT_ALGORITHM])
+        claims = TokenClaims(uuid.UUID(str(raw["sub"])), str(raw.get("jti") or ""),
+                             float(raw["iat"]), float(raw["exp"]))
     except (jwt.PyJWTError, KeyError, ValueError, TypeError):
         _VERIFIED.pop(token, None)
         return None
     if len(_VERIFIED) >= VERIFIED_MAX:  # drop the oldest entry (dicts keep insertion order)
         del _VERIFIED[next(iter(_VERIFIED))]
-    _VERIFIED[token] = (settings.auth.SECRET_KEY, user_id, expires)
-    return user_id
+    _VERIFIED[token] = (settings.auth.SECRET_KEY, claims)
+    return claims
+
+
+def decode_access_token(token: str) -> uuid.UUID | None:
+    """The user id of a well-signed, unexpired token; None for anything else."""
+    claims = decode_token_claims(token)
+    return claims.user_id if claims is not None else None
 
 
 def new_api_key() -> tuple[str, str]:

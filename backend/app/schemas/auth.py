@@ -29,6 +29,17 @@ class TokenRead(BaseModel):
     expires_in: int
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+class WsTicketRead(BaseModel):
+    ticket: str = Field(description="Open /api/v1/ws?ticket=<ticket> with it, once")
+    expires_in: int = Field(description="Seconds left to use it")
+
+
 class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)

@@ -3,26 +3,51 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.core.security import api_key_digest, hash_password, new_api_key, verify_password
 from app.models import ApiKey, User
 
 # Verifying against a real hash keeps unknown-email logins as slow as wrong passwords.
 _DUMMY_HASH = hash_password("timing-equaliser")
+# argon2 (64 MiB, ~0.2 s of CPU per hash) runs on threads of its own, a few at a time:
+# a burst of logins must neither exhaust memory nor take the shared thread pool that
+# uploads and storage calls use. Made on first use, inside the event loop.
+_hash_slots: CapacityLimiter | None = None
+_in_gate = 0  # hashes running or waiting in this process (counted before any await)
+
+T = TypeVar("T")
+
+
+async def gated_hash(work: Callable[..., T], *args: str) -> T:
+    """Run one password hash or verification on the hash gate; 503 when too many wait."""
+    global _hash_slots, _in_gate
+    if _hash_slots is None:
+        _hash_slots = CapacityLimiter(settings.auth.PASSWORD_HASH_CONCURRENCY)
+    if _in_gate >= settings.auth.PASSWORD_HASH_CONCURRENCY + settings.auth.PASSWORD_HASH_QUEUE_MAX:
+        raise AppError("busy", "too many sign-ins at once; try again shortly", 503,
+                       headers={"Retry-After": "1"})
+    _in_gate += 1
+    try:
+        return await to_thread.run_sync(work, *args, limiter=_hash_slots)
+    finally:
+        _in_gate -= 1
 
 
 async def register(*, session: AsyncSession, email: str, password: str,
                    role: str = "user") -> User:
     """Create an account; a taken email is a 409 on the `email` field."""
     # argon2 takes ~0.2 s of CPU: off the event loop, so other requests keep flowing
-    password_hash = await to_thread.run_sync(hash_password, password)
+    password_hash = await gated_hash(hash_password, password)
     user = User(email=email.lower(), password_hash=password_hash, role=role)
     session.add(user)
     try:
@@ -36,11 +61,29 @@ async def register(*, session: AsyncSession, email: str, password: str,
 async def authenticate_password(*, session: AsyncSession, email: str, password: str) -> User:
     user = await session.scalar(select(User).where(User.email == email.lower()))
     stored = user.password_hash if user is not None else _DUMMY_HASH
-    matches = await to_thread.run_sync(verify_password, password, stored)
+    matches = await gated_hash(verify_password, password, stored)
     if user is None or not user.is_active or not matches:
         raise AppError("invalid_credentials", "wrong email or password", 401, field="password",
                        headers={"WWW-Authenticate": "Bearer"})
     return user
+
+
+async def change_password(*, session: AsyncSession, user: User, current: str,
+                          new: str) -> None:
+    """Set a new password once the current one is proven (the caller revokes the tokens)."""
+    if not await gated_hash(verify_password, current, user.password_hash):
+        raise AppError("invalid_credentials", "the current password is wrong", 422,
+                       field="current_password")
+    user.password_hash = await gated_hash(hash_password, new)
+    await session.flush()
+
+
+async def deactivate(*, session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Stop an account from signing in (the caller revokes its tokens); its data is kept."""
+    done = await session.execute(update(User).where(User.id == user_id)
+                                 .values(is_active=False))
+    if done.rowcount == 0:  # type: ignore[attr-defined]
+        raise NotFound("user", field="user_id")
 
 
 async def user_for_api_key(*, session: AsyncSession, key: str) -> User | None:

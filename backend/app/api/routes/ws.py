@@ -6,17 +6,21 @@ import asyncio
 import contextlib
 import json
 import time
+from typing import Annotated
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, WebSocket, WebSocketDisconnect, status
 
-from app.api.deps import websocket_user
+from app.api.deps import CurrentUser, RedisDep, oauth2_scheme, token_claims, websocket_user
 from app.core.config import settings
 from app.core.errors import AppError
+from app.core.security import API_KEY_PREFIX
 from app.realtime.direct import DISCONNECTED, LIFETIME, DirectSender
 from app.realtime.events import id_key
 from app.realtime.hub import SUBSCRIBER_QUEUE_MAX
 from app.realtime.replay import backlog
 from app.realtime.transport import reset
+from app.schemas.auth import WsTicketRead
+from app.services import sessions
 
 router = APIRouter(tags=["realtime"])
 
@@ -35,15 +39,30 @@ async def _until_disconnect(websocket: WebSocket) -> None:
             await websocket.receive_text()
 
 
+@router.post("/ws/ticket", status_code=status.HTTP_201_CREATED, response_model=WsTicketRead,
+             summary="A one-time ticket that opens the WebSocket (/ws?ticket=...)",
+             responses={401: {"description": "Missing or invalid credentials"}})
+async def create_ws_ticket(user: CurrentUser, redis: RedisDep,
+                           token: Annotated[str | None, Depends(oauth2_scheme)]
+                           ) -> WsTicketRead:
+    claims = None
+    if token is not None and not token.startswith(API_KEY_PREFIX):
+        claims = await token_claims(redis, token)  # the socket ends with this token
+    ticket = await sessions.issue_ticket(redis, user.id, claims)
+    return WsTicketRead(ticket=ticket, expires_in=settings.realtime.WS_TICKET_TTL_S)
+
+
 @router.websocket("/ws")
 async def websocket_events(websocket: WebSocket) -> None:
-    """Authenticate (`?token=` or bearer header), then push `{"id", "type", ...}` events.
+    """Authenticate (`?ticket=` from POST /ws/ticket, or a bearer or X-API-Key header), then
+    push `{"id", "type", ...}` events.
 
     Reconnect with `?last_event_id=<id>` to receive everything after that id first.
     """
     async with websocket.app.state.sessionmaker() as session:
         try:
-            user = await websocket_user(websocket, session)
+            caller = await websocket_user(websocket, session)
+            user = caller.user
         except AppError:
             await websocket.close(code=CLOSE_UNAUTHORIZED, reason="unauthorized")
             return

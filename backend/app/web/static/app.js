@@ -1,6 +1,6 @@
 // The dashboard's entry point: switches between signed out and in, and starts the live feed.
 
-import { auth } from "./api.js";
+import { API, auth } from "./api.js";
 import { loadAssets, setupAssets } from "./assets.js";
 import { setupAuth } from "./auth.js";
 import { loadTransitions, setupCompose } from "./compose.js";
@@ -72,7 +72,12 @@ setupAssets();
 setupCompose((job) => mergeSnapshot(job));
 setupJobs();
 
-document.getElementById("sign-out").addEventListener("click", () => auth.clear());
+document.getElementById("sign-out").addEventListener("click", () => {
+  // revoked on the server too, not only forgotten by this tab
+  const headers = auth.header();
+  fetch(`${API}/auth/logout`, { method: "POST", headers, keepalive: true }).catch(() => {});
+  auth.clear();
+});
 window.addEventListener("reelforge:signed-out", (event) => {
   forgetAllThumbs();
   showSignIn(event.detail.reason === "expired" ? "Your session has expired. Sign in again." : "");

@@ -29,6 +29,7 @@ export class LiveEvents {
 
   stop() {
     this.stopped = true;
+    this.connecting = null;
     window.removeEventListener("online", this.reconnectNow);
     clearTimeout(this.timer);
     this.socket?.close(1000, "signed out");
@@ -36,23 +37,35 @@ export class LiveEvents {
     this.lastEventId = null;
   }
 
-  url() {
+  /** A one-time ticket, not the token, goes in the URL: URLs end up in logs. */
+  url(ticket) {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const query = new URLSearchParams({ token: auth.token ?? "" });
+    const query = new URLSearchParams({ ticket });
     if (this.lastEventId) query.set("last_event_id", this.lastEventId);
     return `${scheme}://${location.host}${API}/ws?${query}`;
   }
 
-  connect() {
+  async connect() {
     clearTimeout(this.timer);
     if (this.socket) {
       this.socket.onclose = null;
       this.socket.close();
+      this.socket = null;
     }
-    const socket = new WebSocket(this.url());
+    this.onStatus("connecting");
+    const attempt = (this.connecting = {});
+    let ticket;
+    try {
+      ticket = (await api("/ws/ticket", { method: "POST" })).ticket;
+    } catch {
+      // a 401 has signed the page out already; anything else is retried like a drop
+      if (this.connecting === attempt) this.retry();
+      return;
+    }
+    if (this.stopped || this.connecting !== attempt) return; // stopped or superseded
+    const socket = new WebSocket(this.url(ticket));
     let ready = false;
     this.socket = socket;
-    this.onStatus("connecting");
     socket.onmessage = (message) => {
       const event = JSON.parse(message.data);
       if (event.type === "ready") {
