@@ -78,7 +78,9 @@ FACTORIES: dict[str, Factory] = {
 }
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 # The deactivate route is an admin tool: tests/faults/test_credentials.py covers it.
-NOT_OWNED = {"/api/v1/files/{key}", "/api/v1/admin/users/{user_id}/deactivate"}
+# The plan route too: test_admin_routes_on_accounts_are_admin_only below.
+NOT_OWNED = {"/api/v1/files/{key}", "/api/v1/admin/users/{user_id}/deactivate",
+             "/api/v1/admin/users/{user_id}/plan"}
 
 
 def _id_routes(api_server: ApiServer) -> list[tuple[str, str, str]]:
@@ -127,3 +129,20 @@ def test_id_routes_are_owner_only(make_account: Callable[..., Account],
         if status in {401, 403, 404} or status >= 500:
             mismatches.append((method, path, "owner", status))
     assert mismatches == []
+
+
+def test_admin_routes_on_accounts_are_admin_only(make_account: Callable[..., Account],
+                                                 api_server: ApiServer) -> None:
+    """Only an admin changes an account's plan; the account itself may not."""
+    owner, admin = make_account(plan="free"), make_account()
+    promote_to_admin(admin.user_id)
+    expired = create_access_token(uuid.UUID(admin.user_id), "admin", ttl_s=-60)
+    url = f"/api/v1/admin/users/{owner.user_id}/plan"
+    for token, expected in ((None, 401), (expired, 401), (owner.token, 403)):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        answer = httpx.put(f"{api_server.base_url}{url}", json={"plan": "pro"},
+                           headers=headers, timeout=30)
+        assert answer.status_code == expected, (token, answer.text)
+    assert owner.client.get("/api/v1/auth/me").json()["plan"] == "free"
+    moved = admin.client.put(url, json={"plan": "pro"})
+    assert moved.status_code == 200 and moved.json()["plan"] == "pro"

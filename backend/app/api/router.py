@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.api.routes import (
     admin_jobs,
+    admin_plans,
     admin_users,
     assets,
     auth,
@@ -28,7 +29,7 @@ api_router = APIRouter()
 # deliveries before the job routes, so /tasks/{job_id}/deliveries is matched first
 api_router.include_router(webhook_job_router)
 # stats before the job routes: /tasks/{job_id} would otherwise catch /tasks/stats/...
-for module in (auth, assets, stats, jobs, files, admin_jobs, admin_users, ws):
+for module in (auth, assets, stats, jobs, files, admin_jobs, admin_users, admin_plans, ws):
     api_router.include_router(module.router)
 # workflows, batches and single steps: POST /tasks/submit/... and /tasks/{id}/retry
 for module in (workflows, batches, steps):
