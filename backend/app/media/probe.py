@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import av
 from PIL import ImageStat
@@ -22,7 +22,8 @@ AUDIO_FORMATS: dict[str, str] = {
     "flac": "flac",
     "m4a": "mov",
 }
-# Head size callers should pass to sniff_audio(): enough to see past a small ID3v2 tag.
+# The one sniffing window (uploads and renders): what sniff() reads from the start, and
+# again from the end of an ID3v2 tag, which may be any length (cover art).
 SNIFF_BYTES = 4096
 
 
@@ -138,13 +139,43 @@ def probe_audio(path: Path, forced_format: str) -> float:
         return end
 
 
+def sniff(fh: BinaryIO) -> tuple[str, str] | None:
+    """(kind, format) of a seekable file from its content, never its name or a client's
+    type: ("image", "jpeg" | "png" | "webp") or ("audio", a key of AUDIO_FORMATS).
+
+    The one sniffer of uploads and renders. Reads SNIFF_BYTES from the start and, behind
+    an ID3v2 tag, SNIFF_BYTES from the tag's end (a FLAC may carry one as MP3 does);
+    leaves the file at its start."""
+    fh.seek(0)
+    head = fh.read(SNIFF_BYTES)
+    try:
+        if head.startswith(b"\xff\xd8\xff"):
+            return "image", "jpeg"
+        if head.startswith(b"\x89PNG\r\n\x1a\n"):
+            return "image", "png"
+        if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            return "image", "webp"
+        if head.startswith(b"ID3") and len(head) >= 10:
+            fh.seek(10 + _id3_size(head))
+            behind = sniff_audio(fh.read(SNIFF_BYTES))
+            return "audio", "flac" if behind == "flac" else "mp3"
+        audio = sniff_audio(head)
+        return ("audio", audio) if audio else None
+    finally:
+        fh.seek(0)
+
+
+def _id3_size(head: bytes) -> int:
+    """An ID3v2 tag's size after its 10-byte header: a 28-bit syncsafe integer."""
+    return (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
+
+
 def sniff_audio(head: bytes) -> str | None:
     """Audio kind ('wav', 'mp3', 'ogg', 'flac', 'm4a') from a file's first bytes, or None."""
     if head.startswith(b"ID3") and len(head) >= 10:
         # ID3v2 tag: 10-byte header, size as a 28-bit syncsafe integer. A FLAC file may
         # carry one too, so look past it when the caller gave enough bytes.
-        size = (head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9]
-        rest = head[10 + size :]
+        rest = head[10 + _id3_size(head) :]
         return "flac" if rest.startswith(b"fLaC") else "mp3"
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return "wav"
@@ -165,7 +196,7 @@ def audio_demuxer(path: Path) -> str:
     if not path.is_file():
         raise SpecError("audio", f"{path} is not an existing regular file")
     with path.open("rb") as fh:
-        kind = sniff_audio(fh.read(SNIFF_BYTES))
-    if kind is None:
+        found = sniff(fh)
+    if found is None or found[0] != "audio":
         raise SpecError("audio", f"{path} is not WAV, MP3, Ogg, FLAC or M4A")
-    return AUDIO_FORMATS[kind]
+    return AUDIO_FORMATS[found[1]]

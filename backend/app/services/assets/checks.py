@@ -1,4 +1,5 @@
-"""Checks on uploaded bytes: sniff by content, cap pixels and duration, normalise images."""
+"""Checks on uploaded bytes (sniffed by app.media.probe.sniff): cap pixels and duration,
+normalise images."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from app.core.errors import AppError
-from app.media.probe import AUDIO_FORMATS, probe_audio, sniff_audio
+from app.media.probe import AUDIO_FORMATS, probe_audio
 
 # Pillow's own bomb guard fires only on decode; our cap is checked on the header first.
 Image.MAX_IMAGE_PIXELS = None
@@ -29,18 +30,6 @@ class Checked:
     width: int | None = None
     height: int | None = None
     duration_s: float | None = None
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(kind, format) from magic bytes, never from the file name or the client's type."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image", "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image", "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image", "webp"
-    audio = sniff_audio(head)
-    return ("audio", audio) if audio else None
 
 
 def normalise_image(source: Path, dest: Path, *, max_pixels: int) -> Checked:

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit, after_rollback
+from app.media.probe import sniff
 from app.models import Asset, User
-from app.services.assets.checks import Checked, check_audio, normalise_image, sniff
+from app.services.assets.checks import Checked, check_audio, normalise_image
 from app.storage import Storage
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -31,8 +32,7 @@ def cap_for(kind: str) -> int:
 
 def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checked, Path]:
     """Copy the upload to disk with a size cap, sniff it and check it; returns the file."""
-    head = upload.read(64)
-    found = sniff(head)
+    found = sniff(upload)  # the window renders use too; leaves the upload at its start
     if found is None:
         expected = declared or "image or audio"
         raise AppError("unsupported_media", f"file: not a supported {expected} file", 422,
@@ -44,8 +44,7 @@ def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checke
     raw = work / "upload"
     cap = cap_for(kind)
     with raw.open("wb") as out:
-        out.write(head)
-        copied = len(head) + _copy_capped(upload, out, cap - len(head))
+        copied = _copy_capped(upload, out, cap)
     if copied > cap:
         raise AppError("file_too_large", f"file: larger than {cap} bytes", 413, field="file")
     if kind == "image":
