@@ -67,7 +67,7 @@ def publish_committed(jobs: Sequence[Job], *, fair: bool = True) -> list[Announc
     with sync_session() as session:
         if fair:
             hold = [j for j in jobs if j.state == JobState.PENDING.value
-                    and fair_share.must_hold(_ahead(session, j))]
+                    and _over_share(session, j)]
         pending = [j for j in jobs if j.state == JobState.PENDING.value and j not in hold]
         sent = _publish_in_order(pending)
         out = _refresh(jobs, session.execute(_held([j.id for j in hold]).returning(*MOVED))
@@ -87,9 +87,8 @@ async def apublish_committed(db: AsyncSession | AsyncConnection, jobs: Sequence[
     if fair:
         for job in jobs:
             if job.state == JobState.PENDING.value:
-                ahead = await db.scalar(fair_share.queued_ahead(
-                    user_id=job.user_id, queue=job.queue, priority=job.priority))
-                if fair_share.must_hold(ahead or 0):
+                queued, top = (await db.execute(fair_share.queued_of(job.user_id))).one()
+                if fair_share.must_hold(queued, top, job.priority):
                     hold.append(job)
     pending = [j for j in jobs if j.state == JobState.PENDING.value and j not in hold]
     sent = await to_thread.run_sync(_publish_in_order, pending) if pending else []
@@ -105,9 +104,9 @@ async def apublish_committed(db: AsyncSession | AsyncConnection, jobs: Sequence[
     return out + _already_held(jobs, hold)
 
 
-def _ahead(session: Session, job: Job) -> int:
-    return session.scalar(fair_share.queued_ahead(
-        user_id=job.user_id, queue=job.queue, priority=job.priority)) or 0
+def _over_share(session: Session, job: Job) -> bool:
+    queued, top = session.execute(fair_share.queued_of(job.user_id)).one()
+    return fair_share.must_hold(queued, top, job.priority)
 
 
 def _already_held(jobs: Sequence[Job], just_held: list[Job]) -> list[Announcement]:

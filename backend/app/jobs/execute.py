@@ -59,7 +59,7 @@ def run_job(job_id: str, body: JobBody, delivery: Delivery) -> str:
             return _defer(job_uuid, delivery, USER_LIMIT_RECHECK_S)
         bind(user_id=str(outcome.user_id))
         # the claim took a message off the user's share: release a held job
-        fair_share.release_next(outcome.user_id, outcome.queue)
+        fair_share.release_next(outcome.user_id)
         return _Attempt(outcome, delivery, policy).execute(body)
     finally:
         unbind(token)

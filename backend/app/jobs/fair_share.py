@@ -1,10 +1,14 @@
-"""Fair share between users: at most FAIR_SHARE_PER_USER messages per user per queue wait
-on the broker; a user's further jobs are `held` in PostgreSQL and released one per claim.
+"""Fair share between users: at most FAIR_SHARE_PER_USER messages per user wait on the
+broker, counted over all of the user's queues and priorities; a user's further jobs are
+`held` in PostgreSQL and released one per claim, the most urgent first.
 
 So another user's single job waits behind at most that many of a heavy user's jobs, not
-behind the whole backlog. A job more urgent than all of its owner's queued jobs is never
-held, so priorities still order one user's own work. Synchronous (psycopg): the API calls
-it in a thread after commit, workers after a claim, the sweeper to heal.
+behind the whole backlog. So that priorities still order one user's own work, a job more
+urgent than every message its owner has queued may go past a full share, by one message
+and no more: share + 1 is the most a user ever has on the broker. (Counting only the
+queued jobs at least as urgent let rising priorities skip the share without bound, and a
+share per queue let a user fill every queue.) Synchronous (psycopg): the API calls it in
+a thread after commit, workers after a claim, the sweeper to heal.
 """
 
 from __future__ import annotations
@@ -30,33 +34,36 @@ class Released:
     priority: int
 
 
-def queued_ahead(*, user_id: uuid.UUID, queue: str, priority: int) -> Select[int]:
-    """How many of the user's messages on `queue` are at least as urgent as `priority`."""
-    return select(func.count()).where(Job.user_id == user_id, Job.queue == queue,
-                                      Job.state == JobState.QUEUED.value,
-                                      Job.priority >= priority)
+def queued_of(user_id: uuid.UUID) -> Select[int, int | None]:
+    """How many of the user's messages wait on the broker, on every queue, and the highest
+    priority among them."""
+    return select(func.count(), func.max(Job.priority)).where(
+        Job.user_id == user_id, Job.state == JobState.QUEUED.value)
 
 
-def must_hold(ahead: int) -> bool:
-    """Whether a job with `ahead` such messages before it exceeds its owner's share."""
-    return 0 < settings.admission.FAIR_SHARE_PER_USER <= ahead
+def must_hold(queued: int, top: int | None, priority: int) -> bool:
+    """Whether a job of `priority` exceeds the share when its owner has `queued` messages
+    on the broker, the most urgent at `top`."""
+    share = settings.admission.FAIR_SHARE_PER_USER
+    if share <= 0 or queued < share:
+        return False
+    overtakes = queued == share and top is not None and priority > top
+    return not overtakes
 
 
-def release_next(user_id: uuid.UUID, queue: str) -> list[Released]:
-    """Publish the user's most urgent held jobs on `queue` while the share allows."""
+def release_next(user_id: uuid.UUID) -> list[Released]:
+    """Publish the user's most urgent held jobs, on any queue, while the share allows."""
     share = settings.admission.FAIR_SHARE_PER_USER
     released: list[Released] = []
     with sync_session() as session:
-        queued = session.scalar(
-            select(func.count()).where(Job.user_id == user_id, Job.queue == queue,
-                                       Job.state == JobState.QUEUED.value)) or 0
+        queued = session.execute(queued_of(user_id)).one()[0]
         free = max(share - queued, 0) if share > 0 else 1_000_000
         if free == 0:
             return []
         # selected first, then updated: a LIMIT inside `IN (subquery)` of an UPDATE is not
         # guaranteed to bound the rows the UPDATE touches
         held = list(session.scalars(select(Job.id).where(
-            Job.user_id == user_id, Job.queue == queue, Job.state == JobState.HELD.value
+            Job.user_id == user_id, Job.state == JobState.HELD.value
         ).order_by(Job.priority.desc(), Job.created_at).limit(free).with_for_update(
             skip_locked=True)))
         if not held:
@@ -75,9 +82,9 @@ def release_next(user_id: uuid.UUID, queue: str) -> list[Released]:
 
 
 def heal() -> int:
-    """Release held jobs of every (user, queue) that has none queued: the sweeper's part."""
+    """Release held jobs of every user under the share: the sweeper's part."""
     with sync_session() as session:
-        pairs = session.execute(
-            select(Job.user_id, Job.queue).where(Job.state == JobState.HELD.value)
-            .group_by(Job.user_id, Job.queue)).all()
-    return sum(len(release_next(user_id, queue)) for user_id, queue in pairs)
+        users = session.scalars(
+            select(Job.user_id).where(Job.state == JobState.HELD.value)
+            .group_by(Job.user_id)).all()
+    return sum(len(release_next(user_id)) for user_id in users)

@@ -7,7 +7,7 @@ reads both, so cancel-then-retry cannot render beyond the plan. `decide` is the 
 (scheduled runs, sync: a reason to skip the run) and the batch admitter apply it under
 the same per-user advisory lock, so the API, batches, schedules and retries cannot
 together take more than the plan allows. `under_running_limit` is the claim's
-condition."""
+condition, and `capped_priority` the plan's highest priority, applied by every path."""
 
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ class Refusal:
 
 def plan_limits(plan: str) -> PlanLimits:
     return settings.admission.PLANS.get(plan) or settings.admission.PLANS["free"]
+
+
+def capped_priority(*, plan: str, role: str, priority: int) -> int:
+    """The priority a submit gets: what it asked for, lowered to its plan's highest.
+    Admins are not capped (the operator's urgent work)."""
+    return priority if role == "admin" else min(priority, plan_limits(plan).max_priority)
 
 
 def quota_lock_key(user_id: object) -> str:

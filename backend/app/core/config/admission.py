@@ -17,6 +17,9 @@ class PlanLimits(BaseModel):
     # Results (and the jobs' rendered files) are removed from the store after this many
     # days; the job rows stay, reading `result_expired`. 0 keeps them for ever.
     result_retention_days: int = 30
+    # The highest priority (0-10) its submits get: a higher one asked for is lowered to it
+    # (not refused), so an urgent request cannot jump the queue of a plan that pays more.
+    max_priority: int = 10
 
     def submits_for(self, kind: str) -> int:
         return self.submits_per_hour.get(kind, self.submits_per_hour.get("*", 0))
@@ -33,9 +36,11 @@ class AdmissionSettings(Group):
     # puts the operator there), large but finite, for service accounts without the role.
     PLANS: dict[str, PlanLimits] = {
         "free": PlanLimits(submits_per_hour={"video": 5, "*": 60}, max_waiting=20,
-                           max_running=2, result_retention_days=7),
+                           max_running=2, result_retention_days=7,
+                           max_priority=5),
         "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
-                          max_running=8, result_retention_days=90),
+                          max_running=8, result_retention_days=90,
+                          max_priority=9),
         "admin": PlanLimits(submits_per_hour={"video": 10000, "*": 100000},
                             max_waiting=100000, max_running=64, result_retention_days=365),
     }

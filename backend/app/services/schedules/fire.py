@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.jobs.committed import publish_committed
 from app.jobs.lifecycle import history_entry
 from app.jobs.names import TaskName, queue_for
-from app.jobs.quotas import refusal
+from app.jobs.quotas import capped_priority, refusal
 from app.jobs.runtime import worker_redis
 from app.models import Asset, Job, JobState, Schedule, User
 from app.realtime import bus
@@ -110,7 +110,8 @@ def plan_run(session: Session, schedule: Schedule, fire_at: datetime) -> Planned
     params = template.submit(photos).model_dump(
         mode="json", exclude={"priority", "callback_url", "timeline"})
     job = _add_job(session, schedule=schedule, fire_at=fire_at, params=params,
-                   priority=template.priority)
+                   priority=capped_priority(plan=user.plan, role=user.role,
+                                            priority=template.priority))
     return Planned("enqueued", job=job)
 
 

@@ -30,7 +30,14 @@ from app.jobs import fair_share
 from app.jobs.broker import queue_depths
 from app.jobs.committed import apublish_committed
 from app.jobs.lifecycle import history_entry
-from app.jobs.quotas import WAITING, over_quota, queue_full, quota_lock_key, window_submits
+from app.jobs.quotas import (
+    WAITING,
+    capped_priority,
+    over_quota,
+    queue_full,
+    quota_lock_key,
+    window_submits,
+)
 from app.models import Asset, Job, JobState, User, WebhookSecret
 from app.realtime import bus
 from app.realtime.events import job_event
@@ -71,10 +78,8 @@ class Usage:
     recent: Counter[str]  # submits per kind in the quota window
     oldest: dict[str, datetime]
     waiting: int
-    queued: Counter[tuple[str, int]]  # messages on the broker per (queue, priority)
-
-    def ahead(self, queue: str, priority: int) -> int:
-        return sum(n for (q, p), n in self.queued.items() if q == queue and p >= priority)
+    queued: int  # messages on the broker, every queue and priority (the fair share)
+    top: int | None  # the most urgent of them
 
 
 def unauthorized() -> AppError:
@@ -132,14 +137,16 @@ async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
         assert caller is not None
         use = usage[item.user_id]
         work = item.work
-        held = fair_share.must_hold(use.ahead(work.queue, work.priority))
+        priority = capped_priority(plan=caller.plan, role=caller.role, priority=work.priority)
+        held = fair_share.must_hold(use.queued, use.top, priority)
         use.recent[item.kind] += 1
         use.oldest.setdefault(item.kind, now)
         use.waiting += 1
         if not held:
-            use.queued[(work.queue, work.priority)] += 1
+            use.queued += 1
+            use.top = max(priority, use.top if use.top is not None else priority)
             depths[work.queue] += 1
-        row = _row(item, now=now, held=held)
+        row = _row(item, now=now, held=held, priority=priority)
         rows.append(row)
         answers.append(row["id"])
     return rows, answers
@@ -166,7 +173,7 @@ def _refusal(item: Item, caller: Owner | None, owned: dict[uuid.UUID, tuple[uuid
 async def _usage(conn: AsyncConnection, users: list[uuid.UUID]) -> dict[uuid.UUID, Usage]:
     """Each user's window counts per kind, waiting jobs and queued messages: read after
     the locks are taken, so they include every committed submit of these users."""
-    usage = {u: Usage(Counter(), {}, 0, Counter()) for u in users}
+    usage = {u: Usage(Counter(), {}, 0, 0, None) for u in users}
     if not users:
         return usage
     submits = window_submits(*users)
@@ -181,22 +188,22 @@ async def _usage(conn: AsyncConnection, users: list[uuid.UUID]) -> dict[uuid.UUI
             .where(Job.user_id.in_(users), Job.state.in_(WAITING)).group_by(Job.user_id)):
         usage[user_id].waiting += count
     if settings.admission.FAIR_SHARE_PER_USER > 0:
-        for user_id, queue, priority, count in await conn.execute(
-                select(Job.user_id, Job.queue, Job.priority, func.count())
+        for user_id, count, top in await conn.execute(
+                select(Job.user_id, func.count(), func.max(Job.priority))
                 .where(Job.user_id.in_(users), Job.state.in_(_ON_BROKER))
-                .group_by(Job.user_id, Job.queue, Job.priority)):
-            usage[user_id].queued[(queue, priority)] += count
+                .group_by(Job.user_id)):
+            usage[user_id].queued, usage[user_id].top = count, top
     return usage
 
 
-def _row(item: Item, *, now: datetime, held: bool) -> dict[str, Any]:
+def _row(item: Item, *, now: datetime, held: bool, priority: int) -> dict[str, Any]:
     history = history_entry(JobState.PENDING)
     if held:
         history += history_entry(JobState.HELD)
     work = item.work
     return {
         "id": uuid.uuid4(), "user_id": item.user_id, "kind": item.kind,
-        "task_name": work.task.value, "queue": work.queue, "priority": work.priority,
+        "task_name": work.task.value, "queue": work.queue, "priority": priority,
         "state": (JobState.HELD if held else JobState.PENDING).value, "params": work.params,
         "result": None, "error": None, "progress": 0.0, "stage": None, "history": history,
         "attempts": 0, "retries": 0, "attempt_log": [], "callback_url": work.callback_url,

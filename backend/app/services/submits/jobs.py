@@ -19,6 +19,7 @@ from app.jobs import fair_share
 from app.jobs.committed import apublish_committed
 from app.jobs.lifecycle import CANCELLABLE, cancel_key, history_entry, transition
 from app.jobs.names import TaskName, queue_for
+from app.jobs.quotas import capped_priority
 from app.models import Job, JobState, User
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, job_event
@@ -42,8 +43,9 @@ async def create_job(
     """Insert a pending job; it reaches the broker only once the transaction commits."""
     job = Job(
         id=job_id or uuid.uuid4(), user_id=user.id, kind=kind, task_name=task.value,
-        queue=queue_for(task).value, priority=priority, state=JobState.PENDING.value,
-        params=params, history=history_entry(JobState.PENDING),
+        queue=queue_for(task).value,
+        priority=capped_priority(plan=user.plan, role=user.role, priority=priority),
+        state=JobState.PENDING.value, params=params, history=history_entry(JobState.PENDING),
         progress=0.0, attempts=0, created_at=datetime.now(UTC),
     )
     session.add(job)
@@ -154,7 +156,7 @@ async def cancel_job(*, session: AsyncSession, redis: aioredis.Redis, user: User
         await bus.publish(redis, user.id, job_event(JOB_CANCELLED, job_id,
                                                     state=JobState.CANCELLED.value))
         # a queued message is gone from the user's share: let a held job take its place
-        await to_thread.run_sync(fair_share.release_next, user.id, job.queue)
+        await to_thread.run_sync(fair_share.release_next, user.id)
 
     after_commit(session, _announce)
     return job

@@ -18,7 +18,7 @@ from app.core.transaction import after_commit
 from app.jobs.lifecycle import history_entry, transition
 from app.jobs.names import TaskName, queue_for
 from app.jobs.publish import publish_steps
-from app.jobs.quotas import check_submit
+from app.jobs.quotas import capped_priority, check_submit
 from app.models import Job, JobState, User, Workflow, WorkflowState
 from app.realtime import bus
 from app.schemas.workflow import WorkflowSubmit
@@ -79,8 +79,9 @@ async def add_workflow(*, session: AsyncSession, user: User, request: WorkflowSu
     """Add the workflow and its step rows: the first step `pending`, the rest `waiting`."""
     specs = plan_steps(request.platforms, request.publish is not None)
     now = datetime.now(UTC)
+    priority = capped_priority(plan=user.plan, role=user.role, priority=request.priority)
     workflow = Workflow(id=uuid.uuid4(), user_id=user.id, batch_id=batch_id,
-                        state=WorkflowState.PENDING.value, priority=request.priority,
+                        state=WorkflowState.PENDING.value, priority=priority,
                         params=request.model_dump(mode="json"), steps=[s.name for s in specs],
                         retries=0, created_at=now)
     session.add(workflow)
@@ -91,7 +92,7 @@ async def add_workflow(*, session: AsyncSession, user: User, request: WorkflowSu
         jobs.append(Job(
             id=first_job_id if spec.level == 0 and first_job_id else uuid.uuid4(),
             user_id=user.id, kind=spec.kind, task_name=spec.task.value,
-            queue=queue_for(spec.task).value, priority=request.priority, state=state.value,
+            queue=queue_for(spec.task).value, priority=priority, state=state.value,
             params=step_params(spec, request), history=history_entry(state), progress=0.0,
             attempts=0, created_at=now, workflow_id=workflow.id, step=spec.name,
             batch_id=batch_id))
