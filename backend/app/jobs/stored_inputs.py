@@ -19,16 +19,18 @@ from sqlalchemy import select
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.core.temp_names import JobFolder
 from app.jobs.runtime import JobFailed
 from app.models import Asset
 from app.storage import get_storage
 
 
 @contextmanager
-def private_folder(kind: str, job_id: uuid.UUID) -> Iterator[Path]:
-    """A temp folder for one attempt (two attempts on one machine never share one)."""
+def private_folder(kind: JobFolder, job_id: uuid.UUID) -> Iterator[Path]:
+    """A temp folder for one attempt (two attempts on one machine never share one), named
+    from the temp-name registry so that cleanup finds it if the worker is killed."""
     settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-{job_id}-", dir=settings.app.temp_dir))
+    folder = Path(tempfile.mkdtemp(prefix=kind.prefix(job_id), dir=settings.app.temp_dir))
     try:
         yield folder
     finally:

@@ -6,12 +6,12 @@ import math
 import os
 import struct
 import sys
-import uuid
 import wave
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.temp_names import part_path
 from app.speech.errors import SpeechError
 
 WINDOW_S = 0.01  # RMS windows of 10 ms: shorter than any phone, longer than a pitch period
@@ -53,7 +53,7 @@ def read_pcm(path: Path) -> Pcm:
 def write_wav(path: Path, frames: bytes, *, sample_rate_hz: int, channels: int = 1) -> None:
     """Write 16-bit PCM frames as a WAV file; readers never see a partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    tmp = part_path(path)
     try:
         with wave.open(str(tmp), "wb") as wav:
             wav.setnchannels(channels)

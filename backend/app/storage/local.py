@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.core.temp_names import is_part, part_path
 from app.storage.base import CHUNK_BYTES, StorageUnavailable, StoredObject, check_key
 
 
@@ -30,7 +30,7 @@ class LocalStorage:
     def put_file(self, key: str, source: Path, *, content_type: str | None = None) -> None:
         dest = self._path(key)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex}.part")
+        tmp = part_path(dest)
         try:
             shutil.copyfile(source, tmp)
             os.replace(tmp, dest)
@@ -41,7 +41,7 @@ class LocalStorage:
         path = self._path(key)
         if not path.is_file():
             raise FileNotFoundError(key)
-        tmp = dest.with_name(f".{dest.name}.part")
+        tmp = part_path(dest)
         shutil.copyfile(path, tmp)
         os.replace(tmp, dest)
 
@@ -78,7 +78,7 @@ class LocalStorage:
 
     def list(self, prefix: str) -> Iterator[StoredObject]:
         for path in sorted(self.root.rglob("*")):
-            if not path.is_file() or path.name.endswith(".part"):
+            if not path.is_file() or is_part(path.name):
                 continue
             key = path.relative_to(self.root).as_posix()
             if key.startswith(prefix):

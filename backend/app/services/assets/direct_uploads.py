@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
+from app.core.temp_names import UPLOAD_FOLDER
 from app.core.transaction import after_commit
 from app.models import Asset, User
 from app.schemas.asset import DirectUploadCreate, DirectUploadRead
@@ -76,7 +77,7 @@ async def complete_upload(*, session: AsyncSession, redis: aioredis.Redis, stora
             raise AppError("file_too_large", f"file: larger than {cap_for(pending['kind'])} "
                            "bytes", 413, field="file")
         settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix="upload-", dir=settings.app.temp_dir) as work:
+        with tempfile.TemporaryDirectory(prefix=UPLOAD_FOLDER, dir=settings.app.temp_dir) as work:
             local = Path(work) / "direct"
             await to_thread.run_sync(storage.download, key, local)
             with local.open("rb") as handle:

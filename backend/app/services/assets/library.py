@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
+from app.core.temp_names import UPLOAD_FOLDER
 from app.core.transaction import after_commit, after_rollback
 from app.media.probe import sniff
 from app.models import Asset, User
@@ -75,7 +76,7 @@ async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
                        upload: BinaryIO, filename: str | None, declared: str | None) -> Asset:
     """Validate and store one upload; nothing stays behind if any step fails."""
     settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="upload-", dir=settings.app.temp_dir))
+    work = Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER, dir=settings.app.temp_dir))
     try:
         checked, path = await to_thread.run_sync(_inspect, upload, declared, work)
         asset_id = uuid.uuid4()

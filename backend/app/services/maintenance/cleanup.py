@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.core.temp_names import PART_SUFFIX, is_part, is_temp, job_of_folder
 from app.models import Job
 from app.models.job import RUNNING_STATES
 from app.services.maintenance.runs import prune_runs
@@ -20,12 +21,10 @@ from app.services.maintenance.store_cleanup import (
     clean_results,
     clean_stale_direct_uploads,
 )
-from app.storage import get_storage
+from app.storage import Storage, get_storage
+from app.storage.local import LocalStorage
 
 log = logging.getLogger(__name__)
-# A worker's private folders are `<kind>-<job id>-<random>` (jobs/stored_inputs.py).
-JOB_FOLDERS = ("render-", "reel-", "speech-", "optimise-")
-TEMP_PREFIXES = (*JOB_FOLDERS, "upload-")
 
 
 def _newest_mtime(path: Path) -> float:
@@ -57,28 +56,36 @@ def _running_job_ids() -> set[str]:
         return {str(i) for i in ids}
 
 
-def _folder_job(name: str) -> str | None:
-    for prefix in JOB_FOLDERS:
-        if name.startswith(prefix):
-            return name[len(prefix):len(prefix) + 36]
-    return None
-
-
 def clean_temp_dirs(root: Path, *, cutoff: float) -> tuple[int, int]:
-    """Remove `render-*` / `upload-*` entries untouched since `cutoff`: (count, bytes)."""
+    """Remove the temp entries (every name in app.core.temp_names) untouched since `cutoff`:
+    (count, bytes)."""
     if not root.is_dir():
         return 0, 0
-    old = [p for p in root.iterdir()
-           if p.name.startswith(TEMP_PREFIXES) and _newest_mtime(p) < cutoff]
+    old = [p for p in root.iterdir() if is_temp(p.name) and _newest_mtime(p) < cutoff]
     # A render folder is named after its job; a job still running keeps it, however old.
     running = _running_job_ids() if old else set()
     removed = freed = 0
     for path in old:
-        if _folder_job(path.name) in running:
+        if job_of_folder(path.name) in running:
             continue
         freed += _size(path)
         _remove(path)
         removed += 1
+    return removed, freed
+
+
+def clean_store_parts(storage: Storage, *, cutoff: float) -> tuple[int, int]:
+    """In a local store, remove `.part` files of writes killed before their rename,
+    untouched since `cutoff`: (count, bytes). A bucket keeps no partial objects."""
+    if not isinstance(storage, LocalStorage):
+        return 0, 0
+    removed = freed = 0
+    for path in storage.root.rglob(f"*{PART_SUFFIX}"):
+        if is_part(path.name) and path.is_file() and not path.is_symlink() \
+                and path.lstat().st_mtime < cutoff:
+            freed += path.lstat().st_size
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed, freed
 
 
@@ -92,6 +99,8 @@ def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | N
                   else orphan_max_age_s)
     temp, temp_bytes = clean_temp_dirs(settings.app.temp_dir, cutoff=at.timestamp() - temp_age)
     storage = get_storage()
+    parts, part_bytes = clean_store_parts(storage, cutoff=at.timestamp() - temp_age)
+    temp, temp_bytes = temp + parts, temp_bytes + part_bytes
     orphan_cutoff = at - timedelta(seconds=orphan_age)
     orphans, orphan_bytes = clean_orphan_uploads(storage, cutoff=orphan_cutoff)
     # twice the URL's life: a PUT that started just before expiry has long finished

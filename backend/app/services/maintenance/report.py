@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.config import settings
 from app.core.db import sync_session
+from app.core.temp_names import REPORT_FOLDER
 from app.models import Job, User
 from app.models.report import DailyReport
 from app.services.maintenance.report_html import render_html
@@ -81,7 +82,7 @@ def build_report(session: Session, day: date) -> dict[str, Any]:
 
 def _store(key: str, content: str) -> None:
     settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="report-", dir=settings.app.temp_dir) as work:
+    with tempfile.TemporaryDirectory(prefix=REPORT_FOLDER, dir=settings.app.temp_dir) as work:
         path = Path(work) / "report"
         path.write_text(content, encoding="utf-8")
         get_storage().put_file(key, path)

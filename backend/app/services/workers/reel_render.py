@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.config import settings
+from app.core.temp_names import JobFolder
 from app.jobs.runtime import JobFailed
 from app.jobs.stored_inputs import fetch_assets, private_folder
 from app.media import RenderFailed, RenderProgress, SpecError, render_timeline
@@ -75,7 +76,7 @@ def render_reel(step: StepRun) -> dict[str, Any]:
         timeline = build_timeline(segments, voice.result, step.params)
     except (SpecError, ValueError) as exc:
         raise JobFailed("invalid_timeline", str(exc)) from None
-    with private_folder("reel", step.job_id) as workdir:
+    with private_folder(JobFolder.REEL, step.job_id) as workdir:
         files = fetch_assets(step.user_id, step.params.get("image_asset_ids") or [],
                              workdir / "inputs")
         files[VOICE_ASSET] = step.output_of("voice", workdir)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.config import settings
+from app.core.temp_names import JobFolder
 from app.jobs.runtime import JobFailed, JobRun
 from app.jobs.stored_inputs import fetch_assets, private_folder, result_key
 from app.media import SpecError, Timeline, render_timeline
@@ -30,7 +31,7 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
     except ValueError as exc:
         raise JobFailed("invalid_timeline", str(exc)) from None
     ids = list(dict.fromkeys(asset for _, asset, _ in timeline.asset_refs()))
-    with private_folder("render", run.job_id) as workdir:
+    with private_folder(JobFolder.RENDER, run.job_id) as workdir:
         files = fetch_assets(run.user_id, ids, workdir / "inputs")
         output = workdir / "video.mp4"
         run.progress(0.0, "rendering", force=True)

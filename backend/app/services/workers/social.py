@@ -6,6 +6,7 @@ from typing import Any
 
 from app.content import Script
 from app.core.config import settings
+from app.core.temp_names import JobFolder
 from app.jobs.runtime import JobFailed
 from app.jobs.stored_inputs import private_folder
 from app.media import RenderFailed
@@ -26,7 +27,7 @@ def optimise_reel(step: StepRun) -> dict[str, Any]:
     platform, quality = step.params["platform"], step.params.get("quality", "standard")
     content = step.earlier("content").result or {}
     storage = get_storage()
-    with private_folder("optimise", step.job_id) as workdir:
+    with private_folder(JobFolder.OPTIMISE, step.job_id) as workdir:
         source = step.output_of("render", workdir)
         step.progress(0.0, "optimising", force=True)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from app.core.temp_names import JobFolder
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
 from app.jobs.stored_inputs import private_folder
@@ -31,7 +32,7 @@ def synthesize(step: StepRun) -> dict[str, Any]:
     voice = step.params.get("voice") or {}
     text = narration_of(step)
     step.progress(0.0, "speaking", force=True)
-    with private_folder("speech", step.job_id) as workdir:
+    with private_folder(JobFolder.SPEECH, step.job_id) as workdir:
         try:
             provider = provider_for(voice.get("provider"))
             speech = provider.synthesize(text, voice.get("voice"), out_path=workdir / "voice.wav",
