@@ -10,6 +10,7 @@ from PIL import Image
 from sqlalchemy import create_engine, text
 
 from app.core.config import settings
+from tests.api.conftest import ASSET_QUOTA_BYTES, ASSET_QUOTA_COUNT
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes, tone_wav
 from tests.support.store import read_object, stored_keys
@@ -112,3 +113,26 @@ def test_delete_removes_row_and_file(account: Account) -> None:
     assert account.client.delete(f"/api/v1/assets/{asset['id']}").status_code == 204
     assert account.client.get(f"/api/v1/assets/{asset['id']}").status_code == 404
     assert f"assets/{account.user_id}/{asset['id']}.jpg" not in _stored_files()
+
+
+def test_asset_count_and_bytes_are_capped_by_the_plan(small_quota_account: Account) -> None:
+    """Over the plan's asset count: 429; over its bytes: 413; each names the limit, and a
+    refused upload leaves nothing stored."""
+    account = small_quota_account
+    first = account.upload(tone_wav(1.0), "a.wav", "audio")  # ~44 KB of the 100 KB
+    assert first.status_code == 201, first.text
+    over = account.upload(tone_wav(1.5), "b.wav", "audio")  # ~66 KB more
+    assert over.status_code == 413, over.text
+    assert over.json()["error"]["code"] == "storage_quota_exceeded"
+    assert f"{ASSET_QUOTA_BYTES} bytes" in over.json()["error"]["message"]
+    for name in ("c.png", "d.png"):
+        small = account.upload(image_bytes((9, 9, 9), (64, 64)), name)
+        assert small.status_code == 201, small.text
+    fourth = account.upload(image_bytes((9, 9, 9), (64, 64)), "e.png")
+    assert fourth.status_code == 429, fourth.text
+    assert fourth.json()["error"]["code"] == "asset_quota_exceeded"
+    assert f"{ASSET_QUOTA_COUNT} assets" in fourth.json()["error"]["message"]
+    assert len(stored_keys(f"assets/{account.user_id}/")) == ASSET_QUOTA_COUNT
+    assert account.client.delete(f"/api/v1/assets/{first.json()['id']}").status_code == 204
+    again = account.upload(image_bytes((9, 9, 9), (64, 64)), "f.png")
+    assert again.status_code == 201, again.text  # deleting frees room

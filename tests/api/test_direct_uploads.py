@@ -7,6 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from app.core.config import settings
+from tests.api.conftest import ASSET_QUOTA_BYTES
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes, tone_wav
 from tests.support.store import read_object, stored_keys
@@ -62,3 +63,23 @@ def test_complete_without_put_and_foreign_uploads(
     assert nothing.status_code == 409 and nothing.json()["error"]["code"] == "upload_missing"
     other = make_account()
     assert other.client.post(started["complete_url"]).status_code == 404
+
+
+def test_direct_uploads_count_against_the_plans_asset_bytes(
+        small_quota_account: Account) -> None:
+    """Refused when declared (413 at start) and, if the PUT is larger than declared, at
+    complete; the refused object is deleted."""
+    account = small_quota_account
+    declared = account.client.post("/api/v1/assets/uploads", json={
+        "kind": "audio", "filename": "big.wav", "size_bytes": ASSET_QUOTA_BYTES + 1})
+    assert declared.status_code == 413, declared.text
+    assert declared.json()["error"]["code"] == "storage_quota_exceeded"
+    started = account.client.post("/api/v1/assets/uploads", json={
+        "kind": "audio", "filename": "small.wav", "size_bytes": 1000}).json()
+    put = httpx.put(started["url"], content=tone_wav(2.5), headers=started["headers"])
+    assert put.status_code == 200, put.text
+    done = account.client.post(started["complete_url"])
+    assert done.status_code == 413, done.text
+    assert f"{ASSET_QUOTA_BYTES} bytes" in done.json()["error"]["message"]
+    assert not stored_keys(f"uploads/{account.user_id}/")
+    assert not stored_keys(f"assets/{account.user_id}/")

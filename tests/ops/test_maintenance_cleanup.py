@@ -8,10 +8,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 
 from app.core.config import settings
-from app.models import MaintenanceRun
+from app.models import MaintenanceRun, User
 from app.services.maintenance import cleanup_temp_files
 from app.storage import get_storage
 from app.tasks.app import celery_app
@@ -125,3 +125,19 @@ def test_cleanup_runs_through_a_worker_once_per_slot(default_worker: CeleryWorke
     assert run.result is not None and run.result["temp_removed"] >= 1
     assert run.worker == default_worker.hostname
     assert not old_upload.exists()
+
+
+def test_a_plan_missing_from_the_catalogue_gets_the_free_retention(tmp_path: Path) -> None:
+    """Quotas read an unknown plan as "free"; retention read it as "keep for ever"."""
+    user = make_user()
+    engine = create_engine(settings.database.sync_url)
+    with engine.begin() as conn:
+        conn.execute(update(User).where(User.id == user).values(plan="retired-2025"))
+    engine.dispose()
+    now = datetime.now(UTC)
+    old = job(user, created=now - timedelta(days=30))
+    old["output_key"] = put(f"results/{user}/{old['id']}/a1/video.mp4", tmp_path)
+    add_jobs([old])
+    result = cleanup_temp_files(now=now)
+    assert not stored_keys(f"results/{user}/")
+    assert result["results_expired"] >= 1

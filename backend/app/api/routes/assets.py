@@ -16,7 +16,9 @@ router = APIRouter(prefix="/assets", tags=["assets"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AssetRead,
-             summary="Upload an image (JPEG/PNG/WebP) or an audio track (WAV/MP3/OGG/FLAC/M4A)")
+             summary="Upload an image (JPEG/PNG/WebP) or an audio track (WAV/MP3/OGG/FLAC/M4A)",
+             responses={413: {"description": "Above the kind's cap or the plan's asset bytes"},
+                        429: {"description": "The plan's asset count is reached"}})
 async def upload_asset(
     file: Annotated[UploadFile, File(description="The media file")],
     user: CurrentUser,
@@ -34,12 +36,14 @@ async def upload_asset(
 
 @router.post("/uploads", status_code=status.HTTP_201_CREATED, response_model=DirectUploadRead,
              summary="Start a direct upload: a presigned PUT URL on the store",
-             responses={413: {"description": "size_bytes above the kind's cap"},
+             responses={413: {"description": "size_bytes above the kind's cap, or more than "
+                                             "the plan's asset bytes left"},
+                        429: {"description": "The plan's asset count is reached"},
                         501: {"description": "The store has no URLs (local storage)"}})
-async def start_direct_upload(body: DirectUploadCreate, user: CurrentUser, redis: RedisDep,
-                              storage: StorageDep) -> DirectUploadRead:
-    return await direct_uploads.start_upload(redis=redis, storage=storage, user=user,
-                                             body=body)
+async def start_direct_upload(body: DirectUploadCreate, user: CurrentUser, session: SessionDep,
+                              redis: RedisDep, storage: StorageDep) -> DirectUploadRead:
+    return await direct_uploads.start_upload(session=session, redis=redis, storage=storage,
+                                             user=user, body=body)
 
 
 @router.post("/uploads/{upload_id}/complete", status_code=status.HTTP_201_CREATED,
@@ -47,8 +51,10 @@ async def start_direct_upload(body: DirectUploadCreate, user: CurrentUser, redis
              summary="Complete a direct upload: sniff, check and register the stored file",
              responses={404: {"description": "No such upload of yours (or it expired)"},
                         409: {"description": "Nothing was PUT to the upload URL"},
-                        413: {"description": "The stored file is above the cap (deleted)"},
-                        422: {"description": "Not a supported file (deleted)"}})
+                        413: {"description": "The stored file is above the cap or the plan's "
+                                             "asset bytes (deleted)"},
+                        422: {"description": "Not a supported file (deleted)"},
+                        429: {"description": "The plan's asset count is reached (deleted)"}})
 async def complete_direct_upload(upload_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                                  redis: RedisDep, storage: StorageDep) -> AssetRead:
     asset = await direct_uploads.complete_upload(session=session, redis=redis, storage=storage,

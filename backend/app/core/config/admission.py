@@ -20,6 +20,10 @@ class PlanLimits(BaseModel):
     # The highest priority (0-10) its submits get: a higher one asked for is lowered to it
     # (not refused), so an urgent request cannot jump the queue of a plan that pays more.
     max_priority: int = 10
+    # Assets (uploads) an account may keep, by count and by stored bytes: an upload over
+    # the count answers 429, one over the bytes 413; deleting assets frees room.
+    max_assets: int = 1000
+    max_asset_bytes: int = 10 * 1024**3
 
     def submits_for(self, kind: str) -> int:
         return self.submits_per_hour.get(kind, self.submits_per_hour.get("*", 0))
@@ -37,12 +41,14 @@ class AdmissionSettings(Group):
     PLANS: dict[str, PlanLimits] = {
         "free": PlanLimits(submits_per_hour={"video": 5, "*": 60}, max_waiting=20,
                            max_running=2, result_retention_days=7,
-                           max_priority=5),
+                           max_priority=5, max_assets=200, max_asset_bytes=1024**3),
         "pro": PlanLimits(submits_per_hour={"video": 200, "*": 2000}, max_waiting=1000,
                           max_running=8, result_retention_days=90,
-                          max_priority=9),
+                          max_priority=9, max_assets=10000,
+                          max_asset_bytes=100 * 1024**3),
         "admin": PlanLimits(submits_per_hour={"video": 10000, "*": 100000},
-                            max_waiting=100000, max_running=64, result_retention_days=365),
+                            max_waiting=100000, max_running=64, result_retention_days=365,
+                            max_assets=100000, max_asset_bytes=1024**4),
     }
     # Fair share: messages one user may have waiting on one queue's broker lists; the rest
     # wait in PostgreSQL (`held`) and are released one per claim. 0 turns it off.

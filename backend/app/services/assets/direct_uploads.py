@@ -24,6 +24,7 @@ from app.core.temp_names import UPLOAD_FOLDER
 from app.core.transaction import after_commit
 from app.models import Asset, User
 from app.schemas.asset import DirectUploadCreate, DirectUploadRead
+from app.services.assets import quota
 from app.services.assets.library import cap_for, create_asset
 from app.storage import Storage
 
@@ -35,13 +36,15 @@ def _pending_key(upload_id: uuid.UUID) -> str:
     return f"direct-upload:{upload_id}"
 
 
-async def start_upload(*, redis: aioredis.Redis, storage: Storage, user: User,
-                       body: DirectUploadCreate) -> DirectUploadRead:
-    """A presigned PUT for one file; 413 above the kind's cap, 501 on a store with no URLs."""
+async def start_upload(*, session: AsyncSession, redis: aioredis.Redis, storage: Storage,
+                       user: User, body: DirectUploadCreate) -> DirectUploadRead:
+    """A presigned PUT for one file; 413 above the kind's cap or the plan's asset bytes,
+    429 at the plan's asset count, 501 on a store with no URLs."""
     cap = cap_for(body.kind)
     if body.size_bytes > cap:
         raise AppError("file_too_large", f"size_bytes: larger than {cap} bytes", 413,
                        field="size_bytes")
+    await quota.precheck(session=session, user=user, adding=body.size_bytes)
     upload_id = uuid.uuid4()
     key = f"{PREFIX}{user.id}/{upload_id}"
     ttl = settings.uploads.DIRECT_UPLOAD_TTL_S

@@ -20,6 +20,7 @@ from app.core.temp_names import UPLOAD_FOLDER
 from app.core.transaction import after_commit, after_rollback
 from app.media.probe import sniff
 from app.models import Asset, User
+from app.services.assets import quota
 from app.services.assets.checks import Checked, check_audio, normalise_image
 from app.storage import Storage
 
@@ -82,6 +83,8 @@ async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
         asset_id = uuid.uuid4()
         key = f"assets/{user.id}/{asset_id}.{checked.extension}"
         sha = await to_thread.run_sync(_sha256, path)
+        # checked before the store write, and the lock it takes holds until commit
+        await quota.check_room(session=session, user=user, adding=path.stat().st_size)
         await to_thread.run_sync(lambda: storage.put_file(key, path,
                                                           content_type=checked.content_type))
         after_rollback(session, lambda: to_thread.run_sync(storage.delete, key))

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.core.config import settings
 from app.core.db import sync_session
+from app.jobs.quotas import plan_limits
 from app.models import Asset, Job, User
 from app.models.job import FINAL_STATES
 from app.storage import Storage, StoredObject
@@ -86,8 +86,9 @@ def _facts(ids: set[uuid.UUID]) -> dict[uuid.UUID, _JobFacts]:
 
 
 def _retention(plan: str) -> timedelta | None:
-    limits = settings.admission.PLANS.get(plan)
-    days = limits.result_retention_days if limits else 0
+    # a plan missing from the catalogue is "free" here as it is for the quotas, not
+    # "keep for ever"
+    days = plan_limits(plan).result_retention_days
     return timedelta(days=days) if days > 0 else None
 
 

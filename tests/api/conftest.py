@@ -1,0 +1,44 @@
+"""An API whose free plan has tiny asset quotas, so a test reaches them in a few uploads."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.fixtures import Account
+from tests.support.processes import ApiServer
+
+ASSET_QUOTA_COUNT = 3
+ASSET_QUOTA_BYTES = 100_000
+_PLANS = {
+    "free": {"submits_per_hour": {"video": 5, "*": 60}, "max_waiting": 20, "max_running": 2,
+             "max_assets": ASSET_QUOTA_COUNT, "max_asset_bytes": ASSET_QUOTA_BYTES},
+}
+
+
+@pytest.fixture(scope="session")
+def small_quota_api(tmp_root: Path) -> Iterator[ApiServer]:
+    server = ApiServer.start(log_dir=tmp_root / "logs", env={"PLANS": json.dumps(_PLANS)})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def small_quota_account(small_quota_api: ApiServer) -> Iterator[Account]:
+    """A fresh account (free plan) on that API."""
+    with httpx.Client(base_url=small_quota_api.base_url, timeout=30.0) as client:
+        email, password = f"quota-{uuid.uuid4().hex[:12]}@example.com", "correct horse battery"
+        created = client.post("/api/v1/auth/register",
+                              json={"email": email, "password": password})
+        assert created.status_code == 201, created.text
+        token = client.post("/api/v1/auth/token",
+                            data={"username": email, "password": password}).json()
+        client.headers["Authorization"] = f"Bearer {token['access_token']}"
+        yield Account(client, email, password, created.json()["id"], token["access_token"])
