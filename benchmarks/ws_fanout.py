@@ -1,7 +1,7 @@
 """WebSocket fan-out: 1,000 clients on one API process, events from a worker-like publisher.
 
 Clients run in separate processes (asyncio + `websockets`) and connect to
-`/api/v1/ws?token=...`: first all as one user, then spread over 100 users (10 connections
+`/api/v1/ws` (bearer header): first all as one user, then spread over 100 users (10 connections
 each). A publisher process appends events with `app.realtime.bus.publish_sync`, the call
 workers make; each event carries its send time and clients record the receipt time.
 
@@ -56,12 +56,14 @@ class Tally:
             self.burst_last = now
 
 
-async def _client(url: str, tally: Tally, gate: asyncio.Semaphore, compression: bool,
+async def _client(target: tuple[str, str], tally: Tally, gate: asyncio.Semaphore, compression: bool,
                   stop: asyncio.Event) -> None:
     async with gate:
         try:
+            url, token = target
             ws = await connect(url, ping_interval=None, max_queue=None, open_timeout=120,
-                               compression="deflate" if compression else None)
+                               compression="deflate" if compression else None,
+                               additional_headers={"Authorization": f"Bearer {token}"})
         except Exception:
             tally.failed += 1
             return
@@ -77,7 +79,7 @@ async def _client(url: str, tally: Tally, gate: asyncio.Semaphore, compression: 
         await ws.close()
 
 
-async def _clients_main(pipe: Connection, urls: list[str], compression: bool) -> None:
+async def _clients_main(pipe: Connection, urls: list[tuple[str, str]], compression: bool) -> None:
     tally, stop = Tally(), asyncio.Event()
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
     tasks = [asyncio.create_task(_client(u, tally, gate, compression, stop)) for u in urls]
@@ -99,7 +101,7 @@ async def _clients_main(pipe: Connection, urls: list[str], compression: bool) ->
             return
 
 
-def clients_process(pipe: Connection, urls: list[str], compression: bool) -> None:
+def clients_process(pipe: Connection, urls: list[tuple[str, str]], compression: bool) -> None:
     raise_fd_limit()
     asyncio.run(_clients_main(pipe, urls, compression))
 
@@ -141,7 +143,7 @@ def publish(redis_url: str, user_ids: list[str], phase: str, rate: float,
 class ClientFleet:
     """The client processes, each holding its share of the connections."""
 
-    def __init__(self, urls: list[str], processes: int, compression: bool) -> None:
+    def __init__(self, urls: list[tuple[str, str]], processes: int, compression: bool) -> None:
         self.pipes: list[Connection] = []
         self.procs: list[mp.Process] = []
         for index in range(processes):
@@ -205,7 +207,7 @@ def cpu_seconds(process: psutil.Process) -> float:
 
 def run_layout(platform: Platform, api: psutil.Process, label: str, tokens: list[str],
                user_ids: list[str], args: argparse.Namespace) -> None:
-    urls = [f"{platform.ws_url}?token={token}" for token in tokens]
+    urls = [(platform.ws_url, token) for token in tokens]
     rss_idle = api.memory_info().rss
     fleet = ClientFleet(urls, args.client_processes, args.compression)
     try:

@@ -81,7 +81,8 @@ def test_a_stalled_client_is_cut_off_while_others_keep_up(
     assert 0 < len(slow_got) < EVENTS - SUBSCRIBER_QUEUE_MAX
     assert slow_got == list(range(len(slow_got)))
 
-    with connect(f"{url}&last_event_id={last[0]}", open_timeout=10) as resumed:
+    with connect(f"{url}?last_event_id={last[0]}", open_timeout=10,
+                 additional_headers={"Authorization": f"Bearer {account.token}"}) as resumed:
         assert json.loads(resumed.recv(timeout=10))["type"] == "ready"
         rest: list[int] = []
         _progress(resumed, marker, rest, [], EVENTS - len(slow_got))

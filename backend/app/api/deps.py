@@ -122,6 +122,19 @@ async def get_current_user(
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
+async def get_current_token(
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> TokenClaims | None:
+    """The claims of the request's bearer token (None for an API key); pair it with
+    CurrentUser, which refuses an invalid or revoked one."""
+    if not token or token.startswith(API_KEY_PREFIX):
+        return None
+    return decode_token_claims(token)
+
+
+CurrentToken = Annotated[TokenClaims | None, Depends(get_current_token)]
+
+
 @dataclass(frozen=True)
 class Caller:
     """Who is calling, before the user row is read: a bearer token's user id costs no

@@ -21,6 +21,7 @@ DISCONNECTED = "disconnected"  # the client went away or a send failed
 OVERFLOW = "overflow"  # the client read too slowly: `limit` frames were parked
 RECONNECT = "reconnect"  # the hub asked this client to resume from its last event id
 LIFETIME = "lifetime"  # the connection reached its maximum age
+REVOKED = "revoked"  # the credential that opened it was revoked, or its user deactivated
 
 
 async def _drive(coro: Coroutine[Any, Any, None], waiting: object) -> None:

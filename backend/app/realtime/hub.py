@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 import redis.asyncio as aioredis
 
 from app.realtime.bus import FIREHOSE
-from app.realtime.direct import RECONNECT, DirectSender
+from app.realtime.control import ALL_TOKENS, REVOKE
+from app.realtime.direct import RECONNECT, REVOKED, DirectSender
 from app.realtime.events import id_key, with_id
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,10 @@ class Subscription:
     """One client's events of one user: queued (id, JSON text) pairs until `go_direct`,
     then handed straight to the client's sender, newest id only."""
 
-    def __init__(self, user_id: str) -> None:
+    def __init__(self, user_id: str, token_id: str | None = None) -> None:
         self.user_id = user_id
+        self.token_id = token_id  # the token that opened it (None: an API key)
+        self.revoked = False
         self.queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(SUBSCRIBER_QUEUE_MAX)
         self.overflowed = False
         self._sender: DirectSender | None = None
@@ -61,6 +64,14 @@ class Subscription:
             with contextlib.suppress(asyncio.QueueEmpty):
                 self.queue.get_nowait()
             self.queue.put_nowait(None)
+
+    def revoke(self) -> None:
+        """Its credential is gone: end the connection (it may not resume)."""
+        self.revoked = True
+        if self._sender is not None:
+            self._sender.end(REVOKED)
+        else:
+            self.offer_close()
 
     def go_direct(self, sender: DirectSender, newest: tuple[int, int]) -> None:
         """From now on events go to `sender` as they arrive; those queued go first.
@@ -100,8 +111,9 @@ class EventHub:
                 await self._task
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, user_id: str) -> AsyncIterator[Subscription]:
-        sub = Subscription(user_id)
+    async def subscribe(self, user_id: str,
+                        token_id: str | None = None) -> AsyncIterator[Subscription]:
+        sub = Subscription(user_id, token_id)
         self._subs[user_id].add(sub)
         self.connections += 1
         try:
@@ -161,6 +173,12 @@ class EventHub:
         """Hand one firehose entry to its user's subscriptions; returns how many."""
         subs = self._subs.get(fields[b"u"].decode())
         if not subs:
+            return 0
+        if fields.get(b"c") == REVOKE:
+            token_id = fields[b"j"].decode()
+            for sub in list(subs):
+                if token_id == ALL_TOKENS or sub.token_id == token_id:
+                    sub.revoke()
             return 0
         event_id = fields[b"i"].decode()
         item = (event_id, with_id(event_id, fields[b"d"].decode()))

@@ -19,6 +19,7 @@ import redis.asyncio as aioredis
 
 from app.core.config import settings
 from app.core.security import TokenClaims
+from app.realtime.control import publish_revocation
 
 
 def _token_key(token_id: str) -> str:
@@ -48,6 +49,7 @@ async def revoke_token(redis: aioredis.Redis, claims: TokenClaims) -> None:
     """Log one token out; the entry lives as long as the token would have."""
     remaining = max(1, math.ceil(claims.expires - time.time()))
     await redis.set(_token_key(claims.token_id or "-"), "1", ex=remaining)
+    await publish_revocation(redis, claims.user_id, claims.token_id)  # its live sockets
 
 
 async def revoke_all(redis: aioredis.Redis, user_id: uuid.UUID) -> None:
@@ -55,6 +57,7 @@ async def revoke_all(redis: aioredis.Redis, user_id: uuid.UUID) -> None:
     # kept for a token's whole lifetime: every token issued before it has expired by then
     await redis.set(_user_key(user_id), f"{time.time():.3f}",
                     ex=settings.auth.ACCESS_TOKEN_TTL_S + 1)
+    await publish_revocation(redis, user_id)  # every live connection, API keys' too
 
 
 @dataclass(frozen=True)

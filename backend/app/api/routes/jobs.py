@@ -12,6 +12,7 @@ from app.api import result_files
 from app.api.deps import (
     AdmitterDep,
     CurrentCaller,
+    CurrentToken,
     CurrentUser,
     HubDep,
     RedisDep,
@@ -28,6 +29,7 @@ from app.core.signing import signed_path
 from app.jobs.names import Queue
 from app.models import Job, JobState
 from app.realtime.events import id_key
+from app.realtime.slots import Slot
 from app.schemas.jobs import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services.submits import jobs as job_service
 from app.services.submits.videos import submit_video, video_work
@@ -127,11 +129,14 @@ async def read_result(job_id: uuid.UUID, user: CurrentUser, session: SessionDep,
 
 @router.get("/{job_id}/events", summary="Server-sent events for one job",
             response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
+            responses={200: {"content": {"text/event-stream": {}}},
+                       429: {"description": "WS_MAX_CONNECTIONS_PER_USER live connections "
+                                            "are open already"}})
 async def job_events(
     job_id: uuid.UUID,
     request: Request,
     user: CurrentUser,
+    token: CurrentToken,
     session: SessionDep,
     redis: RedisDep,
     hub: HubDep,
@@ -145,7 +150,12 @@ async def job_events(
             raise AppError("invalid_event_id", "Last-Event-ID is not an event id", 422,
                            field="Last-Event-ID") from None
     snapshot = job_read(job).model_dump(mode="json")
+    slot = Slot(redis, str(user.id))
+    if not await slot.take():
+        raise AppError("too_many_connections", "too many live connections for this account",
+                       429, headers={"Retry-After": "5"})
     stream = job_event_stream(request=request, redis=redis, hub=hub, user_id=str(user.id),
-                              job_id=str(job.id), snapshot=snapshot, last_event_id=last_event_id)
+                              job_id=str(job.id), snapshot=snapshot, last_event_id=last_event_id,
+                              token=token, slot=slot)
     return StreamingResponse(stream, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

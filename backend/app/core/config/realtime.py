@@ -23,3 +23,5 @@ class RealtimeSettings(Group):
     WS_MAX_LIFETIME_S: int = 3600
     # A WebSocket ticket (POST /ws/ticket) is used once, within this many seconds.
     WS_TICKET_TTL_S: int = 30
+    # Live connections (WebSocket and SSE) one user may hold across all API processes.
+    WS_MAX_CONNECTIONS_PER_USER: int = 10
