@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
+from app.core.db import sync_session
 from app.core.logging import bind, unbind
 from app.jobs import fair_share
 from app.jobs.claim import Busy, attempt_entry, claim, finish
@@ -73,6 +76,11 @@ def _defer(job_id: uuid.UUID, delivery: Delivery, countdown_s: float) -> str:
     return "deferred"
 
 
+def _points_at(job_id: uuid.UUID, key: str) -> bool:
+    with sync_session() as session:
+        return session.scalar(select(Job.output_key).where(Job.id == job_id)) == key
+
+
 class _Attempt:
     """One claimed attempt and the ways it can end."""
 
@@ -120,8 +128,10 @@ class _Attempt:
             self.delivery.on_final(run.job_id)
             log.info("job.succeeded")
             return "succeeded"
-        if output_key:
-            get_storage().delete(output_key)  # cancelled while finishing: keep nothing
+        if output_key and not _points_at(run.job_id, output_key):
+            # lost while finishing (cancelled, or taken over as stale): keep nothing of
+            # this attempt's, but never a key the row has come to point at
+            get_storage().delete(output_key)
         return "cancelled"
 
     def _fail(self, error: dict[str, Any]) -> str:
