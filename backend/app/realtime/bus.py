@@ -2,6 +2,9 @@
 
 Each event is appended to `events:user:{id}` (kept for resume by last event id) and, in
 the same Lua call, to `events:firehose`, which every API process reads with one XREAD.
+A user stream is bounded by length, by age (events older than EVENT_STREAM_MAX_AGE_S go
+at the next publish) and in time (it expires EVENT_STREAM_IDLE_TTL_S after its last
+publish): Redis runs without eviction for the broker's sake, so nothing may grow unbounded.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ from app.realtime.events import encode, id_key
 
 FIREHOSE = "events:firehose"
 
+# The age cut is taken from the new id's milliseconds (Redis's clock, not the caller's);
+# exact MINID trimming touches only the entries it removes, usually none.
 _PUBLISH = """
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'd', ARGV[1])
+local now_ms = tonumber(string.match(id, '^(%d+)'))
+redis.call('XTRIM', KEYS[1], 'MINID', '=', now_ms - tonumber(ARGV[5]))
+redis.call('EXPIRE', KEYS[1], ARGV[6])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'u', ARGV[4], 'i', id, 'd', ARGV[1])
 return id
 """
@@ -30,8 +38,10 @@ def user_stream(user_id: uuid.UUID | str) -> str:
 
 def _args(user_id: uuid.UUID | str, event: dict[str, Any]) -> tuple[list[str], list[str]]:
     keys = [user_stream(user_id), FIREHOSE]
-    argv = [encode(event), str(settings.realtime.EVENT_STREAM_MAXLEN),
-            str(settings.realtime.FIREHOSE_MAXLEN), str(user_id)]
+    realtime = settings.realtime
+    argv = [encode(event), str(realtime.EVENT_STREAM_MAXLEN), str(realtime.FIREHOSE_MAXLEN),
+            str(user_id), str(realtime.EVENT_STREAM_MAX_AGE_S * 1000),
+            str(realtime.EVENT_STREAM_IDLE_TTL_S)]
     return keys, argv
 
 
