@@ -24,7 +24,7 @@ from app.jobs.claim import Busy, attempt_entry, claim, finish
 from app.jobs.policy import RetryPolicy, is_transient, policy_for
 from app.jobs.publish import publish_job
 from app.jobs.runtime import JobFailed, JobRun
-from app.media import RenderCancelled
+from app.media import RenderCancelled, RenderTimeout
 from app.models import Job, JobState
 from app.realtime.events import JOB_DEAD, JOB_FAILED, JOB_RETRYING, JOB_STARTED, JOB_SUCCEEDED
 from app.storage import get_storage
@@ -103,6 +103,9 @@ class _Attempt:
         except JobFailed as exc:
             return self._fail({"code": exc.code, "message": exc.message,
                                "attempt": run.attempt})
+        except RenderTimeout as exc:  # the job's own size: permanent (jobs/policy.py)
+            return self._fail({"code": "render_timeout", "message": f"{exc}; shorten the "
+                               "timeline or lower its resolution", "attempt": run.attempt})
         except Exception as exc:
             error = {"code": "transient_error" if is_transient(exc) else "internal_error",
                      "message": f"{type(exc).__name__}: {exc}", "attempt": run.attempt}

@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.core.config import settings
 from app.jobs.names import TaskName
-from app.media import RenderTimeout
 
 
 class TransientError(Exception):
@@ -25,8 +24,11 @@ class TransientError(Exception):
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TransientError, ConnectionError, TimeoutError, socket.timeout, httpx.TransportError,
-    redis.ConnectionError, redis.TimeoutError, OperationalError, RenderTimeout,
+    redis.ConnectionError, redis.TimeoutError, OperationalError,
 )
+# Not RenderTimeout: a render runs out of its deadline because of its own size (length,
+# resolution, effects), and the same fleet takes as long again; retrying it three times
+# burned ~3 h of worker time. It fails for good (`render_timeout`, app/jobs/execute.py).
 
 
 @dataclass(frozen=True)

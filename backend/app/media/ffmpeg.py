@@ -156,18 +156,23 @@ def run_graph(
     on_progress: ProgressFn | None = None,
     should_cancel: CancelFn | None = None,
     timeout_s: float = 1800.0,
+    deadline: float | None = None,
     loglevel: str = "warning",
     log_lines: int = STDERR_TAIL_LINES,
 ) -> RunStats:
     """Render `graph` into `output`; the file appears only if ffmpeg succeeds.
 
-    `log_lines` of ffmpeg's log (at `loglevel`) come back in RunStats.log_tail.
+    `log_lines` of ffmpeg's log (at `loglevel`) come back in RunStats.log_tail. ffmpeg is
+    killed after `timeout_s`, or at `deadline` (a time.monotonic() value) if that comes
+    first: a render of several passes gives every pass the one deadline of the whole.
     """
     if not 0 < total_s < math.inf:
         raise SpecError("total_s", "must be a positive number of seconds")
     if not 0 < timeout_s < math.inf:
         raise SpecError("timeout_s", "must be a positive number of seconds")
     _check_inputs(graph, output)
+    if deadline is not None and time.monotonic() >= deadline:
+        raise RenderTimeout(timeout_s)  # the passes before this one used it all up
     # Temporary files live beside the output: same filesystem for the final rename, and
     # the caller's directory is the one it already cleans.
     token = uuid.uuid4().hex[:12]
@@ -183,6 +188,7 @@ def run_graph(
             should_cancel,
             timeout_s,
             log_lines,
+            deadline,
         )
         if not partial.is_file():
             raise RenderFailed(0, [*stats.log_tail, "ffmpeg wrote no output file"])
@@ -202,9 +208,10 @@ def _supervise(
     should_cancel: CancelFn | None,
     timeout_s: float,
     log_lines: int = STDERR_TAIL_LINES,
+    deadline: float | None = None,
 ) -> RunStats:
     started = time.monotonic()
-    deadline = started + timeout_s
+    deadline = min(started + timeout_s, deadline if deadline is not None else math.inf)
     stderr_tail: deque[str] = deque(maxlen=log_lines)
     proc = subprocess.Popen(
         cmd,

@@ -7,6 +7,7 @@ import ctypes.util
 import functools
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,7 +105,11 @@ def render_timeline(
     timeout_s: float = 1800,
     prefer_gpu: bool = False,
 ) -> TimelineResult:
-    """Check every asset, then render `timeline` to `output` (MP4) in two ffmpeg passes."""
+    """Check every asset, then render `timeline` to `output` (MP4) in two ffmpeg passes.
+
+    `timeout_s` is one deadline for the whole render, from this call on: preparing the
+    inputs and every pass share it (a pass does not get a fresh limit)."""
+    deadline = time.monotonic() + timeout_s
     plan = make_plan(timeline, resolver)
     stages = _stages(plan, on_progress)
     choice = choose_encoder(timeline.output.codec, prefer_gpu=prefer_gpu)
@@ -117,7 +122,8 @@ def render_timeline(
                 build.soundtrack_graph(plan), files.soundtrack,
                 output_args=["-c:a", "pcm_f32le", "-f", "wav"], total_s=plan.total_s,
                 stage="soundtrack", on_progress=stages.stage_fn("soundtrack"),
-                should_cancel=should_cancel, timeout_s=timeout_s, loglevel="info",
+                should_cancel=should_cancel, timeout_s=timeout_s, deadline=deadline,
+                loglevel="info",
                 log_lines=LOUDNESS_LOG_LINES)
             loudness = parse_loudness(stats.log_tail)
         args = output_args(choice, timeline.output.quality, plan.fps,
@@ -125,7 +131,7 @@ def render_timeline(
         stats = run_graph(
             build.render_graph(plan, files, loudness), output, output_args=args,
             total_s=plan.total_s, stage="render", on_progress=stages.stage_fn("render"),
-            should_cancel=should_cancel, timeout_s=timeout_s)
+            should_cancel=should_cancel, timeout_s=timeout_s, deadline=deadline)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     info = probe(output)
