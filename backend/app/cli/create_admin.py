@@ -17,8 +17,9 @@ def register(subparsers: Subparsers) -> None:
     """Add the `create-admin` subcommand."""
     parser = subparsers.add_parser(
         "create-admin", help="create an admin account or reset its password",
-        description="Create the account with role admin; when it exists, make it an active "
-        "admin and set its password. The database must be migrated (`reelforge migrate`).")
+        description="Create the account with role admin; when it exists as an admin, make "
+        "it active and set its password. An existing account that is not an admin is "
+        "refused, never promoted. The database must be migrated (`reelforge migrate`).")
     parser.add_argument("--email", default=os.environ.get("REELFORGE_ADMIN_EMAIL",
                                                           "admin@reelforge.local"),
                         help="account email (default: $REELFORGE_ADMIN_EMAIL or "
@@ -41,7 +42,7 @@ def handle(args: argparse.Namespace) -> int:
     """Create or update the admin account."""
     from app.core.config import settings
     from app.core.logging import configure_logging
-    from app.dev.admin import ensure_admin
+    from app.dev.admin import AdminOutcome, ensure_admin
     from app.dev.services import command_database, configured, sync_url
 
     password = _password(args)
@@ -53,5 +54,10 @@ def handle(args: argparse.Namespace) -> int:
                           configured("DATABASE_URL")) as url:
         outcome = ensure_admin(sync_url(url), email=args.email, password=password,
                                reset_password=True)
+    if outcome is AdminOutcome.REFUSED:
+        print(f"{args.email.lower()} belongs to an account that is not an admin; it is not "
+              "promoted (its API keys and sessions would become an admin's). Use another "
+              "email, or remove that account first.", file=sys.stderr)
+        return 1
     print(f"admin {args.email.lower()}: {outcome}")
     return 0

@@ -20,6 +20,7 @@ class AdminOutcome(enum.StrEnum):
     UPDATED = "updated"  # made admin again, or its password reset
     UNCHANGED = "unchanged"
     KEPT = "kept"  # exists with another password, which was left as it is
+    REFUSED = "refused"  # the email belongs to an account that is not an admin
 
 
 def stable_secret(path: Path) -> str:
@@ -36,7 +37,12 @@ def stable_secret(path: Path) -> str:
 
 def ensure_admin(sync_url: str, *, email: str, password: str,
                  reset_password: bool = False) -> AdminOutcome:
-    """Make sure `email` is an active admin; its password is set only on creation or reset."""
+    """Make sure `email` is an active admin; its password is set only on creation or reset.
+
+    An existing account that is not an admin is never promoted (REFUSED): whoever
+    registered that email would keep its API keys and tokens, now with the admin role.
+    The operator picks another admin email, or removes that account first.
+    """
     engine = create_engine(sync_url, poolclass=NullPool)
     try:
         with Session(engine) as session, session.begin():
@@ -45,7 +51,9 @@ def ensure_admin(sync_url: str, *, email: str, password: str,
                 session.add(User(email=email.lower(), password_hash=hash_password(password),
                                  role="admin", plan="admin", is_active=True))
                 return AdminOutcome.CREATED
-            promoted = user.role != "admin" or not user.is_active or user.plan != "admin"
+            if user.role != "admin":
+                return AdminOutcome.REFUSED
+            promoted = not user.is_active or user.plan != "admin"
             user.role, user.plan, user.is_active = "admin", "admin", True
             if verify_password(password, user.password_hash):
                 return AdminOutcome.UPDATED if promoted else AdminOutcome.UNCHANGED

@@ -125,8 +125,11 @@ def prepare_credentials(options: LaunchOptions, sync_url: str) -> Credentials:
 def banner(options: LaunchOptions, services: Services, creds: Credentials) -> list[str]:
     """The lines that tell a person where everything is and how to log in."""
     base = f"http://127.0.0.1:{options.port}"
-    admin_password = creds.admin_password if creds.admin_outcome is not AdminOutcome.KEPT else (
-        "(set earlier; reset with `reelforge create-admin`)")
+    admin_password = {
+        AdminOutcome.KEPT: "(set earlier; reset with `reelforge create-admin`)",
+        AdminOutcome.REFUSED: "(none: the email belongs to an account that is not an "
+                              "admin; set REELFORGE_ADMIN_EMAIL to another)",
+    }.get(creds.admin_outcome, creds.admin_password)
     lines = [
         "Reelforge is running. Ctrl-C stops everything.",
         f"  Web page   {base}/",
