@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from app.core.config.group import Group
 
 
@@ -17,3 +19,6 @@ class UploadSettings(Group):
     MAX_AUDIO_BYTES: int = 50 * 1024 * 1024
     MAX_IMAGE_PIXELS: int = 40_000_000
     MAX_AUDIO_DURATION_S: float = 1800.0
+    # Images decoded at once per API process: a 40 MP decode holds ~285 MB, whatever the
+    # file's size (a one-colour PNG of 40 MP is ~200 KB), so uploads wait for a slot.
+    IMAGE_DECODE_CONCURRENCY: int = Field(default=2, ge=1)

@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,8 +32,21 @@ def cap_for(kind: str) -> int:
     return settings.uploads.MAX_IMAGE_BYTES if kind == "image" else settings.uploads.MAX_AUDIO_BYTES
 
 
-def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checked, Path]:
-    """Copy the upload to disk with a size cap, sniff it and check it; returns the file."""
+# Image decodes at once in this process (IMAGE_DECODE_CONCURRENCY): decoding costs memory
+# by pixels, not bytes, so a burst of small, pixel-heavy files must queue. Made on first
+# use, inside the event loop; waiting uploads hold no thread.
+_decode_slots: CapacityLimiter | None = None
+
+
+def _decode_limiter() -> CapacityLimiter:
+    global _decode_slots
+    if _decode_slots is None:
+        _decode_slots = CapacityLimiter(settings.uploads.IMAGE_DECODE_CONCURRENCY)
+    return _decode_slots
+
+
+def _receive(upload: BinaryIO, declared: str | None, work: Path) -> tuple[str, str, Path]:
+    """Sniff the upload and copy it to disk with a size cap; returns kind, format, file."""
     found = sniff(upload)  # the window renders use too; leaves the upload at its start
     if found is None:
         expected = declared or "image or audio"
@@ -49,10 +62,20 @@ def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checke
         copied = _copy_capped(upload, out, cap)
     if copied > cap:
         raise AppError("file_too_large", f"file: larger than {cap} bytes", 413, field="file")
+    return kind, fmt, raw
+
+
+async def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[Checked, Path]:
+    """Receive the upload, then check it (images on a decode slot); returns the file."""
+    kind, fmt, raw = await to_thread.run_sync(_receive, upload, declared, work)
     if kind == "image":
         dest = work / "image.jpg"
-        return normalise_image(raw, dest, max_pixels=settings.uploads.MAX_IMAGE_PIXELS), dest
-    return check_audio(raw, fmt, max_duration_s=settings.uploads.MAX_AUDIO_DURATION_S), raw
+        checked = await to_thread.run_sync(
+            lambda: normalise_image(raw, dest, max_pixels=settings.uploads.MAX_IMAGE_PIXELS),
+            limiter=_decode_limiter())
+        return checked, dest
+    return await to_thread.run_sync(
+        lambda: check_audio(raw, fmt, max_duration_s=settings.uploads.MAX_AUDIO_DURATION_S)), raw
 
 
 def _copy_capped(source: BinaryIO, out: BinaryIO, budget: int) -> int:
@@ -79,7 +102,7 @@ async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
     settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER, dir=settings.app.temp_dir))
     try:
-        checked, path = await to_thread.run_sync(_inspect, upload, declared, work)
+        checked, path = await _inspect(upload, declared, work)
         asset_id = uuid.uuid4()
         key = f"assets/{user.id}/{asset_id}.{checked.extension}"
         sha = await to_thread.run_sync(_sha256, path)
