@@ -141,7 +141,7 @@ def probe_audio(path: Path, forced_format: str) -> float:
 
 def sniff(fh: BinaryIO) -> tuple[str, str] | None:
     """(kind, format) of a seekable file from its content, never its name or a client's
-    type: ("image", "jpeg" | "png" | "webp") or ("audio", a key of AUDIO_FORMATS).
+    type: ("image", "jpeg" | "png" | "webp" | "gif") or ("audio", a key of AUDIO_FORMATS).
 
     The one sniffer of uploads and renders. Reads SNIFF_BYTES from the start and, behind
     an ID3v2 tag, SNIFF_BYTES from the tag's end (a FLAC may carry one as MP3 does);
@@ -155,6 +155,8 @@ def sniff(fh: BinaryIO) -> tuple[str, str] | None:
             return "image", "png"
         if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
             return "image", "webp"
+        if head[:6] in (b"GIF87a", b"GIF89a"):
+            return "image", "gif"
         if head.startswith(b"ID3") and len(head) >= 10:
             fh.seek(10 + _id3_size(head))
             behind = sniff_audio(fh.read(SNIFF_BYTES))

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/assets", tags=["assets"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AssetRead,
-             summary="Upload an image (JPEG/PNG/WebP) or an audio track (WAV/MP3/OGG/FLAC/M4A)",
+             summary="Upload an image (JPEG/PNG/WebP/GIF) or an audio track (WAV/MP3/OGG/FLAC/M4A)",
              responses={413: {"description": "Above the kind's cap or the plan's asset bytes"},
                         429: {"description": "The plan's asset count is reached"}})
 async def upload_asset(

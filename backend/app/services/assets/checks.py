@@ -40,12 +40,16 @@ _RESIZABLE_MODES = {"RGB", "RGBA", "L", "LA", "CMYK"}
 def normalise_image(source: Path, dest: Path, *, max_pixels: int) -> Checked:
     """Decode under a pixel cap, apply EXIF rotation and re-encode as a clean RGB JPEG.
 
+    A GIF, animated or not, becomes its first frame (docs/faults.md, "Inputs people really
+    send"): only that frame is decoded, at the size of the GIF's logical screen, which is
+    what the pixel cap reads.
+
     Memory: the full-size decode is held once. A JPEG decodes scaled down from the DCT
     where the stored size allows (thumbnail's draft), and the shrink happens before the
     rotation and the RGB conversion, which then copy only the stored size. A 40 MP PNG
     peaks near 285 MB here, where rotating and converting first held three full copies."""
     try:
-        with Image.open(source, formats=["JPEG", "PNG", "WEBP"]) as image:
+        with Image.open(source, formats=["JPEG", "PNG", "WEBP", "GIF"]) as image:
             width, height = image.size
             if width * height > max_pixels:
                 raise AppError("image_too_large",
