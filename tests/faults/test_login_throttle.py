@@ -110,3 +110,20 @@ def test_password_hashes_take_a_few_slots_and_a_short_queue(
     for refused in done[2:]:
         assert isinstance(refused, AppError) and refused.status == 503
         assert refused.headers == {"Retry-After": "1"}
+
+
+def test_guessing_the_current_password_counts_towards_the_lockout(
+        strict_api: ApiServer) -> None:
+    """A stolen token must not allow unlimited guesses through POST /auth/password."""
+    created, email = _register(strict_api, _address())
+    token = _login(strict_api, email, PASSWORD, _address()).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def change(current: str) -> httpx.Response:
+        return httpx.post(f"{strict_api.base_url}/api/v1/auth/password", headers=headers,
+                          json={"current_password": current, "new_password": "x" * 12},
+                          timeout=30)
+
+    assert [change(f"guess {n}").status_code for n in range(3)] == [422] * 3
+    assert _is_throttled(change(PASSWORD))  # locked, like a login
+    assert _is_throttled(_login(strict_api, email, PASSWORD, _address()))

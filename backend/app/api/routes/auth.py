@@ -79,12 +79,24 @@ async def logout(_: CurrentUser, redis: RedisDep,
              summary="Change the password; every token is revoked and a fresh one returned",
              responses={401: {"description": "Missing or invalid credentials"},
                         422: {"description": "The current password is wrong, or the new "
-                                             "one is invalid (the error names the field)"}})
+                                             "one is invalid (the error names the field)"},
+                        **_THROTTLED})
 async def change_password(body: PasswordChange, user: CurrentUser, session: SessionDep,
-                          redis: RedisDep) -> TokenRead:
-    user_id, role = user.id, user.role
-    await user_service.change_password(session=session, user=user,
-                                       current=body.current_password, new=body.new_password)
+                          redis: RedisDep, request: Request) -> TokenRead:
+    user_id, role, email = user.id, user.role, user.email
+    # a guess at the current password counts like a failed login: a stolen token must not
+    # give unlimited guesses (the lockout then refuses logins too)
+    throttle = sign_in_throttle(request)
+    await throttle.before_login(client_address(request), email)
+    try:
+        await user_service.change_password(session=session, user=user,
+                                           current=body.current_password,
+                                           new=body.new_password)
+    except AppError as refused:
+        if refused.field == "current_password":
+            await throttle.login_failed(email)
+        raise
+    await throttle.login_succeeded(email)
     await session.commit()  # the new hash is stored before any token is revoked
     await sessions.revoke_all(redis, user_id)
     return TokenRead(access_token=create_access_token(user_id, role),
