@@ -58,6 +58,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     uploads = settings.uploads
+    # Video clips above this go by direct upload (POST /assets/uploads) up to
+    # MAX_VIDEO_BYTES: the API does not stream 200 MB bodies through itself.
     upload_cap = max(uploads.MAX_IMAGE_BYTES, uploads.MAX_AUDIO_BYTES) + MULTIPART_OVERHEAD
     app.add_middleware(NulGuard)
     app.add_middleware(BodySizeLimit, limits={f"{settings.app.API_PREFIX}/assets": upload_cap},

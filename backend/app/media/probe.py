@@ -22,6 +22,8 @@ AUDIO_FORMATS: dict[str, str] = {
     "flac": "flac",
     "m4a": "mov",
 }
+# Sniffed video container -> demuxer, forced for probes and renders alike.
+VIDEO_FORMATS: dict[str, str] = {"mp4": "mov", "mov": "mov", "webm": "matroska"}
 # The one sniffing window (uploads and renders): what sniff() reads from the start, and
 # again from the end of an ID3v2 tag, which may be any length (cover art).
 SNIFF_BYTES = 4096
@@ -63,9 +65,10 @@ def _seconds(stream: Any) -> float:
     return float(stream.duration * stream.time_base)
 
 
-def probe(path: Path) -> MediaInfo:
-    """Read durations, geometry, frame rate and codecs of a local media file."""
-    with _open(path) as container:
+def probe(path: Path, forced_format: str | None = None) -> MediaInfo:
+    """Read durations, geometry, frame rate and codecs of a local media file (with the
+    demuxer `forced_format`, else one of PROBE_FORMATS)."""
+    with _open(path, forced_format) as container:
         video = container.streams.video[0] if container.streams.video else None
         audio = container.streams.audio[0] if container.streams.audio else None
         duration = container.duration / av.time_base if container.duration else 0.0
@@ -92,6 +95,16 @@ def probe(path: Path) -> MediaInfo:
                 sample_rate=int(audio.codec_context.sample_rate or 0),
             )
     return info
+
+
+def decode_first_frame(path: Path, forced_format: str) -> None:
+    """Decode the first video frame with the demuxer forced; ProbeFailed if there is none."""
+    with _open(path, forced_format) as container:
+        if not container.streams.video:
+            raise ProbeFailed(f"{path} has no video stream")
+        for _ in container.decode(container.streams.video[0]):
+            return
+    raise ProbeFailed(f"{path} has no decodable video frame")
 
 
 def frame_rgb_at(path: Path, t_s: float, *, region: float = 0.5) -> tuple[int, int, int]:
@@ -141,7 +154,9 @@ def probe_audio(path: Path, forced_format: str) -> float:
 
 def sniff(fh: BinaryIO) -> tuple[str, str] | None:
     """(kind, format) of a seekable file from its content, never its name or a client's
-    type: ("image", "jpeg" | "png" | "webp" | "gif") or ("audio", a key of AUDIO_FORMATS).
+    type: ("image", "jpeg" | "png" | "webp" | "gif"), ("audio", a key of AUDIO_FORMATS) or
+    ("video", "webm"). An MP4 or MOV reads as ("audio", "m4a"): the same box structure holds
+    either, so the upload decides by the streams it finds (app/services/assets/checks).
 
     The one sniffer of uploads and renders. Reads SNIFF_BYTES from the start and, behind
     an ID3v2 tag, SNIFF_BYTES from the tag's end (a FLAC may carry one as MP3 does);
@@ -157,6 +172,8 @@ def sniff(fh: BinaryIO) -> tuple[str, str] | None:
             return "image", "webp"
         if head[:6] in (b"GIF87a", b"GIF89a"):
             return "image", "gif"
+        if head.startswith(EBML):
+            return "video", "webm"
         if head.startswith(b"ID3") and len(head) >= 10:
             fh.seek(10 + _id3_size(head))
             behind = sniff_audio(fh.read(SNIFF_BYTES))
@@ -165,6 +182,20 @@ def sniff(fh: BinaryIO) -> tuple[str, str] | None:
         return ("audio", audio) if audio else None
     finally:
         fh.seek(0)
+
+
+EBML = b"\x1a\x45\xdf\xa3"  # Matroska and WebM
+
+
+def video_demuxer(path: Path) -> str:
+    """The demuxer for a stored video clip, from its magic bytes (never autodetected)."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    if head.startswith(EBML):
+        return VIDEO_FORMATS["webm"]
+    if head[4:8] == b"ftyp":
+        return VIDEO_FORMATS["mp4"]
+    raise SpecError("video", f"{path} is not MP4, MOV or WebM")
 
 
 def _id3_size(head: bytes) -> int:

@@ -20,6 +20,7 @@ from app.media.graph import Args, Graph, Pad
 from app.media.motion import apply_motion
 from app.media.pictures import fit_photo, paint_card
 from app.media.plan import Plan, ScenePlan
+from app.media.probe import video_demuxer
 from app.media.stills import hold
 from app.media.text import TextImage, bake, is_static, overlay_text, render_text
 
@@ -79,7 +80,9 @@ def _video(graph: Graph, sp: ScenePlan, plan: Plan) -> Pad:
     scene = sp.scene
     assert scene.kind == "video" and sp.path is not None
     w, h, fps = plan.frame.width, plan.frame.height, plan.fps
-    src = graph.source(sp.path, "-ss", f"{scene.in_s:.6f}", "-t", f"{sp.source_s:.6f}")
+    # the demuxer is forced from the clip's magic bytes, as at upload: never autodetected
+    src = graph.source(sp.path, "-f", video_demuxer(sp.path), "-ss", f"{scene.in_s:.6f}",
+                       "-t", f"{sp.source_s:.6f}")
     pad = graph.chain(src.video, [("setpts", ["PTS-STARTPTS"]), ("fps", [fps])])
     pad = _fit(graph, pad, scene.fit, w, h)
     return graph.chain(pad, [

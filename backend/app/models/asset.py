@@ -1,4 +1,4 @@
-"""Uploaded media a user owns: images and audio tracks."""
+"""Uploaded media a user owns: images, audio tracks and short video clips."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, CreatedMixin, IdMixin
 
-ASSET_KINDS = ("image", "audio")
+ASSET_KINDS = ("image", "audio", "video")
 
 
 class Asset(IdMixin, CreatedMixin, Base):
     __tablename__ = "assets"
     __table_args__ = (
-        CheckConstraint("kind IN ('image', 'audio')", name="kind"),
+        CheckConstraint("kind IN ('image', 'audio', 'video')", name="kind"),
         Index("ix_assets_user_created", "user_id", "created_at"),
     )
 

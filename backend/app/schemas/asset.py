@@ -26,7 +26,7 @@ class AssetRead(BaseModel):
 class DirectUploadCreate(BaseModel):
     """A file the client will PUT straight to the store, then complete."""
 
-    kind: Literal["image", "audio"]
+    kind: Literal["image", "audio", "video"]
     filename: str = Field(min_length=1, max_length=255)
     size_bytes: int = Field(gt=0, description="The file's size; above the kind's cap is 413")
 

@@ -16,7 +16,8 @@ router = APIRouter(prefix="/assets", tags=["assets"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=AssetRead,
-             summary="Upload an image (JPEG/PNG/WebP/GIF) or an audio track (WAV/MP3/OGG/FLAC/M4A)",
+             summary="Upload an image (JPEG/PNG/WebP/GIF), an audio track (WAV/MP3/OGG/FLAC/M4A) "
+                     "or a video clip (MP4/MOV/WebM)",
              responses={413: {"description": "Above the kind's cap or the plan's asset bytes"},
                         429: {"description": "The plan's asset count is reached"}})
 async def upload_asset(
@@ -24,7 +25,7 @@ async def upload_asset(
     user: CurrentUser,
     session: SessionDep,
     storage: StorageDep,
-    kind: Annotated[Literal["image", "audio"] | None,
+    kind: Annotated[Literal["image", "audio", "video"] | None,
                     Form(description="Expected kind; the content must match")] = None,
 ) -> AssetRead:
     asset = await asset_service.create_asset(
@@ -66,7 +67,7 @@ async def complete_direct_upload(upload_id: uuid.UUID, user: CurrentUser, sessio
 async def list_assets(
     user: CurrentUser,
     session: SessionDep,
-    kind: Literal["image", "audio"] | None = None,
+    kind: Literal["image", "audio", "video"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[AssetRead]:
     assets = await asset_service.list_assets(session=session, user=user, kind=kind, limit=limit)

@@ -19,6 +19,10 @@ class UploadSettings(Group):
     MAX_AUDIO_BYTES: int = 50 * 1024 * 1024
     MAX_IMAGE_PIXELS: int = 40_000_000
     MAX_AUDIO_DURATION_S: float = 1800.0
+    # Video clips (MP4, MOV, WebM) are scene material, not films: a phone's short clip.
+    MAX_VIDEO_BYTES: int = 200 * 1024 * 1024
+    MAX_VIDEO_DURATION_S: float = 60.0
+    MAX_VIDEO_PIXELS: int = 3840 * 2160  # per frame: 2160p
     # Images decoded at once per API process: a 40 MP decode holds ~285 MB, whatever the
     # file's size (a one-colour PNG of 40 MP is ~200 KB), so uploads wait for a slot.
     IMAGE_DECODE_CONCURRENCY: int = Field(default=2, ge=1)

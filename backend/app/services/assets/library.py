@@ -21,7 +21,13 @@ from app.core.transaction import after_commit, after_rollback
 from app.media.probe import sniff
 from app.models import Asset, User
 from app.services.assets import quota
-from app.services.assets.checks import Checked, check_audio, normalise_image
+from app.services.assets.checks import (
+    Checked,
+    check_audio,
+    check_video,
+    container_kind,
+    normalise_image,
+)
 from app.storage import Storage
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -29,7 +35,9 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 def cap_for(kind: str) -> int:
     """The size cap of an upload of `kind`."""
-    return settings.uploads.MAX_IMAGE_BYTES if kind == "image" else settings.uploads.MAX_AUDIO_BYTES
+    uploads = settings.uploads
+    return {"image": uploads.MAX_IMAGE_BYTES, "video": uploads.MAX_VIDEO_BYTES}.get(
+        kind, uploads.MAX_AUDIO_BYTES)
 
 
 # Image decodes at once in this process (IMAGE_DECODE_CONCURRENCY): decoding costs memory
@@ -49,10 +57,12 @@ def _receive(upload: BinaryIO, declared: str | None, work: Path) -> tuple[str, s
     """Sniff the upload and copy it to disk with a size cap; returns kind, format, file."""
     found = sniff(upload)  # the window renders use too; leaves the upload at its start
     if found is None:
-        expected = declared or "image or audio"
+        expected = declared or "image, audio or video"
         raise AppError("unsupported_media", f"file: not a supported {expected} file", 422,
                        field="file")
     kind, fmt = found
+    if fmt == "m4a" and declared == "video":
+        kind = "video"  # MP4 and MOV hold audio or video; check_video looks for a video stream
     if declared and declared != kind:
         raise AppError("kind_mismatch", f"file: declared {declared} but the content is {kind}",
                        422, field="file")
@@ -74,6 +84,13 @@ async def _inspect(upload: BinaryIO, declared: str | None, work: Path) -> tuple[
             lambda: normalise_image(raw, dest, max_pixels=settings.uploads.MAX_IMAGE_PIXELS),
             limiter=_decode_limiter())
         return checked, dest
+    if kind == "audio" and fmt == "m4a" and declared is None:
+        kind = await to_thread.run_sync(container_kind, raw, declared)
+    if kind == "video":
+        uploads = settings.uploads
+        return await to_thread.run_sync(
+            lambda: check_video(raw, fmt, max_duration_s=uploads.MAX_VIDEO_DURATION_S,
+                                max_pixels=uploads.MAX_VIDEO_PIXELS)), raw
     return await to_thread.run_sync(
         lambda: check_audio(raw, fmt, max_duration_s=settings.uploads.MAX_AUDIO_DURATION_S)), raw
 
