@@ -62,7 +62,8 @@ def test_slideshow_from_upload_to_playback(page: sync_api.Page, api_server: ApiS
     board.register(f"web-{uuid.uuid4().hex[:10]}@example.com", PASSWORD)
 
     board.upload(files["notes.txt"])
-    expect(page.locator("#upload-log .error")).to_contain_text("not a supported image, audio or video")
+    expect(page.locator("#upload-log .error")).to_contain_text(
+        "not a supported image, audio or video")
     board.upload(files["red.png"], files["green.png"], files["blue.png"], files["tone.wav"])
     expect(page.locator("#image-list .tile")).to_have_count(3)
     expect(page.locator("#audio-list li", has_text="tone.wav")).to_contain_text("2 s")
