@@ -7,11 +7,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert
 
 from app.core.config import settings
 from app.models import Job
 from tests.support.fixtures import Account
+from tests.support.jobs import job_row
 from tests.support.store import put_object
 
 
@@ -31,22 +32,13 @@ def _insert_succeeded(account: Account, output_key: str) -> uuid.UUID:
     return job_id
 
 
-def _row(job_id: uuid.UUID) -> Any:
-    engine = create_engine(settings.database.sync_url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(select(Job.__table__).where(Job.id == job_id)).one()
-    finally:
-        engine.dispose()
-
-
 def test_missing_result_is_410_and_recorded(account: Account) -> None:
     job_id = _insert_succeeded(account, f"results/{account.user_id}/{{job}}/a1/video.mp4")
     answer = account.client.get(f"/api/v1/tasks/{job_id}/result")
     assert answer.status_code == 410, answer.text
     assert answer.json()["error"]["code"] == "result_gone"
     assert "no longer stored" in answer.json()["error"]["message"]
-    error = _row(job_id).error
+    error = job_row(job_id).error
     assert error is not None and error["code"] == "result_gone"
     assert account.client.get(f"/api/v1/tasks/{job_id}").json()["error"]["code"] == "result_gone"
 
@@ -58,14 +50,14 @@ def test_missing_result_by_signed_link_is_410_and_recorded(account: Account) -> 
     answer = account.client.get(link.headers["location"], headers={"Authorization": ""})
     assert answer.status_code == 410, answer.text
     assert answer.json()["error"]["code"] == "result_gone"
-    error = _row(job_id).error
+    error = job_row(job_id).error
     assert error is not None and error["code"] == "result_gone"
 
 
 def test_present_result_is_not_recorded(account: Account, tmp_path: Any) -> None:
     job_id = _insert_succeeded(account, f"results/{account.user_id}/{{job}}/a1/out.wav")
-    put_object(_row(job_id).output_key, b"RIFF", tmp_path)
+    put_object(job_row(job_id).output_key, b"RIFF", tmp_path)
     answer = account.client.get(f"/api/v1/tasks/{job_id}/result", params={"signed": "true"},
                                 follow_redirects=True)
     assert answer.status_code == 200, answer.text
-    assert _row(job_id).error is None
+    assert job_row(job_id).error is None

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import create_engine, insert
 
 from app.core.config import settings
 from app.jobs.publish import publish_job
 from app.models import Job
 from app.services.maintenance import cleanup_temp_files
 from tests.support.fixtures import Account
+from tests.support.jobs import job_row
 from tests.support.media import image_bytes
 from tests.support.processes import CeleryWorker
 from tests.support.proxy import Proxy
@@ -28,19 +29,10 @@ QUEUE = "video-outage"  # a queue of this test's own: no session worker takes th
 DEADLINE_S = 180.0
 
 
-def _row(job_id: uuid.UUID) -> Any:
-    engine = create_engine(settings.database.sync_url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(select(Job.__table__).where(Job.id == job_id)).one()
-    finally:
-        engine.dispose()
-
-
 def _wait(job_id: uuid.UUID, ready: Any, what: str) -> Any:
     deadline = time.monotonic() + DEADLINE_S
     while time.monotonic() < deadline:
-        row = _row(job_id)
+        row = job_row(job_id)
         if ready(row):
             return row
         time.sleep(0.05)  # polling interval of a bounded wait on the system of record

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import create_engine, select
+
+from app.core.config import settings
+from app.models import Job
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes
 
@@ -26,3 +31,13 @@ def submit(account: Account, images: list[str], **fields: Any) -> dict[str, Any]
 
 def started_at(job: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(job["started_at"])
+
+
+def job_row(job_id: uuid.UUID) -> Any:
+    """The job's row as stored, read on a connection of its own."""
+    engine = create_engine(settings.database.sync_url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(Job.__table__).where(Job.id == job_id)).one()
+    finally:
+        engine.dispose()

@@ -18,6 +18,14 @@ SLIDESHOW_FIELDS = frozenset({"asset_ids", "seconds_per_image", "transition", "t
                               "resolution", "fps", "audio_asset_id"})
 
 
+
+def transition_fits(value: float, info: ValidationInfo) -> float:
+    """A slideshow's blend must end before the next photo's time is up (a cut has none)."""
+    seconds = info.data.get("seconds_per_image")
+    if info.data.get("transition", DEFAULT) != CUT and seconds and value >= seconds:
+        raise ValueError("must be shorter than seconds_per_image")
+    return value
+
 class VideoSubmit(BaseModel):
     """A full `timeline`, or the slideshow shorthand: photos in order, each on screen for
     `seconds_per_image` (expanded to a timeline by the worker)."""
@@ -43,13 +51,7 @@ class VideoSubmit(BaseModel):
         description="Receives a signed job.succeeded / job.failed / job.dead event "
                     "(docs/webhooks.md); https and public only")
 
-    @field_validator("transition_s")
-    @classmethod
-    def _transition_fits(cls, value: float, info: ValidationInfo) -> float:
-        seconds = info.data.get("seconds_per_image")
-        if info.data.get("transition", DEFAULT) != CUT and seconds and value >= seconds:
-            raise ValueError("must be shorter than seconds_per_image")
-        return value
+    _transition_fits = field_validator("transition_s")(transition_fits)
 
     @model_validator(mode="after")
     def _one_form(self) -> VideoSubmit:

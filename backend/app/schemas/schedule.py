@@ -6,11 +6,11 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.cron import parse_cron, parse_timezone
-from app.media.transition_kinds import CUT, DEFAULT, SlideshowKind
-from app.schemas.jobs import Resolution, VideoSubmit
+from app.media.transition_kinds import DEFAULT, SlideshowKind
+from app.schemas.jobs import Resolution, VideoSubmit, transition_fits
 
 CRON_HELP = ("Five fields, minute hour day-of-month month day-of-week, read in `timezone`: "
              "numbers, month and day names, '*', ',', '-' and '/' (`0 7 * * *`: 07:00 daily)")
@@ -55,13 +55,7 @@ class VideoTemplate(BaseModel):
     audio_asset_id: uuid.UUID | None = None
     priority: int = Field(5, ge=0, le=10, description="0 lowest, 10 most urgent")
 
-    @field_validator("transition_s")
-    @classmethod
-    def _transition_fits(cls, value: float, info: ValidationInfo) -> float:
-        seconds = info.data.get("seconds_per_image")
-        if info.data.get("transition", DEFAULT) != CUT and seconds and value >= seconds:
-            raise ValueError("must be shorter than seconds_per_image")
-        return value
+    _transition_fits = field_validator("transition_s")(transition_fits)
 
     def submit(self, asset_ids: list[uuid.UUID]) -> VideoSubmit:
         """The video submit this template makes for these photos."""
