@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.dev.services import ensure_database, start_embedded_redis, with_database  # noqa: E402
+from app.dev.embedded_redis import start_embedded_redis  # noqa: E402
+from app.dev.services import ensure_database, with_database  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="reelforge-faults-"))
 REDIS: dict[str, object] = {}

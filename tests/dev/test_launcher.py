@@ -18,15 +18,9 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.dev.embedded_redis import EmbeddedRedis, redis_reachable
 from app.dev.process import alive
-from app.dev.services import (
-    EmbeddedPostgres,
-    EmbeddedRedis,
-    libpq_conninfo,
-    pg_reachable,
-    redis_reachable,
-    resolve_services,
-)
+from app.dev.services import EmbeddedPostgres, libpq_conninfo, pg_reachable, resolve_services
 
 REPO = Path(__file__).resolve().parents[2]
 # Stands in for app.main until the real application exists: any ASGI app will do here.
