@@ -12,8 +12,9 @@ from typing import Any
 import psutil
 
 from app.jobs.publish import publish_job
-from tests.faults.test_store_outage import QUEUE, _insert_render, _row, _wait
+from tests.faults.test_store_outage import QUEUE, _insert_render, _wait
 from tests.support.fixtures import Account
+from tests.support.jobs import job_row
 from tests.support.media import image_bytes
 from tests.support.processes import CeleryWorker
 from tests.support.store import stored_keys
@@ -68,7 +69,7 @@ def test_late_attempt_keeps_successors_result(account: Account, tmp_root: Path) 
         if second is not None:
             second.stop()
 
-    row: Any = _row(job_id)
+    row: Any = job_row(job_id)
     prefix = f"results/{account.user_id}/{job_id}/"
     assert row.state == "succeeded" and row.output_key == f"{prefix}a2/video.mp4"
     assert row.output_key in stored_keys(prefix)
