@@ -1,10 +1,11 @@
 """SQLAlchemy models; importing this package registers every table on Base.metadata."""
 
-from app.models.asset import Asset
+from app.models.asset import Asset, AssetUsage
 from app.models.base import Base
 from app.models.idempotency import IdempotencyKey
 from app.models.job import Job, JobState
 from app.models.maintenance_run import MaintenanceRun
+from app.models.project import Project
 from app.models.report import DailyReport
 from app.models.resubmit import Resubmit
 from app.models.schedule import Schedule, ScheduleRun
@@ -13,7 +14,7 @@ from app.models.user import ApiKey, User
 from app.models.webhook import WebhookDelivery, WebhookEndpoint, WebhookSecret
 from app.models.workflow import Batch, Workflow, WorkflowState
 
-__all__ = ["ApiKey", "Asset", "Base", "Batch", "DailyReport", "IdempotencyKey", "Job",
-           "JobState", "MaintenanceRun", "Resubmit", "Schedule", "ScheduleRun", "UsageDaily",
-           "User",
-           "WebhookDelivery", "WebhookEndpoint", "WebhookSecret", "Workflow", "WorkflowState"]
+__all__ = ["ApiKey", "Asset", "AssetUsage", "Base", "Batch", "DailyReport", "IdempotencyKey",
+           "Job", "JobState", "MaintenanceRun", "Project", "Resubmit", "Schedule",
+           "ScheduleRun", "UsageDaily", "User", "WebhookDelivery", "WebhookEndpoint",
+           "WebhookSecret", "Workflow", "WorkflowState"]

@@ -59,6 +59,9 @@ class Job(IdMixin, CreatedMixin, Base):
         # Workflow steps and batch items (migration 0007).
         Index("ix_jobs_workflow", "workflow_id", postgresql_where=text("workflow_id IS NOT NULL")),
         Index("ix_jobs_batch", "batch_id", postgresql_where=text("batch_id IS NOT NULL")),
+        # A project's work (migration 0012).
+        Index("ix_jobs_project_created", "project_id", "created_at",
+              postgresql_where=text("project_id IS NOT NULL")),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -91,3 +94,5 @@ class Job(IdMixin, CreatedMixin, Base):
     step: Mapped[str | None] = mapped_column(String(32))  # "content", "optimize:tiktok", ...
     batch_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("batches.id", ondelete="SET NULL"))
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"))

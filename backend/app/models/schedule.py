@@ -35,6 +35,8 @@ class Schedule(IdMixin, CreatedMixin, Base):
     next_fire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: paused
     last_fire_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"))
 
 
 class ScheduleRun(IdMixin, CreatedMixin, Base):

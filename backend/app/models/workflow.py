@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,8 @@ class Batch(IdMixin, CreatedMixin, Base):
     # [{"kind": "workflow" | "video", "id": ...}] in submit order
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
     defaults: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"))
 
 
 class Workflow(IdMixin, CreatedMixin, Base):
@@ -48,6 +50,8 @@ class Workflow(IdMixin, CreatedMixin, Base):
         CheckConstraint(f"state IN ({_STATES})", name="state"),
         Index("ix_workflows_user_created", "user_id", "created_at"),
         Index("ix_workflows_batch", "batch_id"),
+        Index("ix_workflows_project_created", "project_id", "created_at",
+              postgresql_where=text("project_id IS NOT NULL")),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -64,3 +68,5 @@ class Workflow(IdMixin, CreatedMixin, Base):
     retries: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL"))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.content import Platform, Tone
 from app.media.transition_kinds import DEFAULT, SlideshowKind
+from app.schemas.brand import BrandKit
 from app.speech.providers import TtsProvider
 
 Quality = Literal["draft", "standard", "high"]
@@ -74,6 +75,10 @@ class WorkflowSubmit(BaseModel):
                                       max_length=4)
     publish: PublishHook | None = None
     priority: int = Field(5, ge=0, le=10, description="0 lowest, 10 most urgent")
+    project_id: uuid.UUID | int | None = Field(
+        None, description="A project (its id, or its number among yours: 1, 2, ...); its "
+                          "settings are the defaults this request overrides")
+    brand: BrandKit | None = Field(None, description="Brand kit; merges over the project's")
 
     @field_validator("platforms")
     @classmethod

@@ -46,13 +46,15 @@ def usage_for_day(session: Session, day: date) -> dict[uuid.UUID, dict[str, Any]
                Job.finished_at < end).group_by(Job.user_id))
     for user_id, seconds in session.execute(rendered):
         rows[user_id]["render_seconds"] = round(float(seconds or 0), 3)
-    # Storage held at the day's end, from the assets that exist now (deleted ones are gone).
+    # Storage held at the day's end, from the assets that exist now (deleted ones are gone);
+    # the shared library belongs to nobody's usage.
     stored = (
         select(Asset.user_id, func.sum(Asset.size_bytes),
                func.sum(Asset.size_bytes).filter(Asset.created_at >= start))
-        .where(Asset.created_at < end).group_by(Asset.user_id))
-    for user_id, held, uploaded in session.execute(stored):
-        rows[user_id].update(storage_bytes=int(held or 0), uploaded_bytes=int(uploaded or 0))
+        .where(Asset.created_at < end, Asset.user_id.is_not(None)).group_by(Asset.user_id))
+    for owner, held, uploaded in session.execute(stored):
+        if owner is not None:
+            rows[owner].update(storage_bytes=int(held or 0), uploaded_bytes=int(uploaded or 0))
     return dict(rows)
 
 

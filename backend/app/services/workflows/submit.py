@@ -51,7 +51,9 @@ def step_params(spec: StepSpec, request: WorkflowSubmit) -> dict[str, Any]:
     if spec.stage == "render":
         return {"platform": request.render_platform, "quality": video.quality,
                 "captions": video.captions, "transition": video.transition,
-                "image_asset_ids": [str(i) for i in video.image_asset_ids]}
+                "image_asset_ids": [str(i) for i in video.image_asset_ids],
+                "brand": request.brand.model_dump(mode="json", exclude_none=True)
+                if request.brand else {}}
     if spec.stage == "optimize":
         return {"platform": spec.platform, "quality": video.quality, "topic": request.topic}
     assert request.publish is not None
