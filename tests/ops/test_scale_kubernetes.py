@@ -120,5 +120,12 @@ def test_admin_api_scales_through_kubernetes(kube: FakeKubernetes, tmp_path: Pat
         page = client.get(url).json()
         video = next(i for i in page["items"] if i["queue"] == "video")
         assert (video["desired_workers"], video["observed_workers"]) == (5, 5)
+
+        # The original plan's path, verbatim apart from the number: the same scaler.
+        plan = client.post(f"{server.base_url}/api/v1/tasks/admin/scale"
+                           "?queue_name=video&desired_workers=3")
+        assert plan.status_code == 200, plan.text
+        assert plan.json()["desired_workers"] == 3 and plan.json()["queue"] == "video"
+        assert kube.replicas["celery-worker-video"] == 3
     finally:
         server.stop()

@@ -13,6 +13,7 @@ from app.api.routes import (
     batches,
     files,
     jobs,
+    plan_aliases,
     stats,
     steps,
     transitions,
@@ -28,8 +29,10 @@ from app.api.routes.webhooks import router as webhook_router
 api_router = APIRouter()
 # deliveries before the job routes, so /tasks/{job_id}/deliveries is matched first
 api_router.include_router(webhook_job_router)
-# stats before the job routes: /tasks/{job_id} would otherwise catch /tasks/stats/...
-for module in (auth, assets, stats, jobs, files, admin_jobs, admin_users, admin_plans, ws):
+# stats and the plan's aliases before the job routes: /tasks/{job_id} would otherwise catch
+# /tasks/stats/... and /tasks/status/...
+for module in (auth, assets, stats, plan_aliases, jobs, files, admin_jobs, admin_users,
+               admin_plans, ws):
     api_router.include_router(module.router)
 # workflows, batches and single steps: POST /tasks/submit/... and /tasks/{id}/retry
 for module in (workflows, batches, steps):

@@ -34,7 +34,10 @@ class QueueStatsRead(BaseModel):
     workers_checked_at: datetime | None = Field(
         description="When the workers were last asked (the census is cached for a few seconds)")
     health: Health = Field(description="The worst health of any queue")
-    queues: list[QueueStats]
+    queues: dict[str, QueueStats] = Field(
+        description="By queue name, in the order content, video, gpu, social, default (the "
+                    "original plan's shape: `{\"queues\": {\"content\": {\"pending\", "
+                    "\"active\", \"completed\", \"failed\", \"health\", ...}}}`)")
 
 
 class TaskPerformance(BaseModel):

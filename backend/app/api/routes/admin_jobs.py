@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from anyio import to_thread
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 
 from app.api.deps import AdminUser
 from app.schemas.admin import (
@@ -34,16 +34,30 @@ async def list_dead_letters(
 
 
 @router.post("/requeue", response_model=RequeueResult,
-             summary="Re-run dead jobs with the same arguments (filters combine)")
-async def requeue_dead_letters(body: RequeueRequest, _: AdminUser) -> RequeueResult:
+             summary="Re-run dead jobs with the same arguments (filters combine; a JSON body "
+                     "or query parameters)")
+async def requeue_dead_letters(
+    _: AdminUser,
+    body: Annotated[RequeueRequest | None, Body()] = None,
+    task_type: Annotated[str | None, Query(max_length=64)] = None,
+    max_age_hours: Annotated[float | None, Query(gt=0, le=24 * 90)] = None,
+) -> RequeueResult:
+    asked = body or RequeueRequest(task_type=task_type, max_age_hours=max_age_hours)
     ids = await to_thread.run_sync(lambda: recovery.requeue_dead(
-        ids=body.ids, task_name=body.task_type, max_age_hours=body.max_age_hours))
+        ids=asked.ids, task_name=asked.task_type, max_age_hours=asked.max_age_hours))
     return RequeueResult(requeued=ids)
 
 
 @router.post("/cleanup", response_model=CleanupResult,
-             summary="Requeue or fail jobs whose worker stopped heart-beating")
-async def cleanup_stale_jobs(body: CleanupRequest, _: AdminUser) -> CleanupResult:
+             summary="Requeue or fail jobs whose worker stopped heart-beating (a JSON body or "
+                     "query parameters)")
+async def cleanup_stale_jobs(
+    _: AdminUser,
+    body: Annotated[CleanupRequest | None, Body()] = None,
+    action: Annotated[Literal["requeue", "fail"], Query()] = "requeue",
+    stale_after_s: Annotated[float | None, Query(gt=0, le=86400)] = None,
+) -> CleanupResult:
+    asked = body or CleanupRequest(action=action, stale_after_s=stale_after_s)
     outcome = await to_thread.run_sync(lambda: recovery.reap_stale(
-        action=body.action, stale_after_s=body.stale_after_s))
+        action=asked.action, stale_after_s=asked.stale_after_s))
     return CleanupResult(**outcome)

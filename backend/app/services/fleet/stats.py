@@ -257,7 +257,8 @@ async def queue_stats(*, session: AsyncSession, redis: aioredis.Redis,
             health=health, reasons=reasons))
     overall = max((q.health for q in queues), key=SEVERITY.__getitem__, default="healthy")
     return QueueStatsRead(window_minutes=window_minutes, generated_at=datetime.now(UTC),
-                          workers_checked_at=workers.checked_at, health=overall, queues=queues)
+                          workers_checked_at=workers.checked_at, health=overall,
+                          queues={q.queue: q for q in queues})
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
