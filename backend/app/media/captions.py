@@ -4,6 +4,10 @@ Words come from a transcript with timings, or from a plain script spread over th
 voice-over in proportion to syllables. Styles: `plain` (outlined text), `boxed`
 (an opaque box behind each line), `karaoke` (one event per spoken word, that word
 in the highlight colour). Lines sit at the bottom of the preset's safe zone.
+
+Fonts: libass picks the upright or italic Roboto file by the style's Italic flag, but
+it does not set a variable font's axes, so `roboto-condensed` is the upright face drawn
+at 75 % width (ScaleX), the value of the width axis it stands for.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.media.fonts import FAMILY, fonts_dir
+from app.media.fonts import FAMILY, WIDTHS, fonts_dir, is_italic
 from app.media.graph import Graph, Pad
 from app.media.presets import Frame
 from app.media.text import rgba
@@ -101,7 +105,8 @@ def write_ass(captions: Captions, words: Sequence[Timed], frame: Frame, path: Pa
     border_colour = _ass_colour("#000000", 0.65 if boxed else 1.0)
     style = ",".join(str(v) for v in (
         "Default", FAMILY, size, _ass_colour(captions.color), _ass_colour(captions.highlight),
-        border_colour, _ass_colour("#000000", 0.5), -1, 0, 0, 0, 100, 100, 0, 0,
+        border_colour, _ass_colour("#000000", 0.5), -1 if captions.bold else 0,
+        -1 if is_italic(captions.font) else 0, 0, 0, WIDTHS[captions.font], 100, 0, 0,
         3 if boxed else 1, outline, 0 if boxed else max(1, size // 24), 2, safe.left,
         safe.right, safe.bottom, 1))
     events = []

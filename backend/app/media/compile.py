@@ -1,7 +1,7 @@
 """A plan compiled to ffmpeg graphs: the soundtrack pass, the final render, the gallery.
 
 Everything a render draws happens in one ffmpeg process per pass: scenes, motion,
-text, transitions and captions in the video chain; the premixed soundtrack with its
+text, transitions, the watermark and captions in the video chain; the premixed soundtrack with its
 loudness correction in the audio chain.
 """
 
@@ -17,6 +17,7 @@ from app.media.graph import Graph, Pad
 from app.media.plan import Plan
 from app.media.scenes import build_scenes
 from app.media.transitions import join
+from app.media.watermark import Logo, overlay_logo
 
 GALLERY_COLUMNS = 5
 GALLERY_TILE_W = 216  # pixels of each contact-sheet cell's width
@@ -30,6 +31,7 @@ class Workfiles:
     stills: Path | None
     captions: Path | None
     soundtrack: Path | None
+    watermark: Logo | None = None
 
 
 def soundtrack_graph(plan: Plan) -> Graph:
@@ -42,9 +44,12 @@ def soundtrack_graph(plan: Plan) -> Graph:
 
 
 def video_chain(graph: Graph, plan: Plan, files: Workfiles) -> Pad:
-    """Scenes, motion, text and transitions joined into one stream, captions burned in."""
+    """Scenes, motion, text and transitions joined into one stream, then the watermark,
+    then the captions burned in on top."""
     clips = build_scenes(graph, plan, files.folder, files.stills)
     video = join(graph, clips, plan.transitions, plan.fps)
+    if files.watermark is not None:
+        video = overlay_logo(graph, video, files.watermark)
     if files.captions is not None:
         video = burn(graph, video, files.captions)
     return video

@@ -49,6 +49,7 @@ class Plan:
     voice: Path | None
     voice_s: float
     music: Path | None
+    watermark: Path | None = None
 
     @property
     def total_frames(self) -> int:
@@ -182,11 +183,16 @@ def make_plan(timeline: Timeline, resolver: AssetResolver) -> Plan:
         if timeline.audio.music is not None:
             music = _resolve(resolver, timeline.audio.music.asset, "audio.music.asset")
             _audio_seconds(music, "audio.music.asset")
+    watermark = None
+    if timeline.watermark is not None:
+        watermark = _resolve(resolver, timeline.watermark.asset, "watermark.asset")
+        check_image(watermark, "watermark.asset")
     plan = Plan(
         timeline=timeline, frame=frame_for(out.preset, out.quality), fps=fps,
         scenes=tuple(ScenePlan(i, s, f, p, src) for i, (s, f, p, src)
                      in enumerate(zip(timeline.scenes, frames, paths, sources, strict=True))),
         transitions=tuple(transitions), voice=voice, voice_s=voice_s, music=music,
+        watermark=watermark,
     )
     if voice is not None and timeline.audio is not None and timeline.audio.voice is not None:
         # The voice is never cut: the video must outlast it (half a frame of slack).

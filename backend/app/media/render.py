@@ -25,6 +25,7 @@ from app.media.probe import probe
 from app.media.progress import ProgressCallback, Stages
 from app.media.scenes import write_stills
 from app.media.timeline import AssetResolver, Timeline
+from app.media.watermark import prepare_logo
 
 LOUDNESS_LOG_LINES = 80
 
@@ -70,9 +71,12 @@ def _prepare(plan: Plan, folder: Path, stages: Stages, *, captions: bool,
         words = caption_words(tl.captions, start, plan.voice_s, plan.total_s)
         ass = folder / "captions.ass"
         write_ass(tl.captions, words, plan.frame, ass, plan.total_s)
+    logo = None
+    if tl.watermark is not None and plan.watermark is not None:
+        logo = prepare_logo(plan.watermark, tl.watermark, plan.frame, folder / "watermark.png")
     stages.report("prepare", 1.0)
     wav = folder / "soundtrack.wav" if tl.audio is not None and soundtrack else None
-    return build.Workfiles(folder, stills, ass, wav)
+    return build.Workfiles(folder, stills, ass, wav, logo)
 
 
 @functools.cache

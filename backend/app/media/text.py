@@ -52,7 +52,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 def render_text(overlay: TextOverlay, frame: Frame) -> TextImage:
     """The text block as an RGBA image and its place in the frame, inside the safe zone."""
     safe = frame.safe
-    font = pillow_font(px(overlay.size, frame), overlay.bold)
+    font = pillow_font(px(overlay.size, frame), overlay.bold, overlay.font)
     stroke = px(overlay.stroke.width, frame) if overlay.stroke else 0
     pad = px(overlay.box.padding, frame) if overlay.box else 0
     avail = frame.width - safe.left - safe.right - 2 * (pad + stroke)

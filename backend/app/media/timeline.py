@@ -42,6 +42,9 @@ Preset = Literal[Platform, "square", "portrait"]
 Quality = Literal["draft", "standard", "high", "ultra"]
 Codec = Literal["h264", "hevc", "av1"]
 CaptionStyle = Literal["plain", "boxed", "karaoke"]
+# The bundled fonts (app/media/fonts.py): Roboto upright, at width 75, or italic.
+FontFamily = Literal["roboto", "roboto-condensed", "roboto-italic"]
+Position = Literal["top_left", "top_right", "bottom_left", "bottom_right", "center"]
 
 
 class _Model(BaseModel):
@@ -76,6 +79,7 @@ class TextOverlay(_Model):
     position: Literal["top", "center", "bottom"] = "center"
     size: int = Field(72, ge=8, le=400, description="Font size in pixels at 1080 p")
     color: Color = "#FFFFFF"
+    font: FontFamily = "roboto"
     bold: bool = True
     stroke: Stroke | None = None
     box: Box | None = None
@@ -172,7 +176,21 @@ class Captions(_Model):
     size: int | None = Field(None, ge=12, le=200, description="Pixels at 1080 p")
     color: Color = "#FFFFFF"
     highlight: Color = "#FFD400"
+    font: FontFamily = "roboto"
+    bold: bool = True
     max_words: int = Field(4, ge=1, le=12, description="Words per caption line")
+
+
+class Watermark(_Model):
+    """A logo (an image asset, alpha honoured) over every frame, under the captions."""
+
+    asset: AssetId
+    position: Position = "bottom_right"
+    opacity: float = Field(0.8, gt=0, le=1, allow_inf_nan=False)
+    scale: float = Field(0.18, gt=0, le=1, allow_inf_nan=False,
+                         description="Logo width / frame width")
+    margin: float = Field(0.04, ge=0, le=0.45, allow_inf_nan=False,
+                          description="Gap to the nearest edges / frame width")
 
 
 class Output(_Model):
@@ -194,6 +212,7 @@ class Timeline(_Model):
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Makes `random` transitions repeatable")
     audio: Audio | None = None
     captions: Captions | None = None
+    watermark: Watermark | None = None
     output: Output = Output()
 
     @model_validator(mode="after")
@@ -210,6 +229,8 @@ class Timeline(_Model):
             refs.append(("audio.voice.asset", self.audio.voice.asset, "audio"))
         if self.audio and self.audio.music:
             refs.append(("audio.music.asset", self.audio.music.asset, "audio"))
+        if self.watermark:
+            refs.append(("watermark.asset", self.watermark.asset, "image"))
         return refs
 
 
@@ -263,6 +284,10 @@ def check_consistency(timeline: Timeline) -> None:
     audio = timeline.audio
     if audio is not None and audio.voice is None and audio.music is None:
         raise SpecError("audio", "give a voice, music or both")
+    mark = timeline.watermark
+    if mark is not None and mark.position != "center" and mark.scale + mark.margin > 1:
+        raise SpecError("watermark.margin", f"scale {mark.scale:g} plus margin {mark.margin:g} "
+                                            "leaves the frame")
 
 
 def _path_of(loc: tuple[int | str, ...]) -> str:
