@@ -35,7 +35,7 @@ include = [
     "app.tasks.startup", "app.tasks.video", "app.tasks.maintenance", "app.tasks.canary",
     "app.tasks.periodic", "app.tasks.pool_control", "app.tasks.webhooks",
     "app.tasks.content", "app.tasks.speech", "app.tasks.social", "app.tasks.workflow",
-    "app.tasks.schedules", "app.tasks.publish",
+    "app.tasks.schedules", "app.tasks.publish", "app.tasks.tagging",
 ]
 
 # Job state lives in PostgreSQL; the result backend only counts finished chord members

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from app.api.routes import (
     admin_jobs,
+    admin_library,
     admin_plans,
     admin_users,
     assets,
@@ -13,7 +14,9 @@ from app.api.routes import (
     batches,
     files,
     jobs,
+    library,
     plan_aliases,
+    projects,
     stats,
     steps,
     transitions,
@@ -43,3 +46,7 @@ for module in (voices, transitions):
 api_router.include_router(admin_scale_router)
 api_router.include_router(webhook_router)
 api_router.include_router(schedule_router)
+api_router.include_router(projects.router)
+# the asset library and the admins' side of its shared items
+for module in (library, admin_library):
+    api_router.include_router(module.router)

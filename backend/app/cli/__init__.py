@@ -11,7 +11,7 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # To add a subcommand, write app/cli/<module>.py with `register(subparsers)` that adds its
 # parser and sets `handler` (a function of the parsed args returning an exit status).
-COMMANDS = ("run", "migrate", "create_admin", "render")
+COMMANDS = ("run", "migrate", "create_admin", "render", "library")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,7 +14,8 @@ def register(subparsers: Subparsers) -> None:
     """Add the `run` subcommand."""
     parser = subparsers.add_parser(
         "run", help="run API, workers, beat and Flower until Ctrl-C",
-        description="Apply migrations, make sure an admin account exists, then run the API, "
+        description="Apply migrations, make sure an admin account exists, seed the shared "
+        "library (once), then run the API, "
         "one Celery worker per queue group, celery beat and Flower. PostgreSQL and Redis come "
         "from DATABASE_URL and REDIS_URL when set, otherwise embedded servers are started "
         "under DATA_DIR (default .var). Ctrl-C or SIGTERM stops every process it started.",
@@ -25,6 +26,8 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--port", type=int, help="API port (default: $PORT or 8000)")
     parser.add_argument("--no-beat", action="store_true", help="do not start celery beat")
     parser.add_argument("--no-flower", action="store_true", help="do not start Flower")
+    parser.add_argument("--no-seed", action="store_true",
+                        help="do not add the generated shared library (`reelforge library seed`)")
     parser.add_argument("--flower-port", type=int, help="Flower port (default: 5555)")
     parser.add_argument("--gpu-worker", action="store_true", default=None,
                         help="also start the worker for the gpu queue")
@@ -44,5 +47,5 @@ def handle(args: argparse.Namespace) -> int:
         port=args.port, beat=False if args.no_beat else None,
         flower=False if args.no_flower else None, flower_port=args.flower_port,
         gpu_worker=args.gpu_worker, data_dir=args.data_dir, api_app=args.api_app,
-        stop_timeout_s=args.stop_timeout_s)
+        stop_timeout_s=args.stop_timeout_s, seed_library=False if args.no_seed else None)
     return run_platform(options)

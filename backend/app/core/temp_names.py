@@ -20,6 +20,7 @@ class JobFolder(StrEnum):
     REEL = "reel"
     SPEECH = "speech"
     OPTIMISE = "optimise"
+    TAG = "tag"  # auto-tagging: `tag-<asset id>-<random>` (services/workers/tagging)
 
     def prefix(self, job_id: uuid.UUID) -> str:
         return f"{self.value}-{job_id}-"

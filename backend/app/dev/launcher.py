@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -47,6 +48,7 @@ class LaunchOptions:
     api_app: str = "app.main:app"
     data_dir: Path = Path(".var")
     stop_timeout_s: float = 10.0
+    seed_library: bool = True  # `reelforge library seed` after migrations (adds once)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,16 @@ def child_env(options: LaunchOptions, services: Services, creds: Credentials) ->
     if configured("PUBLIC_URL") is None:  # links in mails and signed URLs follow --port
         env["PUBLIC_URL"] = f"http://127.0.0.1:{options.port}"
     return env
+
+
+def seed_library(env: dict[str, str]) -> None:
+    """Add the generated shared library once (`reelforge library seed`, in a child with the
+    resolved services); the platform starts even if it fails."""
+    done = subprocess.run([sys.executable, "-m", "app.cli", "library", "seed", "--quiet"],
+                          env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        log.warning("launcher.library_seed_failed", extra={"stderr": done.stderr[-2000:]})
 
 
 def prepare_credentials(options: LaunchOptions, sync_url: str) -> Credentials:
@@ -244,6 +256,10 @@ def run_platform(options: LaunchOptions | None = None) -> int:
             check()
             creds = prepare_credentials(options, running.sync_database_url)
             env = child_env(options, running, creds)
+            if options.seed_library:
+                supervisor.say("seeding the shared library")
+                seed_library(env)
+                check()
             for spec in child_specs(options, env, creds):
                 check()
                 supervisor.start(spec)

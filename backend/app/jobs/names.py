@@ -38,6 +38,7 @@ class TaskName(enum.StrEnum):
     VIDEO_REEL = "video.reel"  # a workflow's render step: script cards + voice-over
     SOCIAL_OPTIMIZE = "social.optimize"
     SOCIAL_PUBLISH = "social.publish"
+    LIBRARY_TAG = "library.tag"  # auto-tagging of a new asset; the message carries its id
 
 
 # Every task's queue. The API publishes with these, so a route exists for each name.
@@ -62,6 +63,7 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.VIDEO_REEL: Queue.VIDEO,
     TaskName.SOCIAL_OPTIMIZE: Queue.SOCIAL,
     TaskName.SOCIAL_PUBLISH: Queue.SOCIAL,
+    TaskName.LIBRARY_TAG: Queue.CONTENT,
 }
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.core.config import settings
 from app.core.db import sync_session
@@ -43,18 +43,27 @@ def result_key(user_id: uuid.UUID, job_id: uuid.UUID, attempt: int, name: str) -
 
 
 def fetch_assets(user_id: uuid.UUID, ids: list[str], into: Path) -> dict[str, Path]:
-    """Download the user's assets `ids` into `into`; one deleted since submit fails the job
-    for good, a store that does not answer is transient (StorageUnavailable)."""
+    """Download assets `ids` (the user's own or shared library items) into `into`; one
+    deleted since submit fails the job for good, and so does a library item retired since
+    (`asset_retired`, naming it); a store that does not answer is transient
+    (StorageUnavailable)."""
     wanted = [uuid.UUID(i) for i in ids]
     with sync_session() as session:
-        keys = {str(a.id): a.storage_key for a in session.scalars(
-            select(Asset).where(Asset.id.in_(wanted), Asset.user_id == user_id))}
+        found = {str(a.id): a for a in session.scalars(select(Asset).where(
+            Asset.id.in_(wanted), or_(Asset.user_id == user_id, Asset.user_id.is_(None))))}
+    keys = {asset_id: a.storage_key for asset_id, a in found.items()}
     storage = get_storage()
     into.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for asset_id in ids:
         if asset_id not in keys:
             raise JobFailed("asset_missing", f"asset {asset_id} no longer exists")
+        retired = found[asset_id]
+        if retired.retired_at is not None:
+            name = f" ({retired.title})" if retired.title else ""
+            raise JobFailed("asset_retired", f"library item {asset_id}{name} was retired "
+                            f"({retired.retired_reason or 'no reason given'}); choose "
+                            "another item and submit again")
         dest = into / keys[asset_id].rsplit("/", 1)[-1]
         try:
             storage.download(keys[asset_id], dest)

@@ -1,4 +1,5 @@
-"""Assets: store an upload under a server-generated key, list and fetch a user's own."""
+"""Assets: store an upload under a server-generated key, list and fetch a user's own, and
+resolve the ids a submit names (the caller's own or shared library items, never retired)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from anyio import CapacityLimiter, to_thread
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
@@ -28,6 +29,7 @@ from app.services.assets.checks import (
     container_kind,
     normalise_image,
 )
+from app.services.assets.tagging import tag_after_commit
 from app.storage import Storage
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -114,28 +116,35 @@ def _sha256(path: Path) -> str:
 
 
 async def create_asset(*, session: AsyncSession, storage: Storage, user: User,
-                       upload: BinaryIO, filename: str | None, declared: str | None) -> Asset:
-    """Validate and store one upload; nothing stays behind if any step fails."""
+                       upload: BinaryIO, filename: str | None, declared: str | None,
+                       shared: bool = False) -> Asset:
+    """Validate and store one upload (the user's own, or with `shared` an item of the shared
+    library, outside every plan's quota); nothing stays behind if any step fails. Its
+    tagging message leaves once the row has committed."""
     settings.app.temp_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=UPLOAD_FOLDER, dir=settings.app.temp_dir))
     try:
         checked, path = await _inspect(upload, declared, work)
         asset_id = uuid.uuid4()
-        key = f"assets/{user.id}/{asset_id}.{checked.extension}"
+        key = (f"library/{asset_id}.{checked.extension}" if shared
+               else f"assets/{user.id}/{asset_id}.{checked.extension}")
         sha = await to_thread.run_sync(_sha256, path)
-        # checked before the store write, and the lock it takes holds until commit
-        await quota.check_room(session=session, user=user, adding=path.stat().st_size)
+        if not shared:  # checked before the store write; its lock holds until commit
+            await quota.check_room(session=session, user=user, adding=path.stat().st_size)
         await to_thread.run_sync(lambda: storage.put_file(key, path,
                                                           content_type=checked.content_type))
         after_rollback(session, lambda: to_thread.run_sync(storage.delete, key))
         asset = Asset(
-            id=asset_id, user_id=user.id, kind=checked.kind, content_type=checked.content_type,
+            id=asset_id, user_id=None if shared else user.id, kind=checked.kind,
+            content_type=checked.content_type,
             filename=_SAFE_NAME.sub("_", filename or "upload")[:255], storage_key=key,
             size_bytes=path.stat().st_size, sha256=sha, width=checked.width,
-            height=checked.height, duration_s=checked.duration_s,
+            height=checked.height, duration_s=checked.duration_s, tags=[], features={},
+            tag_state="pending",
         )
         session.add(asset)
         await session.flush()
+        tag_after_commit(session, asset_id)
         return asset
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -150,10 +159,29 @@ async def get_asset(*, session: AsyncSession, user: User, asset_id: uuid.UUID,
     return asset
 
 
+def usable_by(user_id: uuid.UUID) -> ColumnElement[bool]:
+    """Assets a user may name in a submit: their own and the shared library's."""
+    return or_(Asset.user_id == user_id, Asset.user_id.is_(None))
+
+
+class Usable(NamedTuple):
+    """What a submit's check needs of an asset it names."""
+
+    kind: str
+    retired: bool
+
+
+def retired_error(asset_id: uuid.UUID, where: str) -> AppError:
+    """A submit naming a retired library item: 422 naming its field."""
+    return AppError("asset_retired", f"{where}: library item {asset_id} is retired and can "
+                    "no longer be used in new work", 422, field=where)
+
+
 async def owned_assets(*, session: AsyncSession, user: User, ids: list[uuid.UUID],
                        kind: str, field: str, indexed: bool = True) -> list[Asset]:
-    """Resolve ids in order; the first unknown, foreign or wrong-kind id names its field."""
-    rows = await session.scalars(select(Asset).where(Asset.id.in_(ids), Asset.user_id == user.id))
+    """Resolve ids in order (the user's own or shared items); the first unknown, foreign,
+    retired or wrong-kind id names its field."""
+    rows = await session.scalars(select(Asset).where(Asset.id.in_(ids), usable_by(user.id)))
     found = {a.id: a for a in rows}
     result = []
     for index, asset_id in enumerate(ids):
@@ -161,6 +189,8 @@ async def owned_assets(*, session: AsyncSession, user: User, ids: list[uuid.UUID
         where = f"{field}.{index}" if indexed else field
         if asset is None:
             raise NotFound(f"asset {asset_id}", field=where)
+        if asset.retired_at is not None:
+            raise retired_error(asset_id, where)
         if asset.kind != kind:
             raise AppError("wrong_asset_kind", f"{where}: asset {asset_id} is not {kind}", 422,
                            field=where)
@@ -169,11 +199,12 @@ async def owned_assets(*, session: AsyncSession, user: User, ids: list[uuid.UUID
 
 
 async def owned_kinds(*, session: AsyncSession, user: User, ids: list[uuid.UUID]
-                      ) -> dict[uuid.UUID, str]:
-    """The kind of each of `ids` that is one of the user's assets (others are absent)."""
-    rows = await session.execute(select(Asset.id, Asset.kind).where(
-        Asset.id.in_(ids), Asset.user_id == user.id))
-    return {row.id: row.kind for row in rows}
+                      ) -> dict[uuid.UUID, Usable]:
+    """Kind and retirement of each of `ids` the user may use (their own or shared items);
+    others are absent."""
+    rows = await session.execute(select(Asset.id, Asset.kind, Asset.retired_at).where(
+        Asset.id.in_(ids), usable_by(user.id)))
+    return {row.id: Usable(row.kind, row.retired_at is not None) for row in rows}
 
 
 async def list_assets(*, session: AsyncSession, user: User, kind: str | None,
@@ -188,7 +219,12 @@ async def delete_asset(*, session: AsyncSession, storage: Storage, user: User,
                        asset_id: uuid.UUID) -> None:
     """Remove the row now and the stored file once the deletion has committed."""
     asset = await get_asset(session=session, user=user, asset_id=asset_id)
-    key = asset.storage_key
+    keys = [k for k in (asset.storage_key, asset.thumbnail_key, asset.waveform_key) if k]
     await session.delete(asset)
     await session.flush()
-    after_commit(session, lambda: to_thread.run_sync(storage.delete, key))
+
+    def remove() -> None:
+        for key in keys:
+            storage.delete(key)
+
+    after_commit(session, lambda: to_thread.run_sync(remove))

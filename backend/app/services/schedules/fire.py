@@ -24,6 +24,7 @@ from app.jobs.runtime import worker_redis
 from app.models import Asset, Job, JobState, Schedule, User
 from app.realtime import bus
 from app.schemas.schedule import FixedPhotos, RecentPhotos, VideoTemplate
+from app.services.assets.library import usable_by
 
 log = logging.getLogger(__name__)
 VIDEO_TASK = TaskName.VIDEO_RENDER
@@ -60,11 +61,17 @@ def _recent(session: Session, user_id: uuid.UUID, source: RecentPhotos,
 
 
 def _owned(session: Session, user_id: uuid.UUID, ids: list[uuid.UUID], kind: str) -> None:
-    """Every id is still one of the user's assets of this kind."""
-    found = dict(session.execute(select(Asset.id, Asset.kind).where(
-        Asset.id.in_(ids), Asset.user_id == user_id)).tuples().all())
+    """Every id is still one of the user's assets (or a shared item) of this kind, and
+    none is a retired library item."""
+    found = {row.id: row for row in session.execute(
+        select(Asset.id, Asset.kind, Asset.retired_at).where(
+            Asset.id.in_(ids), usable_by(user_id)))}
     for asset_id in ids:
-        if found.get(asset_id) != kind:
+        row = found.get(asset_id)
+        if row is not None and row.retired_at is not None:
+            raise RunRefused("failed", "asset_retired",
+                             f"library item {asset_id} is retired and can no longer be used")
+        if row is None or row.kind != kind:
             raise RunRefused("failed", "asset_missing",
                              f"asset {asset_id} no longer exists or is not {kind}")
 

@@ -41,6 +41,7 @@ from app.jobs.quotas import (
 from app.models import Asset, Job, JobState, User, WebhookSecret
 from app.realtime import bus
 from app.realtime.events import job_event
+from app.services.assets.library import Usable
 from app.services.submits.videos import VideoWork, asset_error
 from app.webhooks.webhooks import new_secret
 
@@ -120,8 +121,10 @@ async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
     callers = {row.id: Owner(row.role, row.plan, row.is_active) for row in await conn.execute(
         select(User.id, User.role, User.plan, User.is_active).where(User.id.in_(users)))}
     asset_ids = {ref.asset_id for item in items for ref in item.work.refs}
-    owned = {row.id: (row.user_id, row.kind) for row in await conn.execute(
-        select(Asset.id, Asset.user_id, Asset.kind).where(Asset.id.in_(asset_ids)))}
+    owned = {row.id: (row.user_id, Usable(row.kind, row.retired_at is not None))
+             for row in await conn.execute(select(
+                 Asset.id, Asset.user_id, Asset.kind, Asset.retired_at).where(
+                 Asset.id.in_(asset_ids)))}
     live = sorted(u for u in users if u in callers)
     await conn.execute(_LOCK, {"keys": [quota_lock_key(u) for u in live]})
     usage = await _usage(conn, live)
@@ -152,14 +155,17 @@ async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
     return rows, answers
 
 
-def _refusal(item: Item, caller: Owner | None, owned: dict[uuid.UUID, tuple[uuid.UUID, str]],
+def _refusal(item: Item, caller: Owner | None,
+             owned: dict[uuid.UUID, tuple[uuid.UUID | None, Usable]],
              depths: Counter[str], use: Usage | None) -> AppError | None:
     """The first check `item` fails, in the order of the one-at-a-time path."""
     if caller is None or not caller.is_active or use is None:
         return unauthorized()
     for ref in item.work.refs:
-        owner, kind = owned.get(ref.asset_id, (None, None))
-        error = asset_error(ref, kind if owner == item.user_id else None)
+        found = owned.get(ref.asset_id)
+        # the caller's own asset or a shared library item (no owner)
+        usable = found[1] if found and found[0] in (item.user_id, None) else None
+        error = asset_error(ref, usable)
         if error is not None:
             return error
     queue = item.work.queue

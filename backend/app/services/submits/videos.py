@@ -16,6 +16,7 @@ from app.models import Job, User
 from app.schemas.jobs import VideoSubmit
 from app.services import webhooks as webhook_service
 from app.services.assets import library as asset_service
+from app.services.assets.library import Usable, retired_error
 from app.services.submits import jobs as job_service
 
 
@@ -81,11 +82,14 @@ def video_work(request: VideoSubmit) -> VideoWork:
                      priority=request.priority, callback_url=request.callback_url)
 
 
-def asset_error(ref: AssetRef, found_kind: str | None) -> AppError | None:
-    """The error for `ref` when the caller's asset is missing (None) or of another kind."""
-    if found_kind is None:
+def asset_error(ref: AssetRef, found: Usable | None) -> AppError | None:
+    """The error for `ref` when the asset is not the caller's own or shared (None), is a
+    retired library item, or is of another kind."""
+    if found is None:
         return NotFound(f"asset {ref.asset_id}", field=ref.field)
-    if found_kind != ref.kind:
+    if found.retired:
+        return retired_error(ref.asset_id, ref.field)
+    if found.kind != ref.kind:
         return AppError("wrong_asset_kind",
                         f"{ref.field}: asset {ref.asset_id} is not {ref.kind}", 422,
                         field=ref.field)

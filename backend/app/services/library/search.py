@@ -1,0 +1,112 @@
+"""Library search: shared items and the caller's own uploads, filtered, newest first,
+keyset-paginated on (created_at, id).
+
+Tags match by JSONB containment (`tags @> '["a", "b"]'`, the GIN index), so every tag
+asked for must be present; mood is the tag `mood:<word>`, BPM the tagger's measured
+`features.bpm`, orientation the stored width and height (known from upload, before
+tagging finishes)."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import Float, Select, Text, and_, cast, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import AppError
+from app.models import Asset, User
+from app.schemas.library import KIND_OF
+from app.services.library.items import is_admin, visible_to
+from app.services.submits.jobs import decode_cursor
+
+Scope = Literal["shared", "mine", "all"]
+SQUARE_TOLERANCE = 0.1  # as app.media.analysis.visual: 1:1 +- 10 % is square
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    kind: str | None = None  # music | clip | image
+    tags: list[str] = field(default_factory=list)
+    mood: str | None = None
+    min_duration_s: float | None = None
+    max_duration_s: float | None = None
+    min_bpm: float | None = None
+    max_bpm: float | None = None
+    orientation: str | None = None
+    text: str | None = None
+    scope: Scope = "all"
+    include_retired: bool = False
+
+
+def encode_cursor(asset: Asset) -> str:
+    raw = f"{asset.created_at.isoformat()}|{asset.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _orientation(word: str) -> object:
+    width, height = cast(Asset.width, Float), cast(Asset.height, Float)
+    if word == "landscape":
+        return width > height * (1 + SQUARE_TOLERANCE)
+    if word == "portrait":
+        return width < height * (1 - SQUARE_TOLERANCE)
+    return and_(width >= height * (1 - SQUARE_TOLERANCE),
+                width <= height * (1 + SQUARE_TOLERANCE))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def build_query(user: User, q: LibraryQuery) -> Select[Asset]:
+    """The filtered query, without paging."""
+    scope = {"shared": Asset.user_id.is_(None), "mine": Asset.user_id == user.id,
+             "all": visible_to(user)}[q.scope]
+    query = select(Asset).where(scope)
+    if not q.include_retired:
+        query = query.where(Asset.retired_at.is_(None))
+    if q.kind:
+        query = query.where(Asset.kind == KIND_OF[q.kind])
+    wanted = list(q.tags) + ([f"mood:{q.mood}"] if q.mood else [])
+    if wanted:
+        query = query.where(Asset.tags.contains(wanted))
+    if q.min_duration_s is not None:
+        query = query.where(Asset.duration_s >= q.min_duration_s)
+    if q.max_duration_s is not None:
+        query = query.where(Asset.duration_s <= q.max_duration_s)
+    bpm = Asset.features["bpm"].as_float()
+    if q.min_bpm is not None:
+        query = query.where(bpm >= q.min_bpm)
+    if q.max_bpm is not None:
+        query = query.where(bpm <= q.max_bpm)
+    if q.orientation:
+        query = query.where(Asset.width.is_not(None), Asset.height > 0,
+                            _orientation(q.orientation))  # type: ignore[arg-type]
+    if q.text:
+        pattern = _like(q.text.strip())
+        query = query.where(or_(Asset.title.ilike(pattern), Asset.filename.ilike(pattern),
+                                cast(Asset.tags, Text).ilike(pattern)))
+    return query
+
+
+async def search(*, session: AsyncSession, user: User, q: LibraryQuery, limit: int,
+                 cursor: str | None) -> tuple[list[Asset], str | None]:
+    """One page of matching items, newest first, and the cursor of the next page."""
+    if q.include_retired and not is_admin(user):
+        raise AppError("forbidden", "include_retired: admins only", 403,
+                       field="include_retired")
+    for low, high, name in ((q.min_duration_s, q.max_duration_s, "duration_s"),
+                            (q.min_bpm, q.max_bpm, "bpm")):
+        if low is not None and high is not None and low > high:
+            raise AppError("invalid_range", f"min_{name}: above max_{name}", 422,
+                           field=f"min_{name}")
+    query = build_query(user, q)
+    if cursor:
+        created, asset_id = decode_cursor(cursor)
+        query = query.where(tuple_(Asset.created_at, Asset.id) < tuple_(created, asset_id))
+    rows = list(await session.scalars(
+        query.order_by(Asset.created_at.desc(), Asset.id.desc()).limit(limit + 1)))
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor

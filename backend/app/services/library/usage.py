@@ -1,0 +1,55 @@
+"""Where a library item went: the usage rows renders write (asset, job or workflow, role,
+result key). An item's owner sees all of its usage; for a shared item an ordinary user
+sees their own, an admin everyone's."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import AppError
+from app.models import Asset, AssetUsage, User
+from app.services.library.items import is_admin
+
+
+def encode_cursor(row: AssetUsage) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
+    invalid = AppError("invalid_cursor", "cursor is not valid", 422, field="cursor")
+    try:
+        created_text, _, row_text = base64.urlsafe_b64decode(
+            cursor.encode("ascii")).decode().partition("|")
+        created, row_id = datetime.fromisoformat(created_text), uuid.UUID(row_text)
+    except ValueError:
+        raise invalid from None
+    if created.tzinfo is None:
+        raise invalid
+    return created.astimezone(UTC), row_id
+
+
+async def usage_of(*, session: AsyncSession, user: User, asset: Asset, limit: int,
+                   cursor: str | None) -> tuple[list[AssetUsage], str | None]:
+    """One page of the item's usage the user may see, newest first."""
+    query = select(AssetUsage).where(AssetUsage.asset_id == asset.id)
+    if asset.user_id is None and not is_admin(user):
+        query = query.where(AssetUsage.user_id == user.id)
+    if cursor:
+        created, row_id = _decode(cursor)
+        query = query.where(tuple_(AssetUsage.created_at, AssetUsage.id)
+                            < tuple_(created, row_id))
+    rows = list(await session.scalars(query.order_by(
+        AssetUsage.created_at.desc(), AssetUsage.id.desc()).limit(limit + 1)))
+    return rows[:limit], encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+
+
+async def all_usage(*, session: AsyncSession, asset_id: uuid.UUID) -> list[AssetUsage]:
+    """Every usage row of an item, oldest first (what retiring it affects)."""
+    return list(await session.scalars(select(AssetUsage).where(
+        AssetUsage.asset_id == asset_id).order_by(AssetUsage.created_at, AssetUsage.id)))
