@@ -18,7 +18,8 @@ from app.services.submits.idempotency import idempotent_submit, request_hash
 SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"model": JobRead, "description": "Replay: the job first created with this "
                                            "Idempotency-Key and body"},
-    404: {"description": "An asset is unknown or not yours (the field names it)"},
+    404: {"description": "An asset or the `project_id` is unknown or not yours (the field "
+                         "names it)"},
     409: {"description": "The Idempotency-Key was used with a different body"},
     422: {"description": "Invalid field (the error names it)"},
     429: {"description": "Over a quota or the queue is full; see Retry-After"},

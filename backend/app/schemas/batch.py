@@ -6,21 +6,26 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 MAX_BATCH_ITEMS = 500
-ItemKind = Literal["workflow", "video"]
+ItemKind = Literal["workflow", "video", "content"]
 
 
 class BatchItem(BaseModel):
-    """One item: its kind and the fields that differ from the batch's defaults."""
+    """One item: its kind, its project and the fields that differ from the defaults."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: ItemKind = "workflow"
-    overrides: dict[str, Any] = Field(default_factory=dict,
-                                      description="Fields of a workflow or video submit; "
-                                                  "nested objects merge with the defaults")
+    kind: ItemKind = Field("workflow", description="Default: the batch's `task_type`, "
+                                                   "else workflow")
+    project_id: uuid.UUID | int | None = Field(
+        None, description="The item's project (id or number): its settings are the "
+                          "defaults of the fields the item leaves out")
+    overrides: dict[str, Any] = Field(
+        default_factory=dict, validation_alias=AliasChoices("overrides", "settings"),
+        description="Fields of a submit of the item's kind (`settings` is accepted as "
+                    "well); nested objects merge with the defaults")
 
 
 class BatchDefaults(BaseModel):
@@ -28,15 +33,26 @@ class BatchDefaults(BaseModel):
 
     workflow: dict[str, Any] = Field(default_factory=dict)
     video: dict[str, Any] = Field(default_factory=dict)
+    content: dict[str, Any] = Field(default_factory=dict)
 
 
 class BatchSubmit(BaseModel):
-    """Up to 500 workflows or videos; one failing item does not stop the others."""
+    """Up to 500 workflows, videos or script jobs; one failing item does not stop the
+    others."""
 
     model_config = ConfigDict(extra="forbid")
 
+    task_type: ItemKind | None = Field(
+        None, description="The kind of every item that does not name its own (the "
+                          "original plan's field)")
     defaults: BatchDefaults = Field(default_factory=BatchDefaults)
     items: list[BatchItem] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+    def kind_of(self, item: BatchItem) -> ItemKind:
+        """An item's own kind, else the batch's task_type, else workflow."""
+        if "kind" in item.model_fields_set or self.task_type is None:
+            return item.kind
+        return self.task_type
 
 
 class BatchItemRead(BaseModel):
@@ -50,6 +66,7 @@ class BatchItemRead(BaseModel):
 
 class BatchRead(BaseModel):
     id: uuid.UUID
+    project_id: uuid.UUID | None = Field(None, description="Set when every item is in it")
     state: str  # running, succeeded, failed (all items), partial (some failed), cancelled
     item_count: int
     counts: dict[str, int]

@@ -50,13 +50,20 @@ class VideoSubmit(BaseModel):
         None, min_length=1, max_length=2048,
         description="Receives a signed job.succeeded / job.failed / job.dead event "
                     "(docs/webhooks.md); https and public only")
+    project_id: uuid.UUID | int | None = Field(
+        None, description="A project (its id or number). Without asset_ids and timeline the "
+                          "project's reel is made: its topic through script, voice and "
+                          "render (docs/projects.md)")
+    advanced: bool = Field(
+        False, description="With a project: its brand kit's music under the video and "
+                           "transitions between scenes (without: no music, cuts)")
 
     _transition_fits = field_validator("transition_s")(transition_fits)
 
     @model_validator(mode="after")
     def _one_form(self) -> VideoSubmit:
-        if self.timeline is None and self.asset_ids is None:
-            raise ValueError("asset_ids: required unless a timeline is given")
+        if self.timeline is None and self.asset_ids is None and self.project_id is None:
+            raise ValueError("asset_ids: required unless a timeline or a project_id is given")
         mixed = sorted(SLIDESHOW_FIELDS & self.model_fields_set) if self.timeline else []
         if mixed:
             raise ValueError(f"timeline: cannot be combined with {', '.join(mixed)}")
@@ -68,6 +75,7 @@ class JobUrls(BaseModel):
     events: str
     result: str
     websocket: str
+    workflow: str | None = Field(None, description="The workflow this job is a step of")
 
 
 class JobRead(BaseModel):
@@ -92,6 +100,8 @@ class JobRead(BaseModel):
     queued_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    project_id: uuid.UUID | None = None
+    workflow_id: uuid.UUID | None = None
     urls: JobUrls | None = None
 
 

@@ -85,6 +85,9 @@ class ScheduleCreate(_CronAndZone):
     timezone: str = Field("UTC", max_length=64, description="IANA name: `Europe/Berlin`")
     template: VideoTemplate
     enabled: bool = True
+    project_id: uuid.UUID | int | None = Field(
+        None, description="A project (id or number): the schedule and every job it makes "
+                          "are listed in it")
 
 
 class ScheduleUpdate(_CronAndZone):
@@ -97,6 +100,8 @@ class ScheduleUpdate(_CronAndZone):
     timezone: str | None = Field(None, max_length=64)
     template: VideoTemplate | None = None
     enabled: bool | None = None
+    project_id: uuid.UUID | int | None = Field(None, description="Move it to another "
+                                                                 "project; null: to none")
 
 
 class ScheduleRead(BaseModel):
@@ -109,6 +114,7 @@ class ScheduleRead(BaseModel):
     kind: str
     template: VideoTemplate
     enabled: bool
+    project_id: uuid.UUID | None = None
     next_fire_at: datetime | None = Field(description="None while paused")
     last_fire_at: datetime | None
     created_at: datetime

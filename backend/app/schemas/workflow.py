@@ -6,7 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from app.content import Platform, Tone
 from app.media.transition_kinds import DEFAULT, SlideshowKind
@@ -15,6 +22,15 @@ from app.speech.providers import TtsProvider
 
 Quality = Literal["draft", "standard", "high"]
 CaptionStyle = Literal["none", "plain", "boxed", "karaoke"]
+
+
+ProjectId = uuid.UUID | int
+PROJECT_ID_HELP = ("A project (its id, or its number among yours: 1, 2, ...); its settings "
+                   "are the defaults of every field this request leaves out "
+                   "(docs/projects.md)")
+# the original plan's names for two fields, accepted on input
+AUDIENCE = AliasChoices("audience", "target_audience")
+VIDEO = AliasChoices("video", "video_settings")
 
 
 def _default_platforms() -> list[Platform]:
@@ -60,25 +76,32 @@ class WorkflowSubmit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    topic: str | None = Field(None, min_length=2, max_length=200)
+    topic: str | None = Field(None, min_length=2, max_length=200,
+                              description="Default: the project's topic")
     script: str | None = Field(None, min_length=2, max_length=5000,
                                description="Narration to read as is, instead of a topic")
     tone: Tone = "informative"
-    audience: str = Field("curious viewers", min_length=2, max_length=120)
+    audience: str = Field("curious viewers", min_length=2, max_length=120,
+                          validation_alias=AUDIENCE,
+                          description="`target_audience` is accepted as well")
     duration_s: float = Field(30.0, ge=12.0, le=300.0,
                               description="Target narration length (topics only)")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
-    video: VideoSettings = Field(default_factory=VideoSettings)
+    voice_id: str | None = Field(None, min_length=1, max_length=100, exclude=True,
+                                 description="Shorthand for `voice.voice` (the original "
+                                             "plan's name; preset names such as `rachel` "
+                                             "map to offline voices, docs/projects.md)")
+    video: VideoSettings = Field(default_factory=VideoSettings, validation_alias=VIDEO,
+                                 description="`video_settings` is accepted as well")
     platforms: list[Platform] = Field(default_factory=_default_platforms, min_length=1,
                                       max_length=4)
     publish: PublishHook | None = None
     priority: int = Field(5, ge=0, le=10, description="0 lowest, 10 most urgent")
-    project_id: uuid.UUID | int | None = Field(
-        None, description="A project (its id, or its number among yours: 1, 2, ...); its "
-                          "settings are the defaults this request overrides")
-    brand: BrandKit | None = Field(None, description="Brand kit; merges over the project's")
+    project_id: ProjectId | None = Field(None, description=PROJECT_ID_HELP)
+    brand: BrandKit | None = Field(None, description="Brand kit; merges over the project's, "
+                                                     "field by field")
 
     @field_validator("platforms")
     @classmethod
@@ -87,8 +110,17 @@ class WorkflowSubmit(BaseModel):
 
     @model_validator(mode="after")
     def _topic_or_script(self) -> WorkflowSubmit:
-        if (self.topic is None) == (self.script is None):
+        if self.topic is not None and self.script is not None:
             raise ValueError("give exactly one of topic and script")
+        if self.topic is None and self.script is None and self.project_id is None:
+            raise ValueError("give exactly one of topic and script (or a project_id whose "
+                             "project has a topic)")
+        if self.voice_id is not None:
+            if self.voice.voice not in (None, self.voice_id):
+                raise ValueError("voice_id: differs from voice.voice; give one of them")
+            self.voice = VoiceSettings(**{**self.voice.model_dump(exclude_unset=True),
+                                          "voice": self.voice_id})
+            self.voice_id = None
         return self
 
     @property
@@ -142,15 +174,25 @@ class ContentSubmit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     operation: Literal["generate", "hashtags", "analyze", "variations"] = "generate"
-    topic: str = Field(min_length=2, max_length=200)
+    topic: str | None = Field(None, min_length=2, max_length=200,
+                              description="Required unless the project has a topic")
     tone: Tone = "informative"
-    audience: str = Field("curious viewers", min_length=2, max_length=120)
-    platform: Platform = "tiktok"
+    audience: str = Field("curious viewers", min_length=2, max_length=120,
+                          validation_alias=AUDIENCE,
+                          description="`target_audience` is accepted as well")
+    platform: Platform = Field("tiktok", description="Default: the project's first platform")
     duration_s: float = Field(30.0, ge=12.0, le=300.0)
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     variants: int = Field(2, ge=1, le=10, description="How many scripts (variations only)")
     priority: int = Field(5, ge=0, le=10)
+    project_id: ProjectId | None = Field(None, description=PROJECT_ID_HELP)
+
+    @model_validator(mode="after")
+    def _topic(self) -> ContentSubmit:
+        if self.topic is None and self.project_id is None:
+            raise ValueError("topic: required (or a project_id whose project has a topic)")
+        return self
 
 
 class TtsSubmit(BaseModel):
@@ -161,6 +203,7 @@ class TtsSubmit(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     priority: int = Field(5, ge=0, le=10)
+    project_id: ProjectId | None = Field(None, description=PROJECT_ID_HELP)
 
 
 class VoiceRead(BaseModel):

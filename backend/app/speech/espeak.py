@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.speech.errors import SpeechError
 from app.speech.models import Gender, Speech, Voice
+from app.speech.presets import ESPEAK_PRESETS, espeak_voice
 from app.speech.timing import estimate
 from app.speech.wav import read_pcm
 
@@ -74,7 +75,7 @@ class EspeakSpeech:
         """Speak `text` into `out_path` (16-bit mono WAV at 22 050 Hz)."""
         if not text.strip():
             raise SpeechError("empty_text", "text: nothing to say")
-        voice = voice or self.default_voice
+        voice = espeak_voice(voice or self.default_voice)
         rate = self.default_rate_wpm if rate_wpm is None else rate_wpm
         pitch = 50 if pitch is None else pitch
         if not _VOICE.match(voice):
@@ -121,4 +122,10 @@ class EspeakSpeech:
             found.setdefault(language, Voice(
                 id=language, name=name.replace("_", " "), language=language,
                 gender=_GENDERS.get(gender), provider=self.name))
-        return sorted(found.values(), key=lambda v: v.id)
+        presets = [Voice(id=name, name=f"{name.title()} (preset: {voice})",
+                         language=voice.partition("+")[0],
+                         gender="female" if "+f" in voice else "male" if "+m" in voice
+                         else None, provider=self.name)
+                   for name, voice in ESPEAK_PRESETS.items()
+                   if voice.partition("+")[0] in found]
+        return sorted(found.values(), key=lambda v: v.id) + presets

@@ -31,6 +31,8 @@ from app.models import Job, JobState
 from app.realtime.events import id_key
 from app.realtime.slots import Slot
 from app.schemas.jobs import JobPage, JobRead, JobUrls, VideoSubmit
+from app.services.projects import submits as project_submits
+from app.services.projects.manage import get_project, parse_ref
 from app.services.submits import jobs as job_service
 from app.services.submits.videos import submit_video, video_work
 from app.services.webhooks import check_target
@@ -39,18 +41,36 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
 
 
 def job_read(job: Job) -> JobRead:
-    base = f"{settings.app.API_PREFIX}/tasks/{job.id}"
+    prefix = settings.app.API_PREFIX
+    base = f"{prefix}/tasks/{job.id}"
     read = JobRead.model_validate(job)
     read.urls = JobUrls(self=base, events=f"{base}/events", result=f"{base}/result",
-                        websocket=f"{settings.app.API_PREFIX}/ws")
+                        websocket=f"{prefix}/ws",
+                        workflow=f"{prefix}/workflows/{job.workflow_id}"
+                        if job.workflow_id else None)
     return read
 
 
 @router.post("/submit/video", status_code=status.HTTP_202_ACCEPTED, response_model=JobRead,
-             summary="Submit a slideshow video job", responses=SUBMIT_RESPONSES)
+             summary="Submit a slideshow or timeline video job, or a project's reel",
+             description="With `project_id` and no `asset_ids` or `timeline`, the project's "
+                         "reel is made (its topic through script, voice and render); the "
+                         "answer is the render step's job, `urls.workflow` the whole run "
+                         "(docs/projects.md).",
+             responses=SUBMIT_RESPONSES)
 async def submit_video_job(body: VideoSubmit, caller: CurrentCaller, request: Request,
                            redis: RedisDep, admitter: AdmitterDep, response: Response,
                            idempotency_key: IdempotencyKeyHeader = None) -> JobRead:
+    if body.project_id is not None:  # the project is read (and locked) in the transaction
+        async with request_session(request) as session:
+            user = await caller.load(session)
+            job = await submit_once(
+                route="video", body=body, session=session, user=user, key=idempotency_key,
+                response=response,
+                create=lambda job_id: project_submits.submit(
+                    session=session, redis=redis, user=user, request=body, job_id=job_id))
+            job = await project_submits.reel_job(session, job)
+        return job_read(job)
     if idempotency_key is None:  # batched admission: no session of its own
         work = video_work(body)
         if body.callback_url is not None:
@@ -66,7 +86,8 @@ async def submit_video_job(body: VideoSubmit, caller: CurrentCaller, request: Re
     return job_read(job)
 
 
-@router.get("", response_model=JobPage, summary="List your jobs, newest first")
+@router.get("", response_model=JobPage, summary="List your jobs, newest first",
+            responses={404: {"description": "`project_id`: no such project of yours"}})
 async def list_jobs(
     user: CurrentUser,
     session: SessionDep,
@@ -75,10 +96,15 @@ async def list_jobs(
     queue: Queue | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
+    project_id: Annotated[str | None, Query(
+        max_length=36, description="Only this project's jobs (its id or number)")] = None,
 ) -> JobPage:
+    project = None if project_id is None else await get_project(
+        session=session, user=user, ref=parse_ref(project_id))
     jobs, next_cursor = await job_service.list_jobs(
         session=session, user=user, state=state.value if state else None, kind=kind,
         queue=queue.value if queue else None, limit=limit, cursor=cursor,
+        project_id=project.id if project else None,
     )
     return JobPage(items=[job_read(j) for j in jobs], next_cursor=next_cursor)
 

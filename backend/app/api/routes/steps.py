@@ -9,7 +9,7 @@ from app.api.routes.jobs import job_read
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.schemas.jobs import JobRead
 from app.schemas.workflow import ContentSubmit, TtsSubmit
-from app.services.submits.single_steps import submit_content, submit_tts
+from app.services.projects.submits import submit
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
 
@@ -23,8 +23,8 @@ async def submit_content_job(body: ContentSubmit, user: CurrentUser, session: Se
     job = await submit_once(
         route="content", body=body, session=session, user=user, key=idempotency_key,
         response=response,
-        create=lambda job_id: submit_content(session=session, redis=redis, user=user,
-                                             request=body, job_id=job_id))
+        create=lambda job_id: submit(session=session, redis=redis, user=user,
+                                     request=body, job_id=job_id))
     return job_read(job)
 
 
@@ -37,6 +37,6 @@ async def submit_tts_job(body: TtsSubmit, user: CurrentUser, session: SessionDep
     job = await submit_once(
         route="tts", body=body, session=session, user=user, key=idempotency_key,
         response=response,
-        create=lambda job_id: submit_tts(session=session, redis=redis, user=user,
-                                         request=body, job_id=job_id))
+        create=lambda job_id: submit(session=session, redis=redis, user=user,
+                                     request=body, job_id=job_id))
     return job_read(job)

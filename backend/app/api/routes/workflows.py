@@ -13,6 +13,7 @@ from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
 from app.core.errors import AppError
 from app.schemas.workflow import WorkflowRead, WorkflowSubmit
+from app.services.projects import submits as project_submits
 from app.services.workflows import submit as workflow_service
 from app.services.workflows.reads import workflow_read
 from app.services.workflows.retry import retry
@@ -35,7 +36,7 @@ async def submit_workflow(body: WorkflowSubmit, user: CurrentUser, session: Sess
     first = await submit_once(
         route="workflow", body=body, session=session, user=user, key=idempotency_key,
         response=response,
-        create=lambda job_id: workflow_service.submit_workflow(
+        create=lambda job_id: project_submits.submit(
             session=session, redis=redis, user=user, request=body, job_id=job_id))
     if first.workflow_id is None:  # the key names a job that is no workflow step
         raise AppError("idempotency_conflict", "this Idempotency-Key was used for another "

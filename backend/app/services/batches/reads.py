@@ -6,13 +6,14 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import NotFound
 from app.models import Batch, Job, User, Workflow
 from app.models.job import FINAL_STATES
 from app.schemas.batch import BatchItemRead, BatchRead
+from app.services.submits.jobs import decode_cursor, encode_cursor
 from app.services.workflows.plan import overall_progress
 
 FINAL = {s.value for s in FINAL_STATES}
@@ -67,6 +68,25 @@ async def batch_read(*, session: AsyncSession, user: User, batch_id: uuid.UUID) 
                                    progress=progress, error=error))
     counts = Counter(item.state for item in items)
     progress = sum(item.progress for item in items) / max(len(items), 1)
-    return BatchRead(id=batch.id, state=batch_state(counts, len(items)),
+    return BatchRead(id=batch.id, project_id=batch.project_id,
+                     state=batch_state(counts, len(items)),
                      item_count=batch.item_count, counts=dict(counts),
                      progress=round(progress, 4), items=items, created_at=batch.created_at)
+
+
+async def list_batches(*, session: AsyncSession, user: User, project_id: uuid.UUID,
+                       limit: int, cursor: str | None) -> tuple[list[BatchRead], str | None]:
+    """The user's batches with an item in the project (or in it as a whole), newest first,
+    keyset-paginated on (created_at, id)."""
+    in_project = or_(
+        Batch.project_id == project_id,
+        exists().where(Job.batch_id == Batch.id, Job.project_id == project_id),
+        exists().where(Workflow.batch_id == Batch.id, Workflow.project_id == project_id))
+    query = select(Batch).where(Batch.user_id == user.id, in_project)
+    if cursor:
+        created, batch_id = decode_cursor(cursor)
+        query = query.where(tuple_(Batch.created_at, Batch.id) < tuple_(created, batch_id))
+    rows = list(await session.scalars(
+        query.order_by(Batch.created_at.desc(), Batch.id.desc()).limit(limit + 1)))
+    reads = [await batch_read(session=session, user=user, batch_id=b.id) for b in rows[:limit]]
+    return reads, encode_cursor(rows[limit - 1]) if len(rows) > limit else None

@@ -13,12 +13,16 @@ from app.core.errors import AppError
 from app.models import Batch, Job, User
 from app.schemas.batch import BatchSubmit
 from app.schemas.jobs import VideoSubmit
-from app.schemas.workflow import WorkflowSubmit
+from app.schemas.workflow import ContentSubmit, WorkflowSubmit
+from app.services.projects.submits import prepare
+from app.services.submits.single_steps import submit_content
 from app.services.submits.videos import submit_video
 from app.services.workflows.steps import StepRef
 from app.services.workflows.submit import add_workflow, check_workflow, refs_of, start_after_commit
 
-ITEM_MODELS: dict[str, type[BaseModel]] = {"workflow": WorkflowSubmit, "video": VideoSubmit}
+Item = WorkflowSubmit | VideoSubmit | ContentSubmit
+ITEM_MODELS: dict[str, type[BaseModel]] = {"workflow": WorkflowSubmit, "video": VideoSubmit,
+                                           "content": ContentSubmit}
 
 
 def merge(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -32,15 +36,18 @@ def merge(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]
     return out
 
 
-def parse_items(request: BatchSubmit) -> list[WorkflowSubmit | VideoSubmit]:
-    """Every item validated; the first invalid one is a 422 naming `items[i].<field>`."""
+def parse_items(request: BatchSubmit) -> list[Item]:
+    """Every item validated; the first invalid one is a 422 naming `items[i].<field>`.
+    An item's `project_id` is its submit's, unless its overrides name one."""
     defaults = request.defaults.model_dump()
-    parsed: list[WorkflowSubmit | VideoSubmit] = []
+    parsed: list[Item] = []
     for i, item in enumerate(request.items):
-        model = ITEM_MODELS[item.kind]
+        kind = request.kind_of(item)
+        fields = merge(defaults[kind], item.overrides)
+        if item.project_id is not None:
+            fields.setdefault("project_id", item.project_id)
         try:
-            parsed.append(model.model_validate(  # type: ignore[arg-type]
-                merge(defaults[item.kind], item.overrides)))
+            parsed.append(ITEM_MODELS[kind].model_validate(fields))  # type: ignore[arg-type]
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
@@ -61,10 +68,14 @@ async def submit_batch(*, session: AsyncSession, redis: aioredis.Redis, user: Us
     await session.flush()
     canvases: list[tuple[uuid.UUID, list[StepRef]]] = []
     listed: list[dict[str, Any]] = []
+    projects: set[uuid.UUID | None] = set()
     first: Job | None = None
-    for i, item in enumerate(items):
+    for i, given in enumerate(items):
         first_id = job_id if i == 0 else None
         try:
+            # the project's defaults; a video item naming only a project is its reel
+            item, project = await prepare(session=session, user=user, request=given)
+            projects.add(project.id if project else None)
             if isinstance(item, WorkflowSubmit):
                 await check_workflow(session=session, redis=redis, user=user, request=item)
                 workflow, jobs = await add_workflow(session=session, user=user,
@@ -73,17 +84,26 @@ async def submit_batch(*, session: AsyncSession, redis: aioredis.Redis, user: Us
                 canvases.append((workflow.id, refs_of(workflow, jobs)))
                 listed.append({"kind": "workflow", "id": str(workflow.id)})
                 job = jobs[0]
+            elif isinstance(item, ContentSubmit):
+                job = await submit_content(session=session, redis=redis, user=user,
+                                           request=item, job_id=first_id)
+                listed.append({"kind": "content", "id": str(job.id)})
             else:
+                assert isinstance(item, VideoSubmit)
                 job = await submit_video(session=session, redis=redis, user=user,
                                          request=item, job_id=first_id)
-                job.batch_id = batch.id
                 listed.append({"kind": "video", "id": str(job.id)})
+            if job.workflow_id is None:
+                job.batch_id = batch.id
+                job.project_id = project.id if project else None
         except AppError as exc:
             exc.field = f"items[{i}].{exc.field}" if exc.field else exc.field
             raise
         first = first or job
         await session.flush()  # the next item's quota check counts this one
     batch.items = listed
+    if len(projects) == 1:  # every item in one project (or none): the batch is in it
+        batch.project_id = projects.pop()
     start_after_commit(session, redis, user.id, canvases)
     assert first is not None  # a batch has at least one item
     return first

@@ -18,6 +18,7 @@ from app.core.errors import AppError, NotFound
 from app.models import Schedule, ScheduleRun, User
 from app.schemas.schedule import ScheduleCreate, ScheduleUpdate, VideoTemplate, template_json
 from app.services.assets import library as asset_service
+from app.services.projects.manage import get_project
 
 
 async def _check_template(*, session: AsyncSession, user: User,
@@ -41,6 +42,8 @@ async def create_schedule(*, session: AsyncSession, user: User,
                           request: ScheduleCreate) -> Schedule:
     """Store a schedule; its first run is the first fire time after now."""
     await _check_template(session=session, user=user, template=request.template)
+    project = None if request.project_id is None else await get_project(
+        session=session, user=user, ref=request.project_id, lock="key_share")
     # Serialise one user's creates so two concurrent ones cannot both pass the count.
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
                           {"k": f"schedules:{user.id}"})
@@ -54,6 +57,7 @@ async def create_schedule(*, session: AsyncSession, user: User,
         id=uuid.uuid4(), user_id=user.id, name=request.name, cron=request.cron,
         timezone=request.timezone, kind=request.template.kind,
         template=template_json(request.template), enabled=request.enabled,
+        project_id=project.id if project else None,
         last_fire_at=None, created_at=now, updated_at=now)
     schedule.next_fire_at = _next(schedule, now)
     session.add(schedule)
@@ -71,10 +75,14 @@ async def get_schedule(*, session: AsyncSession, user: User, schedule_id: uuid.U
     return schedule
 
 
-async def list_schedules(*, session: AsyncSession, user: User) -> list[Schedule]:
-    """The user's schedules, newest first."""
-    rows = await session.scalars(select(Schedule).where(Schedule.user_id == user.id)
-                                 .order_by(Schedule.created_at.desc(), Schedule.id.desc()))
+async def list_schedules(*, session: AsyncSession, user: User,
+                         project_id: uuid.UUID | None = None) -> list[Schedule]:
+    """The user's schedules (in one project, given `project_id`), newest first."""
+    query = select(Schedule).where(Schedule.user_id == user.id)
+    if project_id is not None:
+        query = query.where(Schedule.project_id == project_id)
+    rows = await session.scalars(query.order_by(Schedule.created_at.desc(),
+                                                Schedule.id.desc()))
     return list(rows)
 
 
@@ -86,6 +94,10 @@ async def update_schedule(*, session: AsyncSession, user: User, schedule_id: uui
                                   for_update=True)
     if request.template is not None:
         await _check_template(session=session, user=user, template=request.template)
+    if "project_id" in request.model_fields_set:
+        project = None if request.project_id is None else await get_project(
+            session=session, user=user, ref=request.project_id, lock="key_share")
+        schedule.project_id = project.id if project else None
     changes = {field: value for field, value in (
         ("name", request.name), ("cron", request.cron), ("timezone", request.timezone),
         ("enabled", request.enabled),

@@ -101,6 +101,8 @@ def fire(schedule_id: uuid.UUID, *, now: datetime) -> str:
             log.info(f"schedule.run.{outcome}", extra={"schedule_id": str(schedule_id)})
             return outcome
         planned = plan_run(session, schedule, fire_at)
+        if planned.job is not None:  # listed in the schedule's project
+            planned.job.project_id = schedule.project_id
         session.execute(update(ScheduleRun).where(ScheduleRun.id == run_id).values(
             status=planned.status, reason=planned.reason, detail=planned.detail,
             job_id=planned.job.id if planned.job else None))

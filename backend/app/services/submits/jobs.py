@@ -6,7 +6,7 @@ import base64
 import logging
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import redis.asyncio as aioredis
 from anyio import to_thread
@@ -88,8 +88,18 @@ async def record_result_gone(session: AsyncSession, job_id: uuid.UUID, key: str)
     log.warning("result_gone job=%s key=%s", job_id, key)
 
 
-def encode_cursor(job: Job) -> str:
-    raw = f"{job.created_at.isoformat()}|{job.id}"
+class Keyed(Protocol):
+    """A row listed newest first: jobs, workflows, batches."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+def encode_cursor(row: Keyed) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -122,9 +132,13 @@ async def list_jobs(
     queue: str | None,
     limit: int,
     cursor: str | None,
+    project_id: uuid.UUID | None = None,
 ) -> tuple[list[Job], str | None]:
-    """The user's jobs, newest first, keyset-paginated on (created_at, id)."""
+    """The user's jobs (in one project, given `project_id`), newest first,
+    keyset-paginated on (created_at, id)."""
     query = select(Job).where(Job.user_id == user.id)
+    if project_id is not None:
+        query = query.where(Job.project_id == project_id)
     if state:
         query = query.where(Job.state == state)
     if kind:

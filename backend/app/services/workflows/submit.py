@@ -82,7 +82,10 @@ async def add_workflow(*, session: AsyncSession, user: User, request: WorkflowSu
     specs = plan_steps(request.platforms, request.publish is not None)
     now = datetime.now(UTC)
     priority = capped_priority(plan=user.plan, role=user.role, priority=request.priority)
+    # resolved by services/projects before a workflow is added: a UUID or None
+    project_id = request.project_id if isinstance(request.project_id, uuid.UUID) else None
     workflow = Workflow(id=uuid.uuid4(), user_id=user.id, batch_id=batch_id,
+                        project_id=project_id,
                         state=WorkflowState.PENDING.value, priority=priority,
                         params=request.model_dump(mode="json"), steps=[s.name for s in specs],
                         retries=0, created_at=now)
@@ -97,7 +100,7 @@ async def add_workflow(*, session: AsyncSession, user: User, request: WorkflowSu
             queue=queue_for(spec.task).value, priority=priority, state=state.value,
             params=step_params(spec, request), history=history_entry(state), progress=0.0,
             attempts=0, created_at=now, workflow_id=workflow.id, step=spec.name,
-            batch_id=batch_id))
+            batch_id=batch_id, project_id=project_id))
     session.add_all(jobs)
     return workflow, jobs
 
