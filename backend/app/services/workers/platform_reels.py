@@ -76,11 +76,16 @@ def optimise(source: Path, output: Path, *, platform: Platform, quality: Quality
                    trimmed, kbps)
 
 
-def caption_for(platform: Platform, title: str, source: Script | str) -> tuple[str, list[str]]:
-    """The post text and its hashtags, within the platform's caption length."""
+def caption_for(platform: Platform, title: str, source: Script | str,
+                credit: str | None = None) -> tuple[str, list[str]]:
+    """The post text and its hashtags, within the platform's caption length; `credit` (the
+    attribution the licences ask for) closes the text whole, the rest yields room to it."""
     tags = hashtags(source, platform)
     limit = spec(platform).caption_chars
+    if credit:
+        limit = max(1, limit - len(credit) - 2)
     while tags and len(f"{title} {' '.join(tags)}") > limit:
         tags.pop()
     text = f"{title}\n\n{' '.join(tags)}" if tags else title
-    return (text if len(text) <= limit else text[: limit - 1] + "…"), tags
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return (f"{text}\n\n{credit}" if credit else text), tags

@@ -42,7 +42,8 @@ def _secret(step: StepRun) -> str:
 
 
 def reels_of(step: StepRun) -> list[dict[str, Any]]:
-    """Each platform's reel: a download URL valid for PUBLISH_URL_TTL_S, caption, tags."""
+    """Each platform's reel: a download URL valid for PUBLISH_URL_TTL_S, caption (ending
+    with the attribution, if any), tags and the attribution text alone."""
     out = []
     for platform in step.params["platforms"]:
         row = step.earlier(f"optimize:{platform}")
@@ -52,7 +53,8 @@ def reels_of(step: StepRun) -> list[dict[str, Any]]:
                                                 ttl_s=settings.workflows.PUBLISH_URL_TTL_S)
         out.append({"platform": platform, "job_id": str(row.job_id), "video_url": url,
                     "duration_s": result.get("duration_s"), "caption": result.get("caption"),
-                    "hashtags": result.get("hashtags", [])})
+                    "hashtags": result.get("hashtags", []),
+                    "attribution": result.get("attribution")})
     return out
 
 

@@ -1,4 +1,5 @@
-"""The worker's side of a video job: fetch the assets, render the timeline, store it."""
+"""The worker's side of a video job: fetch the assets, render the timeline, store it,
+record the assets it used."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from app.jobs.runtime import JobFailed, JobRun
 from app.jobs.stored_inputs import fetch_assets, private_folder, result_key
 from app.media import SpecError, Timeline, render_timeline
 from app.media.shorthand import slideshow_timeline
+from app.services.assets.usage import record_usage, uses_of
 from app.storage import get_storage
 
 
@@ -46,9 +48,11 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         run.progress(1.0, "storing", force=True)
         key = result_key(run.user_id, run.job_id, run.attempt, "video.mp4")
         get_storage().put_file(key, output, content_type="video/mp4")
+    attribution = record_usage(run, workflow_id=None, output_key=key, uses=uses_of(timeline))
     return {
         "output_key": key, "duration_s": rendered.duration_s, "width": rendered.width,
         "height": rendered.height, "fps": rendered.fps, "codec": rendered.codec,
         "encoder": rendered.encoder, "gpu": rendered.gpu,
         "size_bytes": rendered.size_bytes, "render_s": round(rendered.wall_s, 3),
+        "attribution": attribution,
     }

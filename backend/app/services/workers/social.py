@@ -1,4 +1,5 @@
-"""The worker's side of the social steps: optimise the reel per platform, then announce it."""
+"""The worker's side of the social steps: optimise the reel per platform, then announce it.
+A post's caption ends with the render's attribution text when its library items ask for one."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def optimise_reel(step: StepRun) -> dict[str, Any]:
     """Re-encode the render for one platform and write its caption and hashtags file."""
     platform, quality = step.params["platform"], step.params.get("quality", "standard")
     content = step.earlier("content").result or {}
+    credit = (step.earlier("render").result or {}).get("attribution")
     storage = get_storage()
     with private_folder(JobFolder.OPTIMISE, step.job_id) as workdir:
         source = step.output_of("render", workdir)
@@ -39,7 +41,8 @@ def optimise_reel(step: StepRun) -> dict[str, Any]:
         except RenderFailed as exc:
             raise JobFailed("optimise_failed", str(exc)[-1000:]) from None
         caption, tags = caption_for(platform, str(content.get("title", "")),
-                                    _caption_source(content, step.params.get("topic")))
+                                    _caption_source(content, step.params.get("topic")),
+                                    credit)
         caption_file = workdir / "caption.txt"
         caption_file.write_text(caption + "\n", encoding="utf-8")
         caption_key, reel_key = step.result_key("caption.txt"), step.result_key("reel.mp4")
@@ -49,4 +52,4 @@ def optimise_reel(step: StepRun) -> dict[str, Any]:
             "duration_s": done.duration_s, "width": done.width, "height": done.height,
             "size_bytes": done.size_bytes, "trimmed": done.trimmed,
             "video_kbps_cap": done.video_kbps_cap, "caption": caption, "hashtags": tags,
-            "caption_key": caption_key}
+            "caption_key": caption_key, "attribution": credit}

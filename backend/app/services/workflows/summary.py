@@ -21,7 +21,8 @@ def result_url(job_id: object) -> str:
 
 
 def summary(rows: dict[str, StepRow], workflow: Workflow) -> dict[str, Any]:
-    """The reel of each platform (its job's result URL) and the render it was made from."""
+    """The reel of each platform (its job's result URL), the render it was made from and
+    the attribution text the licences of the library items it used ask for."""
     reels: dict[str, Any] = {}
     for name in workflow.steps:
         platform = name.partition(":")[2]
@@ -32,7 +33,8 @@ def summary(rows: dict[str, StepRow], workflow: Workflow) -> dict[str, Any]:
                                   if k in _REEL_FIELDS}}
     render = rows["render"]
     out: dict[str, Any] = {"reels": reels, "render_job_id": str(render.job_id),
-                           "render_url": result_url(render.job_id)}
+                           "render_url": result_url(render.job_id),
+                           "attribution": (render.result or {}).get("attribution")}
     if "publish" in rows:
         out["published"] = rows["publish"].result
     return out

@@ -1,0 +1,157 @@
+"""A brand kit drives a topic -> reel workflow on real workers: watermark, caption colours,
+font, music bed, intro and outro cards; the render records the assets it used once each
+and carries their attribution to the result and to the published caption."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.media.probe import probe
+from tests.support.fixtures import Account
+from tests.support.media import image_bytes, tone_wav
+from tests.support.processes import CeleryWorker
+from tests.webhooks.receiver import Receiver
+from tests.workflows.brand_checks import (
+    count_near,
+    first_and_last,
+    frame_at,
+    near,
+    set_licence,
+    tone_prominence,
+    usage_rows,
+)
+from tests.workflows.conftest import wait_workflow
+
+TAIL_S = 0.6  # the render holds the picture this long after the voice
+INTRO_S, OUTRO_S = 1.0, 1.5
+SCENE_GREY = (48, 48, 48)
+LOGO_RED = (255, 0, 0)
+HALF_RED = (152, 24, 24)  # LOGO_RED at opacity 0.5 over SCENE_GREY
+INTRO_BLUE, OUTRO_ORANGE = (16, 64, 192), (192, 96, 16)
+CAPTION_CYAN, HIGHLIGHT_MAGENTA = (64, 255, 255), (255, 64, 255)
+KARAOKE_YELLOW = (255, 212, 0)  # the default highlight, which the kit replaces
+TONE_HZ = 3000.0
+CREDIT = "Music: Test Tone by Reelforge Lab (CC BY 4.0)"
+# tiktok at draft quality is 540 x 960; the logo (200 x 100) is 0.2 x 540 = 108 px wide,
+# 54 high, 0.05 x 540 = 27 px from the right and bottom edges (placed on even pixels).
+LOGO_BOX = (404, 878, 512, 932)
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{c:02X}" for c in rgb)
+
+
+def _brand(logo: str, music: str) -> dict[str, Any]:
+    return {
+        "fonts": {"family": "roboto-condensed", "bold": True},
+        "colors": {"primary": "#303030", "secondary": "#303030", "text": "#FFFFFF"},
+        "captions": {"style": "karaoke", "color": _hex(CAPTION_CYAN),
+                     "highlight": _hex(HIGHLIGHT_MAGENTA), "size": 80},
+        "watermark": {"asset_id": logo, "position": "bottom_right", "opacity": 0.5,
+                      "scale": 0.2, "margin": 0.05},
+        "intro": {"text": "Sky facts", "duration_s": INTRO_S, "background": _hex(INTRO_BLUE)},
+        "outro": {"text": "Follow for more", "duration_s": OUTRO_S,
+                  "background": _hex(OUTRO_ORANGE)},
+        "music": {"asset_id": music, "volume_db": -6, "duck": True},
+    }
+
+
+def _download(client: httpx.Client, url: str, path: Path) -> Path:
+    path.write_bytes(client.get(url, follow_redirects=True).content)
+    return path
+
+
+def _lower_half(image: Any) -> Any:
+    return image.crop((0, image.height // 2, image.width, image.height))
+
+
+def test_brand_kit_shapes_the_reel(account: Account, client: httpx.Client,
+                                   workers: dict[str, CeleryWorker], tmp_path: Path) -> None:
+    grey = account.upload(image_bytes(SCENE_GREY, (640, 360)), "grey.png").json()["id"]
+    logo = account.upload(image_bytes(LOGO_RED, (200, 100)), "logo.png").json()["id"]
+    music = account.upload(tone_wav(4.0, TONE_HZ), "tone.wav").json()["id"]
+    set_licence(music, {"licence": "CC-BY-4.0", "source": "tests", "attribution": CREDIT,
+                        "platforms": ["tiktok"], "commercial": True})
+    hook = Receiver()
+    try:
+        submitted = client.post("/api/v1/tasks/submit/workflow", json={
+            "topic": "why the sky is blue", "duration_s": 12, "seed": 3,
+            "video": {"quality": "draft", "captions": "plain", "image_asset_ids": [grey]},
+            "platforms": ["tiktok"], "publish": {"url": f"{hook.url}/reels"},
+            "brand": _brand(logo, music)})
+        assert submitted.status_code == 202, submitted.text
+        done = wait_workflow(client, submitted.json()["id"])
+    finally:
+        hook.stop()
+    assert done["state"] == "succeeded", done["error"]
+    steps = {s["step"]: s for s in done["steps"]}
+    voice, render = steps["voice"]["result"], steps["render"]["result"]
+    reel = _download(client, steps["render"]["result_url"], tmp_path / "reel.mp4")
+
+    # (d) the intro and outro add exactly their length; the first and last frames are theirs
+    assert abs(probe(reel).duration_s - (voice["duration_s"] + TAIL_S + INTRO_S + OUTRO_S)) < 0.1
+    first, last = first_and_last(reel)
+    assert near(first.getpixel((40, 120)), INTRO_BLUE), first.getpixel((40, 120))
+    assert near(last.getpixel((40, 120)), OUTRO_ORANGE), last.getpixel((40, 120))
+
+    # (a) the logo at bottom right, half transparent, and nowhere else
+    words = voice["words"]
+    middle = words[len(words) // 2]
+    frame = frame_at(reel, INTRO_S + (middle[1] + middle[2]) / 2)
+    left, top, right, bottom = LOGO_BOX
+    for spot in ((left + 10, top + 10), ((left + right) // 2, (top + bottom) // 2),
+                 (right - 10, bottom - 10)):
+        assert near(frame.getpixel(spot), HALF_RED), (spot, frame.getpixel(spot))
+    for spot in ((540 - (left + right) // 2, (top + bottom) // 2), ((left + right) // 2, 40),
+                 (270, 300), (left - 12, (top + bottom) // 2), ((left + right) // 2, top - 12),
+                 ((left + right) // 2, bottom + 12)):
+        assert near(frame.getpixel(spot), SCENE_GREY), (spot, frame.getpixel(spot))
+
+    # (b) captions in the kit's colours, starting with the voice after the intro
+    band = _lower_half(frame)
+    assert count_near(band, HIGHLIGHT_MAGENTA) > 20
+    assert count_near(band, KARAOKE_YELLOW) == 0
+    spoken = [_lower_half(frame_at(reel, INTRO_S + (s + e) / 2)) for _, s, e in words[:6]]
+    assert max(count_near(image, CAPTION_CYAN) for image in spoken) > 20
+    assert count_near(_lower_half(frame_at(reel, INTRO_S / 2)), HIGHLIGHT_MAGENTA) == 0
+    assert render["captions"] == "karaoke"  # the kit's style over the request's "plain"
+
+    # (c) the music is the kit's tone: its peak stands out in the reel, not in the voice
+    recorded = _download(client, steps["voice"]["result_url"], tmp_path / "voice.wav")
+    assert tone_prominence(reel, TONE_HZ) > 10 * tone_prominence(recorded, TONE_HZ)
+    assert tone_prominence(reel, TONE_HZ) > 30
+
+    # usage recorded once per asset and role, attribution on every result
+    output_key = usage_rows(steps["render"]["job_id"])[0][3]
+    assert usage_rows(steps["render"]["job_id"]) == sorted(
+        (asset, role, done["id"], output_key)
+        for asset, role in ((grey, "scene"), (logo, "watermark"), (music, "music")))
+    assert render["attribution"] == CREDIT and done["result"]["attribution"] == CREDIT
+    caption = steps["optimize:tiktok"]["result"]["caption"]
+    assert caption.endswith(f"\n\n{CREDIT}")
+    (request,) = hook.requests
+    (posted,) = json.loads(request.body)["data"]["reels"]
+    assert posted["caption"] == caption and posted["attribution"] == CREDIT
+
+
+def test_video_job_records_its_assets_once(account: Account, worker: CeleryWorker) -> None:
+    red = account.upload(image_bytes((200, 40, 40), (320, 240)), "red.png").json()["id"]
+    blue = account.upload(image_bytes((40, 40, 200), (320, 240)), "blue.png").json()["id"]
+    music = account.upload(tone_wav(2.0), "bed.wav").json()["id"]
+    set_licence(red, {"licence": "CC-BY-4.0", "attribution": "Photo by A"})
+    set_licence(music, {"licence": "CC-BY-4.0", "attribution": "Music by B"})
+    answer = account.client.post("/api/v1/tasks/submit/video", json={
+        "asset_ids": [red, blue, red], "transition": "none", "resolution": "1080x1080",
+        "fps": 24, "seconds_per_image": 0.5, "audio_asset_id": music})
+    assert answer.status_code == 202, answer.text
+    job = account.wait_job(answer.json()["id"])
+    assert job["state"] == "succeeded", job.get("error")
+    rows = usage_rows(job["id"])
+    assert sorted((asset, role) for asset, role, _, _ in rows) == sorted(
+        [(red, "scene"), (blue, "scene"), (music, "music")])
+    assert all(workflow is None and key for _, _, workflow, key in rows)
+    assert job["result"]["attribution"] == "Photo by A\nMusic by B"
