@@ -87,3 +87,13 @@ def set_licence(asset_id: str, licence: dict[str, Any]) -> None:
                          .values(licence=licence))
     finally:
         engine.dispose()
+
+
+def set_job(job_id: str, **values: Any) -> None:
+    """Move a job row directly in the database (a takeover, as the reaper would)."""
+    engine = create_engine(settings.database.sync_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Job).where(Job.id == uuid.UUID(job_id)).values(**values))
+    finally:
+        engine.dispose()

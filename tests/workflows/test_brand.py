@@ -5,12 +5,15 @@ and carries their attribution to the result and to the published caption."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from app.jobs.runtime import JobRun
 from app.media.probe import probe
+from app.services.assets.usage import Use, record_usage
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes, tone_wav
 from tests.support.processes import CeleryWorker
@@ -20,6 +23,7 @@ from tests.workflows.brand_checks import (
     first_and_last,
     frame_at,
     near,
+    set_job,
     set_licence,
     tone_prominence,
     usage_rows,
@@ -69,6 +73,63 @@ def _lower_half(image: Any) -> Any:
     return image.crop((0, image.height // 2, image.width, image.height))
 
 
+def _check_watermark(frame: Any) -> None:
+    """(a) the logo at bottom right, half transparent, and nowhere else."""
+    left, top, right, bottom = LOGO_BOX
+    for spot in ((left + 10, top + 10), ((left + right) // 2, (top + bottom) // 2),
+                 (right - 10, bottom - 10)):
+        assert near(frame.getpixel(spot), HALF_RED), (spot, frame.getpixel(spot))
+    for spot in ((540 - (left + right) // 2, (top + bottom) // 2), ((left + right) // 2, 40),
+                 (270, 300), (left - 12, (top + bottom) // 2), ((left + right) // 2, top - 12),
+                 ((left + right) // 2, bottom + 12)):
+        assert near(frame.getpixel(spot), SCENE_GREY), (spot, frame.getpixel(spot))
+
+
+def _check_captions(reel: Path, frame: Any, words: list[Any]) -> None:
+    """(b) captions in the kit's colours, starting with the voice after the intro."""
+    band = _lower_half(frame)
+    assert count_near(band, HIGHLIGHT_MAGENTA) > 20
+    assert count_near(band, KARAOKE_YELLOW) == 0
+    spoken = [_lower_half(frame_at(reel, INTRO_S + (s + e) / 2)) for _, s, e in words[:6]]
+    assert max(count_near(image, CAPTION_CYAN) for image in spoken) > 20
+    assert count_near(_lower_half(frame_at(reel, INTRO_S / 2)), HIGHLIGHT_MAGENTA) == 0
+
+
+def _check_reel(client: httpx.Client, done: dict[str, Any], tmp_path: Path) -> Path:
+    """Every check of the picture and sound of a workflow's reel; the reel's file."""
+    assert done["state"] == "succeeded", done["error"]
+    steps = {s["step"]: s for s in done["steps"]}
+    voice = steps["voice"]["result"]
+    reel = _download(client, steps["render"]["result_url"], tmp_path / "reel.mp4")
+
+    # (d) the intro and outro add exactly their length; the first and last frames are theirs
+    assert abs(probe(reel).duration_s - (voice["duration_s"] + TAIL_S + INTRO_S + OUTRO_S)) < 0.1
+    first, last = first_and_last(reel)
+    assert near(first.getpixel((40, 120)), INTRO_BLUE), first.getpixel((40, 120))
+    assert near(last.getpixel((40, 120)), OUTRO_ORANGE), last.getpixel((40, 120))
+
+    words = voice["words"]
+    middle = words[len(words) // 2]
+    frame = frame_at(reel, INTRO_S + (middle[1] + middle[2]) / 2)
+    _check_watermark(frame)
+    _check_captions(reel, frame, words)
+    assert steps["render"]["result"]["captions"] == "karaoke"  # the kit's, over "plain"
+
+    # (c) the music is the kit's tone: its peak stands out in the reel, not in the voice
+    recorded = _download(client, steps["voice"]["result_url"], tmp_path / "voice.wav")
+    assert tone_prominence(reel, TONE_HZ) > 10 * tone_prominence(recorded, TONE_HZ)
+    assert tone_prominence(reel, TONE_HZ) > 30
+    return reel
+
+
+def _check_usage(done: dict[str, Any], uses: list[tuple[str, str]]) -> None:
+    """Usage recorded once per asset and role, with the workflow and the render's output."""
+    render_job = next(s for s in done["steps"] if s["step"] == "render")["job_id"]
+    rows = usage_rows(render_job)
+    output_key = rows[0][3]
+    assert output_key and rows == sorted((a, role, done["id"], output_key) for a, role in uses)
+
+
 def test_brand_kit_shapes_the_reel(account: Account, client: httpx.Client,
                                    workers: dict[str, CeleryWorker], tmp_path: Path) -> None:
     grey = account.upload(image_bytes(SCENE_GREY, (640, 360)), "grey.png").json()["id"]
@@ -87,55 +148,44 @@ def test_brand_kit_shapes_the_reel(account: Account, client: httpx.Client,
         done = wait_workflow(client, submitted.json()["id"])
     finally:
         hook.stop()
-    assert done["state"] == "succeeded", done["error"]
+    _check_reel(client, done, tmp_path)
+    _check_usage(done, [(grey, "scene"), (logo, "watermark"), (music, "music")])
+
     steps = {s["step"]: s for s in done["steps"]}
-    voice, render = steps["voice"]["result"], steps["render"]["result"]
-    reel = _download(client, steps["render"]["result_url"], tmp_path / "reel.mp4")
-
-    # (d) the intro and outro add exactly their length; the first and last frames are theirs
-    assert abs(probe(reel).duration_s - (voice["duration_s"] + TAIL_S + INTRO_S + OUTRO_S)) < 0.1
-    first, last = first_and_last(reel)
-    assert near(first.getpixel((40, 120)), INTRO_BLUE), first.getpixel((40, 120))
-    assert near(last.getpixel((40, 120)), OUTRO_ORANGE), last.getpixel((40, 120))
-
-    # (a) the logo at bottom right, half transparent, and nowhere else
-    words = voice["words"]
-    middle = words[len(words) // 2]
-    frame = frame_at(reel, INTRO_S + (middle[1] + middle[2]) / 2)
-    left, top, right, bottom = LOGO_BOX
-    for spot in ((left + 10, top + 10), ((left + right) // 2, (top + bottom) // 2),
-                 (right - 10, bottom - 10)):
-        assert near(frame.getpixel(spot), HALF_RED), (spot, frame.getpixel(spot))
-    for spot in ((540 - (left + right) // 2, (top + bottom) // 2), ((left + right) // 2, 40),
-                 (270, 300), (left - 12, (top + bottom) // 2), ((left + right) // 2, top - 12),
-                 ((left + right) // 2, bottom + 12)):
-        assert near(frame.getpixel(spot), SCENE_GREY), (spot, frame.getpixel(spot))
-
-    # (b) captions in the kit's colours, starting with the voice after the intro
-    band = _lower_half(frame)
-    assert count_near(band, HIGHLIGHT_MAGENTA) > 20
-    assert count_near(band, KARAOKE_YELLOW) == 0
-    spoken = [_lower_half(frame_at(reel, INTRO_S + (s + e) / 2)) for _, s, e in words[:6]]
-    assert max(count_near(image, CAPTION_CYAN) for image in spoken) > 20
-    assert count_near(_lower_half(frame_at(reel, INTRO_S / 2)), HIGHLIGHT_MAGENTA) == 0
-    assert render["captions"] == "karaoke"  # the kit's style over the request's "plain"
-
-    # (c) the music is the kit's tone: its peak stands out in the reel, not in the voice
-    recorded = _download(client, steps["voice"]["result_url"], tmp_path / "voice.wav")
-    assert tone_prominence(reel, TONE_HZ) > 10 * tone_prominence(recorded, TONE_HZ)
-    assert tone_prominence(reel, TONE_HZ) > 30
-
-    # usage recorded once per asset and role, attribution on every result
-    output_key = usage_rows(steps["render"]["job_id"])[0][3]
-    assert usage_rows(steps["render"]["job_id"]) == sorted(
-        (asset, role, done["id"], output_key)
-        for asset, role in ((grey, "scene"), (logo, "watermark"), (music, "music")))
-    assert render["attribution"] == CREDIT and done["result"]["attribution"] == CREDIT
+    assert steps["render"]["result"]["attribution"] == CREDIT
+    assert done["result"]["attribution"] == CREDIT
     caption = steps["optimize:tiktok"]["result"]["caption"]
     assert caption.endswith(f"\n\n{CREDIT}")
     (request,) = hook.requests
     (posted,) = json.loads(request.body)["data"]["reels"]
     assert posted["caption"] == caption and posted["attribution"] == CREDIT
+
+
+def test_a_projects_kit_with_a_library_track(account: Account, admin_account: Account,
+                                            client: httpx.Client,
+                                            workers: dict[str, CeleryWorker],
+                                            tmp_path: Path) -> None:
+    track = tmp_path / "tone.wav"
+    track.write_bytes(tone_wav(4.0, TONE_HZ))
+    shared = admin_account.client.post("/api/v1/admin/library", data={
+        "title": "Test tone", "licence": "CC-BY-4.0", "source": "tests",
+        "attribution": CREDIT}, files={"file": (track.name, track.read_bytes())})
+    assert shared.status_code == 201, shared.text
+    music = shared.json()["id"]
+    grey = account.upload(image_bytes(SCENE_GREY, (640, 360)), "grey.png").json()["id"]
+    logo = account.upload(image_bytes(LOGO_RED, (200, 100)), "logo.png").json()["id"]
+    project = client.post("/api/v1/projects", json={
+        "name": "Sky facts", "topic": "why the sky is blue", "platforms": ["tiktok"],
+        "brand": _brand(logo, music)})
+    assert project.status_code == 201, project.text
+    submitted = client.post("/api/v1/tasks/submit/workflow", json={
+        "project_id": project.json()["number"], "duration_s": 12, "seed": 3,
+        "video": {"quality": "draft", "captions": "plain", "image_asset_ids": [grey]}})
+    assert submitted.status_code == 202, submitted.text
+    done = wait_workflow(client, submitted.json()["id"])
+    _check_reel(client, done, tmp_path)
+    _check_usage(done, [(grey, "scene"), (logo, "watermark"), (music, "music")])
+    assert done["result"]["attribution"] == CREDIT
 
 
 def test_video_job_records_its_assets_once(account: Account, worker: CeleryWorker) -> None:
@@ -155,3 +205,18 @@ def test_video_job_records_its_assets_once(account: Account, worker: CeleryWorke
         [(red, "scene"), (blue, "scene"), (music, "music")])
     assert all(workflow is None and key for _, _, workflow, key in rows)
     assert job["result"]["attribution"] == "Photo by A\nMusic by B"
+
+    # A retried attempt updates the rows instead of adding any; a stale one records nothing.
+    set_job(job["id"], state="started", attempts=2)
+    retried = JobRun(job_id=uuid.UUID(job["id"]), user_id=uuid.UUID(account.user_id),
+                     params={}, attempt=2)
+    uses = [Use(uuid.UUID(a), role) for a, role in ((red, "scene"), (blue, "scene"),
+                                                     (music, "music"))]
+    assert record_usage(retried, workflow_id=None, output_key="results/a2/video.mp4",
+                        uses=uses) == "Photo by A\nMusic by B"
+    stale = JobRun(job_id=retried.job_id, user_id=retried.user_id, params={}, attempt=1)
+    record_usage(stale, workflow_id=None, output_key="results/a1/video.mp4", uses=uses)
+    set_job(job["id"], state="succeeded", output_key="results/a2/video.mp4")
+    again = usage_rows(job["id"])
+    assert [(a, r) for a, r, _, _ in again] == [(a, r) for a, r, _, _ in rows]
+    assert {key for _, _, _, key in again} == {"results/a2/video.mp4"}

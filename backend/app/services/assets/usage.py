@@ -78,7 +78,7 @@ def record_usage(run: JobRun, *, workflow_id: uuid.UUID | None, output_key: str,
                 constraint="uq_asset_usages_asset_job_role",
                 set_={"output_key": stmt.excluded.output_key,
                       "workflow_id": stmt.excluded.workflow_id}))
-        licences: dict[uuid.UUID, dict[str, object] | None] = dict(session.execute(
-            select(Asset.id, Asset.licence).where(Asset.id.in_(ids))).tuples().all())
+        rows = session.execute(select(Asset.id, Asset.licence).where(Asset.id.in_(ids)))
+        licences: dict[uuid.UUID, dict[str, object] | None] = {r.id: r.licence for r in rows}
         session.commit()
     return attribution_text([licences.get(i) for i in ids])
