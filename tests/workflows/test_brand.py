@@ -4,12 +4,14 @@ and carries their attribution to the result and to the published caption."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
+from PIL import Image
 
 from app.jobs.runtime import JobRun
 from app.media.probe import probe
@@ -220,3 +222,27 @@ def test_video_job_records_its_assets_once(account: Account, worker: CeleryWorke
     again = usage_rows(job["id"])
     assert [(a, r) for a, r, _, _ in again] == [(a, r) for a, r, _, _ in rows]
     assert {key for _, _, _, key in again} == {"results/a2/video.mp4"}
+
+
+def test_a_transparent_logo_keeps_its_alpha_from_upload_to_render(
+        account: Account, worker: CeleryWorker, tmp_path: Path) -> None:
+    logo = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+    logo.paste((*LOGO_RED, 255), (0, 0, 100, 100))  # the left half opaque, the right clear
+    out = io.BytesIO()
+    logo.save(out, "PNG")
+    created = account.upload(out.getvalue(), "logo.png", "image")
+    assert created.status_code == 201, created.text
+    assert created.json()["content_type"] == "image/png"
+    answer = account.client.post("/api/v1/tasks/submit/video", json={"timeline": {
+        "scenes": [{"kind": "card", "color": _hex(SCENE_GREY), "duration_s": 1.0}],
+        "watermark": {"asset": created.json()["id"], "position": "top_left", "opacity": 1.0,
+                      "scale": 0.2, "margin": 0.05},
+        "output": {"preset": "square", "quality": "draft"}}})
+    assert answer.status_code == 202, answer.text
+    job = account.wait_job(answer.json()["id"])
+    assert job["state"] == "succeeded", job.get("error")
+    video = _download(account.client, f"/api/v1/tasks/{job['id']}/result", tmp_path / "v.mp4")
+    frame = frame_at(video, 0.5)
+    # 540 px square: the logo is 108 x 54 px, 27 px from the top and left edges.
+    assert near(frame.getpixel((27 + 27, 27 + 27)), LOGO_RED), frame.getpixel((54, 54))
+    assert near(frame.getpixel((27 + 81, 27 + 27)), SCENE_GREY), frame.getpixel((108, 54))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -38,8 +39,16 @@ class Checked:
 _RESIZABLE_MODES = {"RGB", "RGBA", "L", "LA", "CMYK"}
 
 
+def _transparent(image: Image.Image) -> bool:
+    """True for a mode that can carry transparency (a palette with a transparent index)."""
+    return image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info)
+
+
 def normalise_image(source: Path, dest: Path, *, max_pixels: int) -> Checked:
-    """Decode under a pixel cap, apply EXIF rotation and re-encode as a clean RGB JPEG.
+    """Decode under a pixel cap, apply EXIF rotation and re-encode as a clean RGB JPEG, or
+    as an RGBA PNG when some pixel is not opaque (a logo: its transparency is what a
+    watermark draws with, docs/render.md).
 
     A GIF, animated or not, becomes its first frame (docs/faults.md, "Inputs people really
     send"): only that frame is decoded, at the size of the GIF's logical screen, which is
@@ -56,17 +65,28 @@ def normalise_image(source: Path, dest: Path, *, max_pixels: int) -> Checked:
                 raise AppError("image_too_large",
                                f"file: {width}x{height} exceeds the cap of {max_pixels} pixels",
                                422, field="file")
-            shrunk = image if image.mode in _RESIZABLE_MODES else image.convert("RGB")
+            alpha = _transparent(image)
+            shrunk = image if image.mode in _RESIZABLE_MODES else image.convert(
+                "RGBA" if alpha else "RGB")
             # 4096 px covers a 2160p frame; larger stills only cost render memory. The box
             # is square, so shrinking before the EXIF rotation bounds the rotated size too.
             shrunk.thumbnail((MAX_STORED_SIDE, MAX_STORED_SIDE), Image.Resampling.LANCZOS)
-            upright = ImageOps.exif_transpose(shrunk).convert("RGB")
+            upright = ImageOps.exif_transpose(shrunk).convert("RGBA" if alpha else "RGB")
             del shrunk
+            if alpha:  # one band's extrema: (lowest, highest)
+                lowest = cast(tuple[int, int], upright.getchannel("A").getextrema())[0]
+                alpha = lowest < 255
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise AppError("invalid_image", f"file: not a decodable image ({exc})", 422,
                        field="file") from None
     if upright.size[0] < 16 or upright.size[1] < 16:
         raise AppError("image_too_small", "file: images must be at least 16x16", 422, field="file")
+    if alpha:
+        upright.save(dest, "PNG")
+        return Checked("image", "image/png", "png", width=upright.size[0],
+                       height=upright.size[1])
+    if upright.mode != "RGB":  # an opaque RGBA: its alpha says nothing
+        upright = upright.convert("RGB")
     upright.save(dest, "JPEG", quality=92, optimize=False)
     return Checked("image", "image/jpeg", "jpg", width=upright.size[0], height=upright.size[1])
 
