@@ -66,6 +66,11 @@ def _workflow(owner: Account) -> str:
     return _created(owner.client.post("/api/v1/tasks/submit/workflow", json=SCRIPT))
 
 
+def _project(owner: Account) -> str:
+    return _created(owner.client.post("/api/v1/projects",
+                                      json={"name": uuid.uuid4().hex, "topic": "tea"}))
+
+
 def _batch(owner: Account) -> str:
     return _created(owner.client.post("/api/v1/tasks/submit/batch",
                                       json={"items": [{"overrides": SCRIPT}]}))
@@ -74,7 +79,7 @@ def _batch(owner: Account) -> str:
 FACTORIES: dict[str, Factory] = {
     "job_id": _job, "asset_id": _asset, "key_id": _api_key, "schedule_id": _schedule,
     "webhook_id": _webhook, "workflow_id": _workflow, "batch_id": _batch,
-    "target_id": _job, "upload_id": _direct_upload,
+    "target_id": _job, "upload_id": _direct_upload, "project_id": _project,
 }
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 # The deactivate route is an admin tool: tests/faults/test_credentials.py covers it.

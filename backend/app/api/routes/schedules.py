@@ -22,7 +22,8 @@ INVALID: Responses = {422: {"description": "Invalid field, e.g. `cron` or `timez
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ScheduleRead,
              summary="Create a schedule",
-             responses={**INVALID, 404: {"description": "An asset is unknown or not yours"},
+             responses={**INVALID, 404: {"description": "An asset or the `project_id` is unknown "
+                                                         "or not yours"},
                         409: {"description": "Too many schedules"}})
 async def create_schedule(body: ScheduleCreate, user: CurrentUser,
                           session: SessionDep) -> ScheduleRead:
