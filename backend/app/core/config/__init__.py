@@ -16,6 +16,7 @@ from app.core.config.database import DatabaseSettings
 from app.core.config.group import Group
 from app.core.config.maintenance import MaintenanceSettings
 from app.core.config.monitoring import MonitoringSettings
+from app.core.config.publishing import PublishingSettings
 from app.core.config.realtime import RealtimeSettings
 from app.core.config.render import RenderSettings
 from app.core.config.scaling import ScalingSettings
@@ -29,7 +30,7 @@ from app.core.config.workflows import WorkflowSettings
 __all__ = [
     "DEV_SECRET", "ENV_GROUPS", "AdmissionSettings", "AppSettings", "AuthSettings",
     "BrokerSettings", "ContentSettings", "DatabaseSettings", "Group", "MaintenanceSettings",
-    "MonitoringSettings", "PlanLimits", "RealtimeSettings", "RenderSettings",
+    "MonitoringSettings", "PlanLimits", "PublishingSettings", "RealtimeSettings", "RenderSettings",
     "ScalingSettings", "ScheduleSettings", "Settings", "SpeechSettings", "StorageSettings",
     "UploadSettings", "WebhookSettings", "WorkflowSettings", "group_types", "settings",
 ]

@@ -16,6 +16,7 @@ from app.core.config.database import DatabaseSettings
 from app.core.config.group import Group
 from app.core.config.maintenance import MaintenanceSettings
 from app.core.config.monitoring import MonitoringSettings
+from app.core.config.publishing import PublishingSettings
 from app.core.config.realtime import RealtimeSettings
 from app.core.config.render import RenderSettings
 from app.core.config.scaling import ScalingSettings
@@ -50,6 +51,7 @@ class Settings(BaseModel):
     schedules: ScheduleSettings = Field(default_factory=ScheduleSettings)
     content: ContentSettings = Field(default_factory=ContentSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    publishing: PublishingSettings = Field(default_factory=PublishingSettings)
 
     @classmethod
     def from_env(cls, env_file: Path | str | None = ".env", **overrides: Any) -> Settings:
@@ -74,6 +76,13 @@ class Settings(BaseModel):
         token = (self.monitoring.METRICS_TOKEN or "").strip()
         if self.app.ENVIRONMENT == "production" and len(token) < 16:
             raise ValueError("METRICS_TOKEN must be set in production (16 characters or more)")
+        # without TOKEN_KEYS the token key is derived from SECRET_KEY: fine on a laptop, but
+        # rotating SECRET_KEY would then lose every connected account
+        publishing = self.publishing
+        if self.app.ENVIRONMENT == "production" and publishing.any_platform_configured \
+                and not publishing.TOKEN_KEYS:
+            raise ValueError("TOKEN_KEYS and TOKEN_KEY_ID must be set in production "
+                             "once a publishing platform has credentials")
         return self
 
     @model_validator(mode="after")
