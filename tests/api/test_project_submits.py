@@ -197,3 +197,30 @@ def test_finished_work_does_not_hold_a_delete(account: Account) -> None:
     kept = client.get(f"/api/v1/tasks/{job['id']}").json()
     assert kept["state"] == "cancelled" and kept["project_id"] is None
     assert client.get(f"/api/v1/schedules/{paused['id']}").json()["project_id"] is None
+
+
+def test_a_reel_replays_by_key_and_aliases_are_checked(account: Account) -> None:
+    client = account.client
+    project = _project(client, topic="tea")
+    key = {"Idempotency-Key": "reel-1"}
+    body = {"project_id": project["number"], "advanced": True}
+    first = client.post(f"{SUBMIT}/video", json=body, headers=key)
+    again = client.post(f"{SUBMIT}/video", json=body, headers=key)
+    assert (first.status_code, again.status_code) == (202, 200), again.text
+    assert first.json()["id"] == again.json()["id"]
+    assert first.json()["task_name"] == "video.reel"
+    reel = client.get(first.json()["urls"]["workflow"]).json()
+    render = next(s for s in reel["steps"] if s["step"] == "render")
+    assert render["job_id"] == first.json()["id"]
+    assert client.get(f"/api/v1/tasks/{render['job_id']}").json()["params"]["transition"] \
+        == "fade"
+    plain = _post(client, f"{SUBMIT}/video", {"project_id": project["number"]})
+    assert plain["params"]["transition"] == "none"  # without `advanced`: cuts
+
+    both = client.post(f"{SUBMIT}/workflow", json={"project_id": project["id"],
+                                                   "voice_id": "rachel",
+                                                   "voice": {"voice": "en-gb"}})
+    assert both.status_code == 422 and "voice_id" in both.json()["error"]["message"]
+    twice = client.post(f"{SUBMIT}/batch", json={"items": [
+        {"settings": {"topic": "tea"}, "overrides": {"topic": "coffee"}}]})
+    assert twice.status_code == 422, twice.text

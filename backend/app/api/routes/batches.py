@@ -18,7 +18,11 @@ router = APIRouter(tags=["batches"])
 
 @router.post("/tasks/submit/batch", status_code=status.HTTP_202_ACCEPTED,
              response_model=BatchRead, responses=SUBMIT_RESPONSES,
-             summary="Submit up to 500 workflows or videos with shared defaults")
+             summary="Submit up to 500 workflows, videos or script jobs with shared defaults",
+             description="`task_type` sets the kind of every item that names none; an "
+                         "item's `project_id` makes its project's settings the defaults "
+                         "of the fields it leaves out, and `settings` is accepted for "
+                         "`overrides` (docs/projects.md).")
 async def submit_batch(body: BatchSubmit, user: CurrentUser, session: SessionDep,
                        redis: RedisDep, response: Response,
                        idempotency_key: IdempotencyKeyHeader = None) -> BatchRead:
