@@ -160,7 +160,7 @@ def test_uploads_are_private_and_tagged(make_account: Callable[[], Account],
     assert "landscape" in item["tags"] and item["urls"]["thumbnail"]
     assert other.client.get(f"/api/v1/library/{asset_id}").status_code == 404
     assert other.client.get(f"/api/v1/library/{asset_id}/usage").status_code == 404
-    assert other.client.get(f"/api/v1/library/{asset_id}/thumbnail").status_code == 404
+    assert other.client.get(f"/api/v1/library/{asset_id}/preview").status_code == 404
     assert other.client.patch(f"/api/v1/library/{asset_id}",
                               json={"title": "mine now"}).status_code == 404
     assert asset_id not in search(other, kind="image")

@@ -165,6 +165,7 @@ def test_launcher_stops_every_process_on_sigint(tmp_path: Path) -> None:
 
     output = log.read_text(errors="replace")
     assert "Reelforge is running" in output and (data_dir / "admin-password").exists()
+    assert "library seed: 8 added, 0 already present" in output, output[-4000:]
     assert not [p for p in seen if alive(p)], output[-4000:]
     sessions = {p.pid for p in children}
     strays = [p for p in psutil.process_iter() if alive(p) and _session(p) in sessions]

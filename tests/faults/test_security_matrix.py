@@ -84,8 +84,9 @@ FACTORIES: dict[str, Factory] = {
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 # The deactivate route is an admin tool: tests/faults/test_credentials.py covers it.
 # The plan route too: test_admin_routes_on_accounts_are_admin_only below.
+# Retiring a shared library item is an admin tool: tests/api/test_library.py covers it.
 NOT_OWNED = {"/api/v1/files/{key}", "/api/v1/admin/users/{user_id}/deactivate",
-             "/api/v1/admin/users/{user_id}/plan"}
+             "/api/v1/admin/users/{user_id}/plan", "/api/v1/admin/library/{asset_id}/retire"}
 
 
 def _id_routes(api_server: ApiServer) -> list[tuple[str, str, str]]:

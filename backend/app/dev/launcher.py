@@ -112,14 +112,17 @@ def child_env(options: LaunchOptions, services: Services, creds: Credentials) ->
     return env
 
 
-def seed_library(env: dict[str, str]) -> None:
+def seed_library(env: dict[str, str]) -> str:
     """Add the generated shared library once (`reelforge library seed`, in a child with the
-    resolved services); the platform starts even if it fails."""
+    resolved services); its summary line. The platform starts even if it fails."""
     done = subprocess.run([sys.executable, "-m", "app.cli", "library", "seed", "--quiet"],
                           env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           check=False)
     if done.returncode != 0:
         log.warning("launcher.library_seed_failed", extra={"stderr": done.stderr[-2000:]})
+        return "library seed failed; run `reelforge library seed` to see why"
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else "library seed: done"
 
 
 def prepare_credentials(options: LaunchOptions, sync_url: str) -> Credentials:
@@ -258,7 +261,7 @@ def run_platform(options: LaunchOptions | None = None) -> int:
             env = child_env(options, running, creds)
             if options.seed_library:
                 supervisor.say("seeding the shared library")
-                seed_library(env)
+                supervisor.say(seed_library(env))
                 check()
             for spec in child_specs(options, env, creds):
                 check()

@@ -22,11 +22,11 @@ def click_track(dest: Path, *, bpm: float, seconds: float) -> Path:
 def music_bed(dest: Path, *, bpm: float, seconds: float, pitch_hz: float, bright: bool,
               level: float) -> Path:
     """An M4A bed: a pad at `pitch_hz` (a fifth above too) under a decaying pulse every beat,
-    with a noise hat on the off-beats when `bright`; `level` (0..1) scales the whole."""
+    with a noise hat on each beat when `bright`; `level` (0..1) scales the whole."""
     period = 60.0 / bpm
     pad = f"0.25*sin(2*PI*{pitch_hz}*t)+0.15*sin(2*PI*{pitch_hz * 1.5:.3f}*t)"
     pulse = f"0.6*sin(2*PI*{pitch_hz / 2:.3f}*t)*exp(-12*mod(t\\,{period:.6f}))"
-    hat = (f"+0.25*(random(0)*2-1)*exp(-40*mod(t+{period / 2:.6f}\\,{period:.6f}))"
+    hat = (f"+0.8*(random(0)*2-1)*exp(-10*mod(t\\,{period:.6f}))"
            if bright else "")
     expr = f"{level:.3f}*({pad}+{pulse}{hat})"
     run_ffmpeg(["-f", "lavfi", "-i", f"aevalsrc={expr}:s={AUDIO_RATE}:d={seconds}",

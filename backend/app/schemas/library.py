@@ -64,8 +64,10 @@ class LibraryItem(BaseModel):
 
 class LibraryUrls(BaseModel):
     file: str = Field(description="The item's file (GET: a redirect or a stream)")
-    thumbnail: str | None = Field(description="JPEG of a middle frame (clips, images)")
-    waveform: str | None = Field(description="PNG of the waveform (music)")
+    thumbnail: str | None = Field(description="JPEG of a middle frame (clips, images): the "
+                                  "preview route, once tagging has made it")
+    waveform: str | None = Field(description="PNG of the waveform (music): the preview "
+                                 "route, once tagging has made it")
 
 
 class LibraryItemDetail(LibraryItem):

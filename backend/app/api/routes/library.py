@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from app.api.deps import CurrentUser, SessionDep, StorageDep
 from app.api.object_response import object_answer
 from app.core.config import settings
-from app.core.errors import NotFound
+from app.core.errors import AppError, NotFound
 from app.models import Asset
 from app.schemas.library import (
     WORD_OF,
@@ -34,10 +34,11 @@ router = APIRouter(prefix="/library", tags=["library"])
 Responses = dict[int | str, dict[str, Any]]
 _NOT_YOURS: Responses = {404: {"description": "No such item, or another user's upload"}}
 _PREVIEW: Responses = {
-            200: {"content": {"image/jpeg": {}, "image/png": {}}},
-            307: {"description": "Redirect to a presigned URL on the store"},
-            404: {"description": "No such item, or it has no such preview (yet)"},
-            410: {"description": "The stored file is gone"}}
+    200: {"content": {"image/jpeg": {}, "image/png": {}}},
+    307: {"description": "Redirect to a presigned URL on the store"},
+    404: {"description": "No such item (or another user's), or tagging failed: no preview"},
+    409: {"description": "Auto-tagging has not finished yet (`preview_pending`)"},
+    410: {"description": "The stored file is gone"}}
 Mood = Literal["calm", "energetic", "dark", "bright"]
 Orientation = Literal["portrait", "landscape", "square"]
 
@@ -53,8 +54,8 @@ def library_detail(asset: Asset) -> LibraryItemDetail:
     """The full view: features and the URLs of the file and its previews."""
     base = f"{settings.app.API_PREFIX}/library/{asset.id}"
     urls = LibraryUrls(file=f"{base}/file",
-                       thumbnail=f"{base}/thumbnail" if asset.thumbnail_key else None,
-                       waveform=f"{base}/waveform" if asset.waveform_key else None)
+                       thumbnail=f"{base}/preview" if asset.thumbnail_key else None,
+                       waveform=f"{base}/preview" if asset.waveform_key else None)
     return LibraryItemDetail.model_validate({**library_item(asset).model_dump(),
                                              "features": asset.features or {}, "urls": urls})
 
@@ -110,10 +111,11 @@ async def read_item(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep
                                                             "admin"},
                          422: {"description": "A bad field (named), or a shared item's "
                                               "licence removed"}})
-async def update_item(asset_id: uuid.UUID, body: LibraryUpdate, user: CurrentUser,
-                      session: SessionDep) -> LibraryItemDetail:
+async def update_item(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                      body: LibraryUpdate | None = None) -> LibraryItemDetail:
+    # No body changes nothing (and still answers 404 for another user's upload).
     asset = await item_service.update_item(session=session, user=user, asset_id=asset_id,
-                                           change=body)
+                                           change=body or LibraryUpdate())
     return library_detail(asset)
 
 
@@ -131,39 +133,38 @@ async def read_usage(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep
                      next_cursor=next_cursor)
 
 
-async def _serve(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                 storage: StorageDep, request: Request, column: str) -> Response:
-    asset = await item_service.get_item(session=session, user=user, asset_id=asset_id)
-    key = getattr(asset, column)
-    if key is None:
-        raise NotFound("preview", field="asset_id")
-    media_type = asset.content_type if column == "storage_key" else (
-        "image/png" if key.endswith(".png") else "image/jpeg")
-    name = asset.filename if column == "storage_key" else f"{asset.id}-{key.rsplit('/', 1)[-1]}"
+async def _serve(storage: StorageDep, request: Request, asset: Asset, key: str,
+                 media_type: str, filename: str) -> Response:
     return await object_answer(storage, key, range_header=request.headers.get("range"),
-                               media_type=media_type, filename=name)
+                               media_type=media_type, filename=filename)
 
 
 @router.get("/{asset_id}/file", response_model=None, summary="The item's file (a redirect "
             "to the store or a ranged stream)",
-            responses={**_PREVIEW, 200: {"content": {"audio/mp4": {}, "video/mp4": {},
-                                                     "image/jpeg": {}}}})
+            responses={**_NOT_YOURS, 200: {"content": {"audio/mp4": {}, "video/mp4": {},
+                                                       "image/jpeg": {}}},
+                       307: {"description": "Redirect to a presigned URL on the store"},
+                       410: {"description": "The stored file is gone"}})
 async def read_file(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                     storage: StorageDep, request: Request) -> Response:
-    return await _serve(asset_id, user, session, storage, request, "storage_key")
+    asset = await item_service.get_item(session=session, user=user, asset_id=asset_id)
+    return await _serve(storage, request, asset, asset.storage_key, asset.content_type,
+                        asset.filename)
 
 
-@router.get("/{asset_id}/thumbnail", response_model=None,
-            summary="The item's thumbnail JPEG (clips and images; made once by the tagger)",
+@router.get("/{asset_id}/preview", response_model=None,
+            summary="The item's preview, made once by the tagger: a thumbnail JPEG (clips: "
+                    "a middle frame; images) or a waveform PNG (music)",
             responses=_PREVIEW)
-async def read_thumbnail(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                         storage: StorageDep, request: Request) -> Response:
-    return await _serve(asset_id, user, session, storage, request, "thumbnail_key")
-
-
-@router.get("/{asset_id}/waveform", response_model=None,
-            summary="The item's waveform PNG (music; made once by the tagger)",
-            responses=_PREVIEW)
-async def read_waveform(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
-                        storage: StorageDep, request: Request) -> Response:
-    return await _serve(asset_id, user, session, storage, request, "waveform_key")
+async def read_preview(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                       storage: StorageDep, request: Request) -> Response:
+    asset = await item_service.get_item(session=session, user=user, asset_id=asset_id)
+    key = asset.waveform_key or asset.thumbnail_key
+    if key is None:
+        if asset.tag_state == "pending":
+            raise AppError("preview_pending", "the preview is made by auto-tagging, which "
+                           "has not finished; ask again shortly", 409, field="asset_id")
+        raise NotFound("preview", field="asset_id")
+    media_type = "image/png" if key.endswith(".png") else "image/jpeg"
+    return await _serve(storage, request, asset, key, media_type,
+                        f"{asset.id}-{key.rsplit('/', 1)[-1]}")
