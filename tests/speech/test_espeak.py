@@ -141,3 +141,12 @@ def test_voices_list_languages(espeak: EspeakSpeech) -> None:
 def test_variant_voice_speaks(espeak: EspeakSpeech, tmp_path: Path) -> None:
     speech = espeak.synthesize("Hello there.", "en-us+f3", out_path=tmp_path / "f.wav")
     assert speech.voice == "en-us+f3" and speech.duration_s > 0.3
+
+
+def test_preset_names_speak_with_their_espeak_voice(espeak: EspeakSpeech,
+                                                    tmp_path: Path) -> None:
+    speech = espeak.synthesize("Hello there.", "Rachel", out_path=tmp_path / "r.wav")
+    assert speech.voice == "en-us+f3" and speech.duration_s > 0.3
+    voices = {v.id: v for v in espeak.voices()}
+    assert voices["rachel"].language == "en-us" and voices["rachel"].gender == "female"
+    assert voices["adam"].gender == "male" and "preset: en-us+m3" in voices["adam"].name
