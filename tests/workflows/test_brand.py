@@ -246,3 +246,17 @@ def test_a_transparent_logo_keeps_its_alpha_from_upload_to_render(
     # 540 px square: the logo is 108 x 54 px, 27 px from the top and left edges.
     assert near(frame.getpixel((27 + 27, 27 + 27)), LOGO_RED), frame.getpixel((54, 54))
     assert near(frame.getpixel((27 + 81, 27 + 27)), SCENE_GREY), frame.getpixel((108, 54))
+
+
+def test_bad_watermarks_are_refused_at_submit_naming_the_field(account: Account) -> None:
+    track = account.upload(tone_wav(1.0), "bed.wav").json()["id"]
+    logo = account.upload(image_bytes(LOGO_RED, (200, 100)), "logo.png").json()["id"]
+    scenes = [{"kind": "card", "duration_s": 1.0}]
+    for watermark, field in (({"asset": logo, "opacity": 1.5}, "timeline.watermark.opacity"),
+                             ({"asset": logo, "position": "middle"},
+                              "timeline.watermark.position"),
+                             ({"asset": track}, "timeline.watermark.asset")):
+        answer = account.client.post("/api/v1/tasks/submit/video", json={
+            "timeline": {"scenes": scenes, "watermark": watermark}})
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["error"]["field"] == field, answer.text
