@@ -104,13 +104,14 @@ def test_shared_music_renders_then_retirement(
     assert failed["state"] == "failed", failed
     assert failed["error"]["code"] == "asset_retired" and music in failed["error"]["message"]
 
-    # new work naming it is refused, naming the field
-    refused = owner.client.post("/api/v1/tasks/submit/video", json={
-        "asset_ids": images, "transition": "none", "resolution": "1080x1080", "fps": 24,
-        "audio_asset_id": music})
-    assert refused.status_code == 422, refused.text
-    assert refused.json()["error"]["code"] == "asset_retired"
-    assert refused.json()["error"]["field"] == "audio_asset_id"
+    # new work naming it is refused, naming the field, on the batched and the keyed path
+    body = {"asset_ids": images, "transition": "none", "resolution": "1080x1080", "fps": 24,
+            "audio_asset_id": music}
+    for headers in ({}, {"Idempotency-Key": uuid.uuid4().hex}):
+        refused = owner.client.post("/api/v1/tasks/submit/video", json=body, headers=headers)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["error"]["code"] == "asset_retired"
+        assert refused.json()["error"]["field"] == "audio_asset_id"
 
     # the finished result is untouched
     result = owner.client.get(f"/api/v1/tasks/{job['id']}/result", follow_redirects=True)
