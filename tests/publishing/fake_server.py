@@ -198,6 +198,7 @@ class Authority:
         self.codes: dict[str, Grant] = {}
         self.access: set[str] = set()
         self.refresh: set[str] = set()
+        self.refreshable: set[str] = set()  # access tokens that refresh themselves (Instagram)
         self.authorizations: list[dict[str, str]] = []
 
     def authorize(self, call: Call, *, client_param: str = "client_id") -> Answer:
@@ -231,16 +232,19 @@ class Authority:
     def issue(self, *, with_refresh: bool = True) -> tuple[str, str | None]:
         access = f"at-{secrets.token_urlsafe(12)}"
         self.access.add(access)
+        self.refreshable.add(access)
         refresh = f"rt-{secrets.token_urlsafe(12)}" if with_refresh else None
         if refresh:
             self.refresh.add(refresh)
         return access, refresh
 
     def expire_access(self) -> None:
-        """Every access token issued so far stops working (a 401 from the API)."""
+        """Every access token issued so far stops working (a 401 from the API), though
+        Instagram's may still be refreshed."""
         self.access.clear()
 
     def revoke(self) -> None:
         """The user withdrew the grant: refresh tokens are refused with invalid_grant."""
         self.access.clear()
         self.refresh.clear()
+        self.refreshable.clear()

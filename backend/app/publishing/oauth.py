@@ -47,6 +47,9 @@ def token_error(platform: str, response: httpx.Response) -> PublishError:
         if error.get("code") == 190:
             return GrantRevoked(platform, str(error.get("message", "invalid token")))
         error = error.get("type")
+    if isinstance(answer, dict) and answer.get("error_type") == "OAuthException":
+        # Instagram's token endpoint: {"error_type", "code", "error_message"}
+        return GrantRevoked(platform, str(answer.get("error_message", "OAuthException")))
     description = answer.get("error_description", "") if isinstance(answer, dict) else ""
     if error == "invalid_grant":
         return GrantRevoked(platform, f"invalid_grant: {description}".rstrip(": "))
