@@ -7,10 +7,14 @@ rules need to see."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
+from app.core.config import settings
 from tests.support.fixtures import Account
 from tests.support.jobs import upload_images
 from tests.support.media import tone_wav
@@ -224,3 +228,34 @@ def test_a_reel_replays_by_key_and_aliases_are_checked(account: Account) -> None
     twice = client.post(f"{SUBMIT}/batch", json={"items": [
         {"settings": {"topic": "tea"}, "overrides": {"topic": "coffee"}}]})
     assert twice.status_code == 422, twice.text
+
+
+def test_a_delete_waits_for_work_being_added_and_counts_it(account: Account) -> None:
+    """A submit in flight holds the project (key share) until it commits; the delete locks
+    the project first, so it counts that work instead of orphaning it."""
+    client = account.client
+    project = _project(client, topic="tea")
+    job = _post(client, f"{SUBMIT}/content", {"topic": "tea"})
+    engine = create_engine(settings.database.sync_url)
+    try:
+        with engine.connect() as submit, engine.connect() as watch, \
+                ThreadPoolExecutor(max_workers=1) as pool:
+            held = submit.begin()  # what a submit naming the project holds until commit
+            submit.execute(text("SELECT id FROM projects WHERE id = :p FOR KEY SHARE"),
+                           {"p": project["id"]})
+            submit.execute(text("UPDATE jobs SET project_id = :p WHERE id = :j"),
+                           {"p": project["id"], "j": job["id"]})
+            pending = pool.submit(client.delete, f"{P}/{project['id']}")
+            end = time.monotonic() + 30
+            while not watch.scalar(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE '%FROM projects%FOR UPDATE%'")):
+                watch.rollback()  # statistics are a snapshot per transaction
+                assert time.monotonic() < end and not pending.done(), "delete never waited"
+                time.sleep(0.02)  # polling interval of a bounded wait on PostgreSQL
+            held.commit()
+            answer = pending.result(timeout=30)
+    finally:
+        engine.dispose()
+    assert answer.status_code == 409, answer.text
+    assert "1 running job" in answer.json()["error"]["message"]
