@@ -188,6 +188,10 @@ def test_a_projects_kit_with_a_library_track(account: Account, admin_account: Ac
     _check_reel(client, done, tmp_path)
     _check_usage(done, [(grey, "scene"), (logo, "watermark"), (music, "music")])
     assert done["result"]["attribution"] == CREDIT
+    trail = client.get(f"/api/v1/library/{music}/usage").json()["items"]
+    render_job = next(s for s in done["steps"] if s["step"] == "render")["job_id"]
+    assert [(u["job_id"], u["workflow_id"], u["role"]) for u in trail] == [
+        (render_job, done["id"], "music")]
 
 
 def test_video_job_records_its_assets_once(account: Account, worker: CeleryWorker) -> None:
