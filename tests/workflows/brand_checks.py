@@ -97,3 +97,18 @@ def set_job(job_id: str, **values: Any) -> None:
             conn.execute(update(Job).where(Job.id == uuid.UUID(job_id)).values(**values))
     finally:
         engine.dispose()
+
+
+def levels_without_tone(path: Path, freq_hz: float,
+                        windows: list[tuple[float, float]]) -> list[float]:
+    """RMS (fraction of full scale) of each window once the tone at `freq_hz` is notched
+    out of the spectrum: what is left is the voice."""
+    samples = np.asarray(mono_samples(path), dtype=np.float64)
+    spectrum = np.fft.rfft(samples)
+    spectrum[np.abs(np.fft.rfftfreq(len(samples), 1 / RATE) - freq_hz) < 40] = 0
+    rest = np.fft.irfft(spectrum, len(samples))
+    out = []
+    for start, end in windows:
+        chunk = rest[int(start * RATE):int(end * RATE)]
+        out.append(float(np.sqrt((chunk * chunk).mean()) / 32768))
+    return out

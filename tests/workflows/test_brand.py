@@ -24,6 +24,7 @@ from tests.workflows.brand_checks import (
     count_near,
     first_and_last,
     frame_at,
+    levels_without_tone,
     near,
     set_job,
     set_licence,
@@ -121,6 +122,11 @@ def _check_reel(client: httpx.Client, done: dict[str, Any], tmp_path: Path) -> P
     recorded = _download(client, steps["voice"]["result_url"], tmp_path / "voice.wav")
     assert tone_prominence(reel, TONE_HZ) > 10 * tone_prominence(recorded, TONE_HZ)
     assert tone_prominence(reel, TONE_HZ) > 30
+
+    # the voice starts with the first narration scene, after the intro: silent before it
+    spoken = [(INTRO_S + s, INTRO_S + e) for _, s, e in words if e - s >= 0.15]
+    intro, *speech = levels_without_tone(reel, TONE_HZ, [(0.05, INTRO_S - 0.1), *spoken])
+    assert intro < 0.01 and sum(level > 0.05 for level in speech) >= 0.9 * len(speech)
     return reel
 
 
