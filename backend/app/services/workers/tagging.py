@@ -103,11 +103,29 @@ def tag_asset(asset_id: uuid.UUID) -> str:
             storage.put_file(key, path, content_type="image/png" if path.suffix == ".png"
                              else "image/jpeg")
             keys[column] = key
-    kept = [t for t in asset.tags if not is_measured(t)]
-    merged = kept + [t for t in tags if t not in kept]
-    _write(asset_id, tag_state="done", tags=merged, features=features, **keys)
-    log.info("library.tag.done", extra={"asset_id": str(asset_id), "tags": merged})
+    if not _finish(asset_id, tags, features, keys):
+        for key in keys.values():  # deleted while it was measured: keep nothing of it
+            storage.delete(key)
+        return "missing"
+    log.info("library.tag.done", extra={"asset_id": str(asset_id), "tags": tags})
     return "done"
+
+
+def _finish(asset_id: uuid.UUID, tags: list[str], features: dict[str, Any],
+            keys: dict[str, str]) -> bool:
+    """Write the outcome onto the row as it is now (tags the owner changed meanwhile are
+    kept: the row is locked, read and merged); False if the asset is gone."""
+    with sync_session() as session:
+        current = session.scalar(select(Asset.tags).where(Asset.id == asset_id)
+                                 .with_for_update())
+        if current is None:
+            return False
+        kept = [t for t in current if not is_measured(t)]
+        session.execute(update(Asset).where(Asset.id == asset_id).values(
+            tag_state="done", tags=kept + [t for t in tags if t not in kept],
+            features=features, **keys))
+        session.commit()
+    return True
 
 
 def _write(asset_id: uuid.UUID, **values: Any) -> None:
