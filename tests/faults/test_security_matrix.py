@@ -76,17 +76,45 @@ def _batch(owner: Account) -> str:
                                       json={"items": [{"overrides": SCRIPT}]}))
 
 
+def _social_account(owner: Account) -> str:
+    """A connected account written straight into the table: the session's API has no
+    platform credentials (the OAuth flow is tests/api/test_social_accounts.py)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.core.config import settings
+    from app.models import SocialAccount
+    from app.publishing.base import Tokens
+    from app.services.social_accounts.tokens import seal_tokens
+
+    row = SocialAccount(user_id=uuid.UUID(owner.user_id), platform="youtube",
+                        external_id=uuid.uuid4().hex, external_name="m", status="active")
+    seal_tokens(row, Tokens(access_token="at", refresh_token="rt"))
+    engine = create_engine(settings.database.sync_url)
+    with Session(engine) as db:
+        db.add(row)
+        db.commit()
+        account_id = str(row.id)
+    engine.dispose()
+    return account_id
+
+
 FACTORIES: dict[str, Factory] = {
     "job_id": _job, "asset_id": _asset, "key_id": _api_key, "schedule_id": _schedule,
     "webhook_id": _webhook, "workflow_id": _workflow, "batch_id": _batch,
     "target_id": _job, "upload_id": _direct_upload, "project_id": _project,
+    "account_id": _social_account,
 }
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 # The deactivate route is an admin tool: tests/faults/test_credentials.py covers it.
 # The plan route too: test_admin_routes_on_accounts_are_admin_only below.
 # Retiring a shared library item is an admin tool: tests/api/test_library.py covers it.
+# A platform name is no one's: connecting and its callback states are covered by
+# tests/api/test_social_accounts.py (another user's state is refused there).
 NOT_OWNED = {"/api/v1/files/{key}", "/api/v1/admin/users/{user_id}/deactivate",
-             "/api/v1/admin/users/{user_id}/plan", "/api/v1/admin/library/{asset_id}/retire"}
+             "/api/v1/admin/users/{user_id}/plan", "/api/v1/admin/library/{asset_id}/retire",
+             "/api/v1/social/accounts/{platform}/connect",
+             "/api/v1/social/oauth/{platform}/callback"}
 
 
 def _id_routes(api_server: ApiServer) -> list[tuple[str, str, str]]:

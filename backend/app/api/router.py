@@ -17,6 +17,7 @@ from app.api.routes import (
     library,
     plan_aliases,
     projects,
+    social_accounts,
     stats,
     steps,
     transitions,
@@ -50,3 +51,5 @@ api_router.include_router(projects.router)
 # the asset library and the admins' side of its shared items
 for module in (library, admin_library):
     api_router.include_router(module.router)
+# connected social accounts and the publishing platforms
+api_router.include_router(social_accounts.router)
