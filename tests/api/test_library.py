@@ -6,13 +6,20 @@ from __future__ import annotations
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, insert
 
+from app.core.config import settings
 from app.media import ffmpeg_exe
+from app.models import Asset
+from app.services.assets.tagging import take_untagged
+from app.storage import get_storage
+from app.tasks.maintenance import resend_untagged
 from tests.api.library_support import add_shared, search, wait_tagged
 from tests.support.fixtures import Account, promote_to_admin
 from tests.support.library_media import click_track, gradient_clip
@@ -208,3 +215,25 @@ def test_admin_add_needs_a_licence(shared_set: dict[str, Any], tmp_path: Path) -
         "title": "x", "licence": "CC0-1.0", "source": "me", "platforms": "myspace"},
         files={"file": ("c.mp4", clip.read_bytes())})
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "platforms", bad.text
+
+
+def test_lost_tagging_message_is_sent_again(content_worker: CeleryWorker, account: Account,
+                                            tmp_path: Path) -> None:
+    """An asset committed two days ago whose tagging message never left: the sweeper's
+    resend reaches a worker, and re-arms so that the next sweep does not send it again."""
+    track = click_track(tmp_path / "lost.wav", bpm=120.0, seconds=6.0)
+    asset_id, key = uuid.uuid4(), f"assets/{account.user_id}/{uuid.uuid4()}.wav"
+    get_storage().put_file(key, track, content_type="audio/wav")
+    engine = create_engine(settings.database.sync_url)
+    with engine.begin() as conn:
+        conn.execute(insert(Asset).values(
+            id=asset_id, user_id=account.user_id, kind="audio", content_type="audio/wav",
+            filename="lost.wav", storage_key=key, size_bytes=track.stat().st_size,
+            sha256="0" * 64, duration_s=6.0, tags=[], features={}, tag_state="pending",
+            created_at=datetime.now(UTC) - timedelta(days=2)))
+    engine.dispose()
+    day = 24 * 3600.0
+    assert resend_untagged(period_s=day) >= 1
+    assert asset_id not in take_untagged(period_s=day)  # re-armed (or already tagged)
+    item = wait_tagged(account, str(asset_id))
+    assert item["tag_state"] == "done" and abs(item["features"]["bpm"] - 120.0) <= 2.0

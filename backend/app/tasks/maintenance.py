@@ -6,6 +6,7 @@ import logging
 
 from app.jobs import fair_share
 from app.jobs.names import TaskName
+from app.services.assets.tagging import send_tagging, take_untagged
 from app.services.fleet import recovery
 from app.tasks.app import celery_app
 from app.tasks.webhooks import publish_delivery
@@ -17,8 +18,20 @@ log = logging.getLogger(__name__)
 @celery_app.task(name=TaskName.MAINTENANCE_SWEEP.value)
 def sweep_unpublished_task() -> int:
     """Re-publish jobs committed but never sent, and overdue retries; release held jobs
-    whose owner has no message queued; resend webhook deliveries whose message was lost."""
-    return recovery.sweep_unpublished() + fair_share.heal() + resend_stranded_deliveries()
+    whose owner has no message queued; resend webhook deliveries and tagging messages that
+    were lost."""
+    return (recovery.sweep_unpublished() + fair_share.heal() + resend_stranded_deliveries()
+            + resend_untagged())
+
+
+def resend_untagged(period_s: float | None = None) -> int:
+    """Send the tagging message again for assets still untagged a period after it left."""
+    untagged = take_untagged(period_s)
+    for asset_id in untagged:
+        send_tagging(asset_id)
+    if untagged:
+        log.warning("maintenance.sweep.tagging_resent", extra={"count": len(untagged)})
+    return len(untagged)
 
 
 def resend_stranded_deliveries(period_s: float | None = None) -> int:
