@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core.db import sync_session
 from app.models import Asset
@@ -46,3 +46,26 @@ def test_seed_adds_a_tagged_licensed_library_once() -> None:
     assert seed_library() == []
     with sync_session() as session:
         assert session.scalar(select(func.count()).select_from(Asset)) == before
+
+
+def test_retag_measures_named_items_again() -> None:
+    """`reelforge library retag ID` measures an item again, keeping its uploader's tags."""
+    seed_library()
+    beat = next(r for r in _seeded() if r.storage_key.endswith("street-pulse-120.m4a"))
+    with sync_session() as session:
+        session.execute(update(Asset).where(Asset.id == beat.id).values(
+            tags=["mine", "bpm:1"], features={}, tag_state="failed"))
+        session.commit()
+    done = subprocess.run([sys.executable, "-m", "app.cli", "library", "retag", str(beat.id)],
+                          env=os.environ.copy(), capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"{beat.id}: done" in done.stdout
+    with sync_session() as session:
+        row = session.get(Asset, beat.id)
+        assert row is not None and row.tag_state == "done"
+        assert "mine" in row.tags and "bpm:1" not in row.tags and "bpm:120" in row.tags
+    bad = subprocess.run([sys.executable, "-m", "app.cli", "library", "retag", "nope"],
+                         env=os.environ.copy(), capture_output=True, text=True, timeout=60,
+                         check=False)
+    assert bad.returncode == 2 and "UUID" in bad.stderr

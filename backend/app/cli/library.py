@@ -4,6 +4,7 @@ a catch-up for assets whose tagging message was lost."""
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ def register(subparsers: Subparsers) -> None:
         "retag", help="tag, in this process, every asset whose tagging is still pending",
         description="Tag every asset still pending (its tagging message was lost) here and "
         "now, with the same measurements as the content workers. " + DB_HELP)
+    retag.add_argument("asset_ids", nargs="*", metavar="ASSET_ID",
+                       help="only these assets (default: every pending one)")
     retag.set_defaults(handler=handle_retag)
 
 
@@ -55,11 +58,19 @@ def handle_seed(args: argparse.Namespace) -> int:
 
 
 def handle_retag(args: argparse.Namespace) -> int:
-    """Tag every pending asset, one line each."""
+    """Tag every pending asset (or the ones named), one line each."""
+    import uuid
+
     from app.core.logging import configure_logging
     from app.services.library.seed import retag_pending
 
     configure_logging()
-    count = retag_pending(lambda asset_id, outcome: print(f"{asset_id}: {outcome}"))
+    try:
+        only = [uuid.UUID(a) for a in args.asset_ids]
+    except ValueError:
+        print("reelforge: ASSET_ID must be UUIDs", file=sys.stderr)
+        return 2
+    count = retag_pending(lambda asset_id, outcome: print(f"{asset_id}: {outcome}"),
+                          only=only or None)
     print(f"library retag: {count} pending asset(s) handled")
     return 0

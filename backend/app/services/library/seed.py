@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from app.core.config import settings
@@ -130,12 +130,19 @@ def seed_library(on_step: Step | None = None) -> list[uuid.UUID]:
     return added
 
 
-def retag_pending(on_step: Step | None = None) -> int:
-    """Tag, in this process, every asset still `pending` (a tagging message that was lost);
-    how many were tagged."""
+def retag_pending(on_step: Step | None = None, *, only: list[uuid.UUID] | None = None) -> int:
+    """Tag, in this process, every asset still `pending` (or only those of `only`, in any
+    state); how many were handled."""
+    query = select(Asset.id).order_by(Asset.created_at)
+    query = query.where(Asset.id.in_(only)) if only else query.where(
+        Asset.tag_state == "pending")
     with sync_session() as session:
-        pending = list(session.scalars(select(Asset.id).where(Asset.tag_state == "pending")
-                                       .order_by(Asset.created_at)))
+        pending = list(session.scalars(query))
+    if only:  # asked for by name: measured again even if done
+        with sync_session() as session:
+            session.execute(update(Asset).where(Asset.id.in_(pending)).values(
+                tag_state="pending"))
+            session.commit()
     for asset_id in pending:
         outcome = tag_asset(asset_id)
         if on_step is not None:
