@@ -4,7 +4,6 @@ kind: a watermark is an image, music is audio)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -60,8 +59,3 @@ async def check_kit_assets(*, session: AsyncSession, user: User, kit: BrandKit,
             raise AppError("wrong_asset_kind", f"{field}: asset {asset_id} is not "
                            f"{ASSET_SECTIONS[section]}", 422, field=field)
 
-
-def asset_ids(kit: dict[str, Any]) -> list[uuid.UUID]:
-    """The asset ids a stored kit names."""
-    return [uuid.UUID(str(kit[s]["asset_id"])) for s in ASSET_SECTIONS
-            if isinstance(kit.get(s), dict) and kit[s].get("asset_id")]

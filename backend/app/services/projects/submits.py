@@ -36,14 +36,13 @@ def makes_reel(request: Submit) -> bool:
             and request.asset_ids is None and request.timeline is None)
 
 
-def reel_request(request: VideoSubmit, *, prefix: str = "") -> WorkflowSubmit:
+def reel_request(request: VideoSubmit) -> WorkflowSubmit:
     """The workflow a project's reel runs; slideshow settings have nothing to apply to."""
     stray = sorted((SLIDESHOW_FIELDS | {"callback_url"}) & request.model_fields_set)
     if stray:
-        field = f"{prefix}{stray[0]}"
-        raise AppError("validation_error", f"{field}: only with asset_ids or a timeline (a "
-                       "project's reel takes its settings from the project)", 422,
-                       field=field)
+        raise AppError("validation_error", f"{stray[0]}: only with asset_ids or a timeline "
+                       "(a project's reel takes its settings from the project)", 422,
+                       field=stray[0])
     body: dict[str, object] = {"project_id": request.project_id, "priority": request.priority,
                                "video": {"transition": DEFAULT if request.advanced else CUT}}
     if not request.advanced:
