@@ -104,7 +104,7 @@ def test_connect_lists_the_account_without_its_tokens(
     asked = youtube.authority.authorizations[-1]
     assert asked["code_challenge_method"] == "S256" and len(asked["code_challenge"]) == 43
     connected = client.get(path, params=query)
-    assert connected.status_code == 201, connected.text
+    assert connected.status_code == 200, connected.text
     body = connected.json()
     assert body["platform"] == "youtube" and body["external_id"] == "UCfakechannel0000000000"
     assert body["external_name"] == "Reels Lab" and body["status"] == "active"
@@ -143,7 +143,7 @@ def test_a_state_is_good_once_for_its_user_platform_and_time(
                                          "message": elsewhere.json()["error"]["message"]}
     wrong = client.get(path.replace("tiktok", "youtube"), params=query)
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "oauth_state_mismatch"
-    assert client.get(path, params=query).status_code == 201
+    assert client.get(path, params=query).status_code == 200
     replay = client.get(path, params=query)
     assert replay.status_code == 400 and replay.json()["error"]["code"] == "oauth_state_used"
 

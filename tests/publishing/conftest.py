@@ -8,16 +8,14 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from app.core.config import Settings
-from app.publishing.base import Publisher, Tokens
-from app.publishing.pkce import s256_challenge
-from app.publishing.platforms import build
+if TYPE_CHECKING:  # app modules load after the root conftest has set the environment
+    from app.publishing.base import Publisher, Tokens
 
 
 @dataclass
@@ -36,6 +34,9 @@ class ManualClock:
 
 
 def publisher(name: str, clock: ManualClock, **settings: Any) -> Publisher:
+    from app.core.config import Settings
+    from app.publishing.platforms import build
+
     config = Settings.from_env(env_file=None, **settings)
     return build(name, config, sleep=clock.sleep, clock=clock)
 
@@ -63,6 +64,8 @@ def authorize(publisher: Publisher, *, redirect_uri: str = "http://127.0.0.1:9/c
               verifier: str | None = None) -> Tokens:
     """Run the authorization-code flow against the local authority: follow the URL (the
     user consents at once), read the code from the redirect, exchange it."""
+    from app.publishing.pkce import s256_challenge
+
     challenge = s256_challenge(verifier) if verifier else None
     url = publisher.authorization_url(state="st-1", redirect_uri=redirect_uri,
                                       code_challenge=challenge)

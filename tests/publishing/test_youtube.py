@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,17 @@ def test_a_spent_quota_is_a_transient_error(youtube: FakeYouTube, clock: ManualC
         yt.start(grant, _post(small_video[0]))
     assert caught.value.code == "quota_exceeded"
     assert caught.value.retry_after_s is not None and 0 < caught.value.retry_after_s <= 86400
+
+
+def test_a_token_about_to_expire_is_refreshed_before_use(youtube: FakeYouTube,
+                                                         clock: ManualClock) -> None:
+    yt = _publisher(youtube, clock)
+    tokens = authorize(yt)
+    assert tokens.expires_at is not None
+    stored: list[Tokens] = []
+    grant = Grant(tokens, on_refresh=stored.append)
+    # an hour left: kept; four minutes left (under the 300 s margin): refreshed
+    assert grant.ensure_fresh(yt.refresh, now=tokens.expires_at - timedelta(hours=1)) is False
+    assert grant.ensure_fresh(yt.refresh, now=tokens.expires_at - timedelta(minutes=4))
+    assert [t.access_token for t in stored] == [grant.tokens.access_token]
+    assert grant.tokens.access_token != tokens.access_token

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 PostState = Literal["uploading", "processing", "ready", "published", "failed"]
 Progress = Callable[[int, int], None]  # bytes the platform holds, bytes in all
+# a token this close to its expiry is refreshed before a publish starts with it
+REFRESH_MARGIN_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,16 @@ class Grant:
         self.tokens = tokens
         if self._on_refresh is not None:
             self._on_refresh(tokens)
+
+    def ensure_fresh(self, refresh: Callable[[Tokens], Tokens], *,
+                     margin_s: float = REFRESH_MARGIN_S, now: datetime | None = None) -> bool:
+        """Refresh now when the access token expires within `margin_s`, so that no upload
+        starts with a token that dies half-way; True when it refreshed."""
+        expires = self.tokens.expires_at
+        if expires is None or expires - (now or datetime.now(UTC)) > timedelta(seconds=margin_s):
+            return False
+        self.replace(refresh(self.tokens))
+        return True
 
 
 @dataclass(frozen=True)
@@ -165,4 +177,8 @@ class Publisher(Protocol):
 
     def finish(self, grant: Grant, upload: Upload) -> PostStatus:
         """Make a ready publish public where that is a call of its own; else `poll`."""
+        ...
+
+    def close(self) -> None:
+        """Release the adapter's HTTP connections."""
         ...

@@ -149,6 +149,9 @@ class InstagramPublisher:
                                       data={"creation_id": upload.remote_id}))
         return self._published(grant, str(answer["id"]))
 
+    def close(self) -> None:
+        self.calls.close()
+
     def _published(self, grant: Grant, media_id: str) -> PostStatus:
         answer = self._json(self._api("GET", f"/{media_id}", grant,
                                       params={"fields": "permalink"}))

@@ -205,6 +205,9 @@ class TikTokPublisher:
     def finish(self, grant: Grant, upload: Upload) -> PostStatus:
         return self.poll(grant, upload)  # a direct post publishes itself once processed
 
+    def close(self) -> None:
+        self.calls.close()
+
     def _api(self, method: str, path: str, grant: Grant, **kwargs: Any) -> httpx.Response:
         headers = {"Content-Type": "application/json; charset=UTF-8"}
         return self.calls.request(method, f"{self.api}{path}", grant=grant,

@@ -197,6 +197,9 @@ class YouTubePublisher:
     def finish(self, grant: Grant, upload: Upload) -> PostStatus:
         return self.poll(grant, upload)  # the insert already set the privacy status
 
+    def close(self) -> None:
+        self.calls.close()
+
     # helpers ----------------------------------------------------------------------------
     def _api(self, method: str, path: str, grant: Grant, **kwargs: Any) -> httpx.Response:
         return self.calls.request(method, f"{self.api}{path}", grant=grant,

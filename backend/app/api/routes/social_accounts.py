@@ -47,7 +47,7 @@ async def connect_social_account(platform: PlatformName, request: Request, user:
                           redirect_uri=state.redirect_uri)
 
 
-@router.get("/oauth/{platform}/callback", status_code=status.HTTP_201_CREATED,
+@router.get("/oauth/{platform}/callback",
             response_model=SocialAccountRead,
             summary="Finish connecting: the platform's redirect, brought by the user who "
                     "started it",

@@ -51,15 +51,18 @@ async def start_authorization(*, session: AsyncSession, user: User, platform: st
                      redirect_uri=redirect_uri, created_at=now,
                      expires_at=now + timedelta(seconds=settings.publishing.OAUTH_STATE_TTL_S))
     challenge = None
-    if publisher.supports_pkce:
-        verifier = new_verifier()
-        sealed = cipher().seal(verifier, context=f"oauth_state:{row.state_hash}")
-        row.code_verifier, row.key_id = sealed.blob, sealed.key_id
-        challenge = s256_challenge(verifier)
+    try:
+        if publisher.supports_pkce:
+            verifier = new_verifier()
+            sealed = cipher().seal(verifier, context=f"oauth_state:{row.state_hash}")
+            row.code_verifier, row.key_id = sealed.blob, sealed.key_id
+            challenge = s256_challenge(verifier)
+        url = publisher.authorization_url(state=state, redirect_uri=redirect_uri,
+                                          code_challenge=challenge)
+    finally:
+        publisher.close()
     session.add(row)
     await session.flush()
-    url = publisher.authorization_url(state=state, redirect_uri=redirect_uri,
-                                      code_challenge=challenge)
     return url, row
 
 
@@ -103,8 +106,11 @@ async def complete_authorization(*, session: AsyncSession, user: User, platform:
     if row.code_verifier is not None and row.key_id is not None:
         verifier = cipher().open(Sealed(row.key_id, row.code_verifier),
                                  context=f"oauth_state:{row.state_hash}")
-    tokens, identity = await to_thread.run_sync(
-        lambda: _exchange(publisher, code, row.redirect_uri, verifier))
+    try:
+        tokens, identity = await to_thread.run_sync(
+            lambda: _exchange(publisher, code, row.redirect_uri, verifier))
+    finally:
+        publisher.close()
     return await _store(session, user, platform, tokens, identity)
 
 
