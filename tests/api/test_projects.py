@@ -181,3 +181,11 @@ def test_brand_assets_are_yours_or_shared_and_of_their_kind(
     submit = client.post("/api/v1/tasks/submit/workflow", json={
         "topic": "tea", "brand": {"music": {"asset_id": logo}}})
     assert submit.status_code == 422 and submit.json()["error"]["field"] == "brand.music.asset_id"
+
+
+def test_an_empty_patch_changes_nothing(account: Account) -> None:
+    before = account.client.post(P, json={"name": "Still"}).json()
+    for body in (None, {}):
+        answer = account.client.patch(f"{P}/{before['number']}", json=body)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == before

@@ -97,6 +97,8 @@ async def update_project(*, session: AsyncSession, user: User, ref: ProjectRef,
     if "name" in sent:
         await _lock(session, user)
     project = await get_project(session=session, user=user, ref=ref, lock="update")
+    if not sent:
+        return project
     if request.name is not None and request.name != project.name:
         await _name_free(session, user, request.name)
         project.name = request.name
