@@ -184,3 +184,27 @@ def test_another_users_account_is_not_found(
     assert client.get("/api/v1/social/accounts").json() == []
     assert client.delete(f"/api/v1/social/accounts/{account_id}").status_code == 404
     assert httpx.get(f"{social_api.base_url}/api/v1/social/accounts").status_code == 401
+
+
+def test_openapi_documents_every_social_route(social_api: ApiServer) -> None:
+    spec = httpx.get(f"{social_api.base_url}/api/v1/openapi.json").json()
+    operations = {(method, path): op for path, ops in spec["paths"].items()
+                  if path.startswith("/api/v1/social/") for method, op in ops.items()}
+    assert set(operations) == {
+        ("get", "/api/v1/social/platforms"), ("get", "/api/v1/social/accounts"),
+        ("post", "/api/v1/social/accounts/{platform}/connect"),
+        ("get", "/api/v1/social/oauth/{platform}/callback"),
+        ("delete", "/api/v1/social/accounts/{account_id}")}
+    for (method, path), op in operations.items():
+        assert op["summary"] and op["tags"] == ["social accounts"], path
+        success = [code for code in op["responses"] if code.startswith("2")]
+        assert len(success) == 1, path
+        if method != "delete":
+            assert "content" in op["responses"][success[0]], path
+    callback = operations[("get", "/api/v1/social/oauth/{platform}/callback")]
+    assert {"400", "409", "502", "503"} <= set(callback["responses"])
+    assert "404" in operations[("delete", "/api/v1/social/accounts/{account_id}")]["responses"]
+    platform = callback["parameters"][0]["schema"]
+    assert platform["enum"] == ["youtube", "tiktok", "instagram"]
+    account = spec["components"]["schemas"]["SocialAccountRead"]["properties"]
+    assert not any("token" in name for name in account if name != "expires_at")
