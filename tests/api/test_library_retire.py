@@ -93,6 +93,7 @@ def test_shared_music_renders_then_retirement(
     assert job["id"] in {u["job_id"] for u in answer["affected"]}
     assert all(u["output_key"] for u in answer["affected"])
     assert set(answer["affected_users"]) == {owner.user_id, other.user_id}
+    assert answer["affected_total"] == 2
     again = admin_account.client.post(f"/api/v1/admin/library/{music}/retire",
                                       json={"reason": "another reason"}).json()
     assert again["item"]["retired_at"] == answer["item"]["retired_at"]

@@ -129,6 +129,8 @@ class RetireRequest(BaseModel):
 
 class RetireAnswer(BaseModel):
     item: LibraryItem
-    affected: list[UsageEntry] = Field(description="Every result the item went into (their "
-                                       "MP4s are self-contained and stay as they are)")
-    affected_users: list[uuid.UUID]
+    affected: list[UsageEntry] = Field(description="The results the item went into, newest "
+                                       "first, up to 1,000 (the rest: GET /library/{id}/usage)"
+                                       "; their MP4s are self-contained and stay as they are")
+    affected_total: int = Field(description="How many results the item went into in all")
+    affected_users: list[uuid.UUID] = Field(description="Every owner of such a result")

@@ -83,8 +83,8 @@ async def add_library_item(
              responses={**_ADMIN, 404: {"description": "No such shared item"}})
 async def retire_library_item(asset_id: uuid.UUID, body: RetireRequest, admin: AdminUser,
                               session: SessionDep) -> RetireAnswer:
-    asset, usage = await library_admin.retire(session=session, asset_id=asset_id,
-                                              reason=body.reason)
-    entries = [UsageEntry.model_validate(u) for u in usage]
-    return RetireAnswer(item=library_item(asset), affected=entries,
-                        affected_users=sorted({e.user_id for e in entries}, key=str))
+    retired = await library_admin.retire(session=session, asset_id=asset_id,
+                                         reason=body.reason)
+    return RetireAnswer(item=library_item(retired.asset),
+                        affected=[UsageEntry.model_validate(u) for u in retired.affected],
+                        affected_total=retired.total, affected_users=retired.users)

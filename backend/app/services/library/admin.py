@@ -7,6 +7,7 @@ job that reaches it fails with `asset_retired` (app/jobs/stored_inputs.fetch_ass
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -16,7 +17,7 @@ from app.core.errors import NotFound
 from app.models import Asset, AssetUsage, User
 from app.schemas.library import Licence
 from app.services.assets import library as asset_service
-from app.services.library.usage import all_usage
+from app.services.library.usage import affected_by
 from app.storage import Storage
 
 
@@ -35,10 +36,21 @@ async def add_shared(*, session: AsyncSession, storage: Storage, user: User, upl
     return asset
 
 
-async def retire(*, session: AsyncSession, asset_id: uuid.UUID, reason: str
-                 ) -> tuple[Asset, list[AssetUsage]]:
+# Usage rows listed in a retire answer; the rest page through GET /library/{id}/usage.
+RETIRE_LISTED = 1000
+
+
+@dataclass(frozen=True)
+class Retired:
+    asset: Asset
+    affected: list[AssetUsage]  # the newest RETIRE_LISTED
+    total: int
+    users: list[uuid.UUID]  # every owner of a result that used it
+
+
+async def retire(*, session: AsyncSession, asset_id: uuid.UUID, reason: str) -> Retired:
     """Mark a shared item retired (once: a second call keeps the first date and reason) and
-    list every result it went into."""
+    say which results it went into."""
     asset = await session.get(Asset, asset_id, with_for_update=True)
     if asset is None or asset.user_id is not None:
         raise NotFound("shared library item", field="asset_id")
@@ -46,4 +58,6 @@ async def retire(*, session: AsyncSession, asset_id: uuid.UUID, reason: str
         asset.retired_at = datetime.now(UTC)
         asset.retired_reason = reason
         await session.flush()
-    return asset, await all_usage(session=session, asset_id=asset.id)
+    rows, total, users = await affected_by(session=session, asset_id=asset.id,
+                                           limit=RETIRE_LISTED)
+    return Retired(asset, rows, total, users)

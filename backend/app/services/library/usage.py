@@ -8,7 +8,7 @@ import base64
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError
@@ -49,7 +49,15 @@ async def usage_of(*, session: AsyncSession, user: User, asset: Asset, limit: in
     return rows[:limit], encode_cursor(rows[limit - 1]) if len(rows) > limit else None
 
 
-async def all_usage(*, session: AsyncSession, asset_id: uuid.UUID) -> list[AssetUsage]:
-    """Every usage row of an item, oldest first (what retiring it affects)."""
-    return list(await session.scalars(select(AssetUsage).where(
-        AssetUsage.asset_id == asset_id).order_by(AssetUsage.created_at, AssetUsage.id)))
+async def affected_by(*, session: AsyncSession, asset_id: uuid.UUID, limit: int
+                      ) -> tuple[list[AssetUsage], int, list[uuid.UUID]]:
+    """What retiring an item affects: its newest `limit` usage rows, how many there are in
+    all, and every user they belong to."""
+    rows = list(await session.scalars(select(AssetUsage).where(
+        AssetUsage.asset_id == asset_id).order_by(
+        AssetUsage.created_at.desc(), AssetUsage.id.desc()).limit(limit)))
+    total = await session.scalar(select(func.count()).select_from(AssetUsage).where(
+        AssetUsage.asset_id == asset_id))
+    users = list(await session.scalars(select(AssetUsage.user_id).where(
+        AssetUsage.asset_id == asset_id).distinct().order_by(AssetUsage.user_id)))
+    return rows, int(total or 0), users
