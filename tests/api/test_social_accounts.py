@@ -5,9 +5,11 @@ user's account is 404; tokens sealed in the row under the current key."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,11 +18,14 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 from sqlalchemy import create_engine, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
 from app.core.config import settings
 from app.models import OAuthState, SocialAccount
+from app.publishing.errors import GrantRevoked
 from app.publishing.tokens import TokenCipher
+from app.services.social_accounts.accounts import mark_needs_reconnect
 from app.services.social_accounts.tokens import open_tokens, seal_tokens
 from tests.publishing.fake_tiktok import FakeTikTok
 from tests.publishing.fake_youtube import FakeYouTube
@@ -208,3 +213,28 @@ def test_openapi_documents_every_social_route(social_api: ApiServer) -> None:
     assert platform["enum"] == ["youtube", "tiktok", "instagram"]
     account = spec["components"]["schemas"]["SocialAccountRead"]["properties"]
     assert not any("token" in name for name in account if name != "expires_at")
+
+
+def test_a_revoked_grant_shows_as_needs_reconnect_until_connected_again(
+        social_api: ApiServer, account: Account,
+        client_for: Callable[[Account], httpx.Client]) -> None:
+    client = client_for(account)
+    path, query = _consent(client, "tiktok")
+    account_id = client.get(path, params=query).json()["id"]
+    revoked = GrantRevoked("tiktok", "invalid_grant: Refresh token is invalid or expired.")
+
+    async def mark() -> None:  # what the publish job does when a platform refuses the grant
+        engine = create_async_engine(settings.database.DATABASE_URL)
+        async with async_sessionmaker(engine)() as session:
+            await mark_needs_reconnect(session=session, account_id=uuid.UUID(account_id),
+                                       reason=revoked.message)
+            await session.commit()
+        await engine.dispose()
+
+    asyncio.run(mark())
+    listed = client.get("/api/v1/social/accounts").json()
+    assert [(a["status"], a["status_reason"]) for a in listed] == [
+        ("needs_reconnect", revoked.message)]
+    path, query = _consent(client, "tiktok")
+    again = client.get(path, params=query).json()
+    assert (again["id"], again["status"], again["status_reason"]) == (account_id, "active", None)

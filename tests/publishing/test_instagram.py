@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from app.publishing.base import Grant, VideoPost
-from app.publishing.errors import GrantRevoked, PublishError
+from app.publishing.errors import GrantRevoked, PublishError, PublishTransientError
 from tests.publishing.conftest import ManualClock, authorize, publisher
 from tests.publishing.fake_instagram import IG_USER, FakeInstagram, V
+from tests.publishing.fake_server import Fault
 
 DATA = bytes(range(256)) * 4096  # 1 MiB
 
@@ -94,3 +95,16 @@ def test_401_refreshes_the_long_lived_token_and_code_190_asks_for_reconnect(
     with pytest.raises(GrantRevoked) as caught:
         ig.identity(grant)
     assert caught.value.code == "needs_reconnect" and "not authorized" in caught.value.message
+
+
+def test_graph_throttling_is_a_transient_error(instagram: FakeInstagram,
+                                               clock: ManualClock) -> None:
+    ig = _publisher(instagram, clock)
+    grant = Grant(authorize(ig))
+    instagram.fail_next("POST", f"{V}/\\d+/media", Fault(400, {"error": {
+        "message": "Application request limit reached", "type": "OAuthException",
+        "code": 4, "is_transient": True}}))
+    with pytest.raises(PublishTransientError) as caught:
+        ig.start(grant, _post(instagram.file_url("reel.mp4", DATA)))
+    assert caught.value.code == "rate_limited" and caught.value.retry_after_s == 3600
+    assert "request limit" in caught.value.message and instagram.containers == {}

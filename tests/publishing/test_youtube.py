@@ -203,3 +203,25 @@ def test_a_token_about_to_expire_is_refreshed_before_use(youtube: FakeYouTube,
     assert grant.ensure_fresh(yt.refresh, now=tokens.expires_at - timedelta(minutes=4))
     assert [t.access_token for t in stored] == [grant.tokens.access_token]
     assert grant.tokens.access_token != tokens.access_token
+
+
+def test_a_token_that_dies_mid_upload_is_refreshed_and_the_chunk_sent_again(
+        youtube: FakeYouTube, clock: ManualClock, small_video: tuple[Path, str]) -> None:
+    path, sha = small_video
+    yt = _publisher(youtube, clock)
+    stored: list[Tokens] = []
+    grant = Grant(authorize(yt), on_refresh=stored.append)
+    post = _post(path)
+    upload = yt.start(grant, post)
+    expired = False
+
+    def expire_after_the_first_chunk(sent: int, total: int) -> None:
+        nonlocal expired
+        if not expired:
+            expired = True
+            youtube.authority.expire_access()
+
+    done = yt.send(grant, upload, post, expire_after_the_first_chunk)
+    assert youtube.videos[done.remote_id]["sha256"] == sha and len(stored) == 1
+    ranges = _ranges(youtube)
+    assert ranges[1] == ranges[2] == f"bytes {CHUNK}-{2 * CHUNK - 1}/{post.size_bytes}"

@@ -28,7 +28,7 @@ from app.publishing.base import (
     VideoPost,
 )
 from app.publishing.calls import Caller
-from app.publishing.errors import GrantRevoked, PublishError
+from app.publishing.errors import GrantRevoked, PublishError, PublishTransientError
 from app.publishing.oauth import json_body, read_tokens, token_error
 
 NAME = "instagram"
@@ -37,6 +37,10 @@ MAX_BYTES = 300 * 1024 * 1024  # Reels: 300 MB
 MAX_DURATION_S = 900  # Reels: 3 s to 15 min
 CAPTION_MAX_CHARS = 2200
 INVALID_TOKEN = 190
+# Graph API throttling answers 400/403 with these codes, not 429 (Graph API error codes:
+# 4 application, 17 user, 32 page, 613 calls within one hour); they pass with time
+THROTTLED = {4, 17, 32, 613}
+THROTTLED_RETRY_S = 3600.0  # the Graph API's limits are counted over an hour
 # Container states (the IG Container reference): FINISHED may be published; these never will
 FAILED_STATES = {"ERROR": "Instagram could not process the video",
                  "EXPIRED": "the container was not published within 24 hours and expired"}
@@ -173,5 +177,8 @@ class InstagramPublisher:
         message = str(error.get("message", ""))
         if response.status_code == 401 or error.get("code") == INVALID_TOKEN:
             raise GrantRevoked(NAME, message or "invalid token")
+        if error.get("code") in THROTTLED:
+            raise PublishTransientError("rate_limited", f"Instagram: {message} (code "
+                                        f"{error['code']})", retry_after_s=THROTTLED_RETRY_S)
         raise PublishError(f"instagram_{error.get('code', response.status_code)}",
                            f"Instagram refused ({response.status_code}): {message}")
