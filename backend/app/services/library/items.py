@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
@@ -15,11 +14,6 @@ from app.schemas.library import LibraryUpdate
 
 def is_admin(user: User) -> bool:
     return user.role == "admin"
-
-
-def visible_to(user: User) -> ColumnElement[bool]:
-    """Items a user may read: shared ones and their own uploads (never another user's)."""
-    return or_(Asset.user_id.is_(None), Asset.user_id == user.id)
 
 
 async def get_item(*, session: AsyncSession, user: User, asset_id: uuid.UUID) -> Asset:
