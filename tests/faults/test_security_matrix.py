@@ -103,7 +103,7 @@ FACTORIES: dict[str, Factory] = {
     "job_id": _job, "asset_id": _asset, "key_id": _api_key, "schedule_id": _schedule,
     "webhook_id": _webhook, "workflow_id": _workflow, "batch_id": _batch,
     "target_id": _job, "upload_id": _direct_upload, "project_id": _project,
-    "account_id": _social_account,
+    "account_id": _social_account, "task_id": _job,
 }
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 # The deactivate route is an admin tool: tests/faults/test_credentials.py covers it.
