@@ -4,6 +4,7 @@ docs/how-to-add/publishing-platform.md walks through adding one."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -85,14 +86,16 @@ def call_policy(config: Settings) -> CallPolicy:
                       backoff_cap_s=p.PUBLISH_BACKOFF_CAP_S)
 
 
+def entry(name: str) -> PlatformEntry:
+    """The entry of platform `name`; KeyError for a name that is none."""
+    for candidate in PLATFORMS.values():
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
+
+
 def build(name: str, config: Settings, *, transport: httpx.BaseTransport | None = None,
-          sleep: Sleep | None = None, clock: Clock | None = None) -> Publisher:
+          sleep: Sleep = time.sleep, clock: Clock = time.monotonic) -> Publisher:
     """The publisher of platform `name` with these settings; KeyError for no such name."""
-    entry = PLATFORMS[name]  # type: ignore[index]
-    extra: dict[str, object] = {}
-    if sleep is not None:
-        extra["sleep"] = sleep
-    if clock is not None:
-        extra["clock"] = clock
-    calls = Caller(name, call_policy(config), transport=transport, **extra)  # type: ignore[arg-type]
-    return entry.build(config, calls)
+    calls = Caller(name, call_policy(config), transport=transport, sleep=sleep, clock=clock)
+    return entry(name).build(config, calls)

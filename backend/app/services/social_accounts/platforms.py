@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.publishing.base import Publisher
-from app.publishing.platforms import PLATFORMS, PlatformEntry, build
+from app.publishing.platforms import PLATFORMS, PlatformEntry, build, entry
 
 
 @dataclass(frozen=True)
@@ -26,19 +26,19 @@ def list_platforms() -> list[PlatformInfo]:
 
 def entry_of(platform: str) -> PlatformEntry:
     """The registry entry of `platform`, or 404 naming the field."""
-    entry = PLATFORMS.get(platform)  # type: ignore[call-overload]
-    if entry is None:
-        raise NotFound(f"platform {platform!r}", field="platform")
-    return entry  # type: ignore[no-any-return]
+    try:
+        return entry(platform)
+    except KeyError:
+        raise NotFound(f"platform {platform!r}", field="platform") from None
 
 
 def publisher_for(platform: str) -> Publisher:
     """The adapter of an available platform: 404 for no such platform, 409 when this
     server has no credentials for it."""
-    entry = entry_of(platform)
-    if not entry.ready(settings):
-        raise AppError("platform_unavailable", f"{entry.label} is not configured on this "
-                       f"server ({' and '.join(entry.credential_settings)} are unset)", 409,
+    found = entry_of(platform)
+    if not found.ready(settings):
+        raise AppError("platform_unavailable", f"{found.label} is not configured on this "
+                       f"server ({' and '.join(found.credential_settings)} are unset)", 409,
                        field="platform")
     return build(platform, settings)
 
