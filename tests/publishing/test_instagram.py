@@ -5,6 +5,7 @@ media_publish only once FINISHED, clear ERROR and EXPIRED, refresh on 401, code 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,15 @@ def test_graph_throttling_is_a_transient_error(instagram: FakeInstagram,
         ig.start(grant, _post(instagram.file_url("reel.mp4", DATA)))
     assert caught.value.code == "rate_limited" and caught.value.retry_after_s == 3600
     assert "request limit" in caught.value.message and instagram.containers == {}
+
+
+def test_secrets_in_token_queries_stay_out_of_the_logs(
+        instagram: FakeInstagram, clock: ManualClock, caplog: pytest.LogCaptureFixture) -> None:
+    ig = _publisher(instagram, clock)
+    with caplog.at_level(logging.DEBUG, logger="httpx"):
+        tokens = authorize(ig)  # ig_exchange_token sends the secret and token in the query
+        ig.refresh(tokens)
+    logged = caplog.text
+    assert "/access_token" in logged and "/refresh_access_token" in logged
+    assert "ig-app-secret" not in logged and tokens.access_token not in logged
+    assert "ig-short-" not in logged
