@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.api.deps import CurrentUser, SessionDep, StorageDep
-from app.api.object_response import object_answer
+from app.api.object_response import ResultGone, object_answer
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.models import Asset
@@ -133,10 +133,14 @@ async def read_usage(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep
                      next_cursor=next_cursor)
 
 
-async def _serve(storage: StorageDep, request: Request, asset: Asset, key: str,
-                 media_type: str, filename: str) -> Response:
-    return await object_answer(storage, key, range_header=request.headers.get("range"),
-                               media_type=media_type, filename=filename)
+async def _serve(storage: StorageDep, request: Request, key: str, media_type: str,
+                 filename: str) -> Response:
+    try:
+        return await object_answer(storage, key, range_header=request.headers.get("range"),
+                                   media_type=media_type, filename=filename)
+    except ResultGone:  # its wording speaks of results and resubmitting
+        raise AppError("file_gone", "the item's stored file is gone", 410,
+                       field="asset_id") from None
 
 
 @router.get("/{asset_id}/file", response_model=None, summary="The item's file (a redirect "
@@ -148,7 +152,7 @@ async def _serve(storage: StorageDep, request: Request, asset: Asset, key: str,
 async def read_file(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                     storage: StorageDep, request: Request) -> Response:
     asset = await item_service.get_item(session=session, user=user, asset_id=asset_id)
-    return await _serve(storage, request, asset, asset.storage_key, asset.content_type,
+    return await _serve(storage, request, asset.storage_key, asset.content_type,
                         asset.filename)
 
 
@@ -166,5 +170,5 @@ async def read_preview(asset_id: uuid.UUID, user: CurrentUser, session: SessionD
                            "has not finished; ask again shortly", 409, field="asset_id")
         raise NotFound("preview", field="asset_id")
     media_type = "image/png" if key.endswith(".png") else "image/jpeg"
-    return await _serve(storage, request, asset, key, media_type,
+    return await _serve(storage, request, key, media_type,
                         f"{asset.id}-{key.rsplit('/', 1)[-1]}")
