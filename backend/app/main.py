@@ -62,7 +62,10 @@ def create_app() -> FastAPI:
     # MAX_VIDEO_BYTES: the API does not stream 200 MB bodies through itself.
     upload_cap = max(uploads.MAX_IMAGE_BYTES, uploads.MAX_AUDIO_BYTES) + MULTIPART_OVERHEAD
     app.add_middleware(NulGuard)
-    app.add_middleware(BodySizeLimit, limits={f"{settings.app.API_PREFIX}/assets": upload_cap},
+    prefix = settings.app.API_PREFIX
+    # admins add shared library items through the same multipart upload as POST /assets
+    app.add_middleware(BodySizeLimit, limits={f"{prefix}/assets": upload_cap,
+                                              f"{prefix}/admin/library": upload_cap},
                        default=1 << 20)
     app.add_middleware(ExposeTransport)  # added last, so outermost: sees uvicorn's own send
     app.include_router(health.router)

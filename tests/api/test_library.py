@@ -203,6 +203,16 @@ def test_shared_items_are_written_by_admins_only(shared_set: dict[str, Any],
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "licence"
 
 
+def test_admin_adds_a_track_above_a_megabyte(shared_set: dict[str, Any],
+                                             tmp_path: Path) -> None:
+    """The shared library takes uploads as large as POST /assets does, not the 1 MiB of
+    JSON bodies."""
+    track = click_track(tmp_path / "long.wav", bpm=90.0, seconds=20.0)
+    assert track.stat().st_size > 1.5 * (1 << 20)
+    item = add_shared(shared_set["admin"], track, title="Long click")
+    assert item["size_bytes"] == track.stat().st_size and item["kind"] == "music"
+
+
 def test_admin_add_needs_a_licence(shared_set: dict[str, Any], tmp_path: Path) -> None:
     admin = shared_set["admin"]
     clip = gradient_clip(tmp_path / "c.mp4", width=160, height=160, speed_px_s=0.0,
