@@ -76,6 +76,10 @@ def test_create_read_update_delete_by_number_and_id(account: Account) -> None:
     # numbers continue after the highest held; project 2 keeps its number
     assert client.post(P, json={"name": "Tea again"}).json()["number"] == 3
     assert client.get(f"{P}/2").json()["name"] == "Coffee"
+    # and a deleted highest number is not handed out again: an old reference never moves
+    assert client.delete(f"{P}/3").status_code == 200
+    assert client.post(P, json={"name": "Tea thrice"}).json()["number"] == 4
+    assert client.get(f"{P}/3").status_code == 404
 
 
 def test_duplicate_names_and_bad_fields_name_the_field(account: Account) -> None:

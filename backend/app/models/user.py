@@ -22,6 +22,8 @@ class User(IdMixin, CreatedMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default="user")
     plan: Mapped[str] = mapped_column(String(32), default="free")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # How many projects this user has created: the next one's number (never reused).
+    projects_created: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ApiKey(IdMixin, CreatedMixin, Base):

@@ -1,4 +1,4 @@
-"""projects; the shared library (assets without an owner) with tags, features and
+"""projects (numbered per user by `users.projects_created`); the shared library (assets without an owner) with tags, features and
 licences; asset usage records; `project_id` on jobs, workflows, batches and schedules
 
 Revision ID: 0012
@@ -23,6 +23,8 @@ _ASSET_COLUMNS = ("waveform_key", "thumbnail_key", "licence", "tag_state", "feat
 
 
 def upgrade() -> None:
+    op.add_column("users", sa.Column("projects_created", sa.Integer(), server_default="0",
+                                     nullable=False))
     op.create_table(
         "projects",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -119,3 +121,4 @@ def downgrade() -> None:
         op.drop_constraint(op.f(f"fk_{table}_project_id_projects"), table, type_="foreignkey")
         op.drop_column(table, "project_id")
     op.drop_table("projects")
+    op.drop_column("users", "projects_created")

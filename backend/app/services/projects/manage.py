@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
@@ -61,15 +61,19 @@ async def _name_free(session: AsyncSession, user: User, name: str) -> None:
 
 async def create_project(*, session: AsyncSession, user: User,
                          request: ProjectCreate) -> Project:
-    """Store a project under the next number of its owner (one past the highest)."""
+    """Store a project under its owner's next number (their count of projects created,
+    so a deleted project's number is never handed out again)."""
     await check_kit_assets(session=session, user=user, kit=request.brand)
     await _lock(session, user)
     await _name_free(session, user, request.name)
-    top = await session.scalar(select(func.max(Project.number))
-                               .where(Project.user_id == user.id))
+    number = await session.scalar(
+        update(User).where(User.id == user.id)
+        .values(projects_created=User.projects_created + 1)
+        .returning(User.projects_created))
+    assert number is not None
     now = datetime.now(UTC)
     project = Project(
-        id=uuid.uuid4(), user_id=user.id, number=(top or 0) + 1, name=request.name,
+        id=uuid.uuid4(), user_id=user.id, number=number, name=request.name,
         topic=request.topic, audience=request.audience, tone=request.tone,
         language=request.language,
         voice=request.voice.model_dump(mode="json", exclude_none=True),
