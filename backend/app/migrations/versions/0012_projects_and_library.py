@@ -62,10 +62,9 @@ def upgrade() -> None:
                                       nullable=False))
     op.add_column("assets", sa.Column("features", postgresql.JSONB(), server_default="{}",
                                       nullable=False))
-    # Rows from before are not re-measured: they count as tagged, with nothing found.
-    op.add_column("assets", sa.Column("tag_state", sa.String(16), server_default="done",
+    # Rows from before start `pending`: the sweeper sends them to the tagger (docs/library.md).
+    op.add_column("assets", sa.Column("tag_state", sa.String(16), server_default="pending",
                                       nullable=False))
-    op.alter_column("assets", "tag_state", server_default="pending")
     op.add_column("assets", sa.Column("licence", postgresql.JSONB(), nullable=True))
     op.add_column("assets", sa.Column("thumbnail_key", sa.String(512), nullable=True))
     op.add_column("assets", sa.Column("waveform_key", sa.String(512), nullable=True))
