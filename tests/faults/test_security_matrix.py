@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -99,11 +100,24 @@ def _social_account(owner: Account) -> str:
     return account_id
 
 
+def _social_post(owner: Account) -> str:
+    """A post scheduled a day ahead (nothing runs) of a reel and account written straight
+    into their tables (tests/posts covers the real render and the OAuth flow)."""
+    from tests.support.posts import insert_account, insert_reel_job
+
+    later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    answer = owner.client.post("/api/v1/tasks/submit/social", json={
+        "job_id": insert_reel_job(owner.user_id),
+        "account_ids": [insert_account(owner.user_id)], "publish_at": later})
+    assert answer.status_code == 202, answer.text
+    return str(answer.json()["posts"][0]["id"])
+
+
 FACTORIES: dict[str, Factory] = {
     "job_id": _job, "asset_id": _asset, "key_id": _api_key, "schedule_id": _schedule,
     "webhook_id": _webhook, "workflow_id": _workflow, "batch_id": _batch,
     "target_id": _job, "upload_id": _direct_upload, "project_id": _project,
-    "account_id": _social_account, "task_id": _job,
+    "account_id": _social_account, "task_id": _job, "post_id": _social_post,
 }
 # Routes whose id is not owned by a user (admin tools, signed links) are listed apart.
 # The deactivate route is an admin tool: tests/faults/test_credentials.py covers it.

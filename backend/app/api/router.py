@@ -18,6 +18,7 @@ from app.api.routes import (
     plan_aliases,
     projects,
     social_accounts,
+    social_posts,
     stats,
     steps,
     transitions,
@@ -33,6 +34,8 @@ from app.api.routes.webhooks import router as webhook_router
 api_router = APIRouter()
 # deliveries before the job routes, so /tasks/{job_id}/deliveries is matched first
 api_router.include_router(webhook_job_router)
+# posts: POST /tasks/submit/social before the job routes, and /social/posts/...
+api_router.include_router(social_posts.router)
 # stats and the plan's aliases before the job routes: /tasks/{job_id} would otherwise catch
 # /tasks/stats/... and /tasks/status/...
 for module in (auth, assets, stats, plan_aliases, jobs, files, admin_jobs, admin_users,

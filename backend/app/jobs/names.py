@@ -38,6 +38,8 @@ class TaskName(enum.StrEnum):
     VIDEO_REEL = "video.reel"  # a workflow's render step: script cards + voice-over
     SOCIAL_OPTIMIZE = "social.optimize"
     SOCIAL_PUBLISH = "social.publish"
+    SOCIAL_POST = "social.post"  # one post of a reel to a connected account
+    SOCIAL_POSTS_TICK = "social.posts_tick"  # hands due scheduled posts to their jobs
     LIBRARY_TAG = "library.tag"  # auto-tagging of a new asset; the message carries its id
 
 
@@ -63,6 +65,8 @@ TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.VIDEO_REEL: Queue.VIDEO,
     TaskName.SOCIAL_OPTIMIZE: Queue.SOCIAL,
     TaskName.SOCIAL_PUBLISH: Queue.SOCIAL,
+    TaskName.SOCIAL_POST: Queue.SOCIAL,
+    TaskName.SOCIAL_POSTS_TICK: Queue.DEFAULT,
     TaskName.LIBRARY_TAG: Queue.CONTENT,
 }
 

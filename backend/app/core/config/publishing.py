@@ -29,6 +29,13 @@ class PublishingSettings(Group):
     PUBLISH_DEADLINE_S: float = 600.0  # 429/5xx/cuts are retried with jitter until this
     PUBLISH_BACKOFF_BASE_S: float = 1.0
     PUBLISH_BACKOFF_CAP_S: float = 60.0
+    # Posts (services/social_posts, the publish job): how often the job asks a platform
+    # that is processing an upload, how long a presigned result URL lives (Instagram
+    # fetches it), how often Beat's tick looks for due posts and how many it takes a tick
+    PUBLISH_POLL_INTERVAL_S: float = 5.0
+    PUBLISH_PRESIGN_TTL_S: int = 3600
+    POST_TICK_INTERVAL_S: float = 15.0
+    POST_TICK_BATCH: int = 200
 
     YOUTUBE_CLIENT_ID: str | None = None
     YOUTUBE_CLIENT_SECRET: str | None = None

@@ -1,0 +1,145 @@
+"""Posts from the API's side: submit (one row per reel and account), read, list, cancel
+and move a scheduled one. A post due now gets its publish job in the submit's transaction;
+a later one waits for the tick (due.py)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import redis.asyncio as aioredis
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.errors import AppError, NotFound
+from app.jobs.names import TaskName
+from app.models import AccountStatus, PostState, SocialAccount, SocialPost, User
+from app.models.base import utcnow
+from app.schemas.social_post import PostText, SocialPostSubmit
+from app.services.social_accounts.accounts import get_account
+from app.services.social_posts.sources import Source, find_source, with_credit
+from app.services.submits.jobs import create_job, decode_cursor, encode_cursor
+
+POST_JOB_KIND = "social"
+POST_PRIORITY = 5
+
+
+def _row_values(user: User, account: SocialAccount, source: Source, text: PostText,
+                body: SocialPostSubmit, publish_at: datetime) -> dict[str, object]:
+    credit = source.attribution
+    title = text.title if text.title is not None else source.title
+    return {
+        "id": uuid.uuid4(), "user_id": user.id, "account_id": account.id,
+        "platform": account.platform, "source_kind": source.kind, "source_id": source.id,
+        "output_key": source.output_key, "title": title[:200],
+        "description": with_credit(text.description if text.description is not None
+                                   else source.description, credit),
+        "caption": with_credit(text.caption if text.caption is not None
+                               else source.caption, credit),
+        "hashtags": [t.lstrip("#") for t in (text.hashtags if text.hashtags is not None
+                                             else source.hashtags)],
+        "privacy": body.privacy, "publish_at": publish_at,
+        "state": PostState.SCHEDULED.value, "remote": {}, "attempts": 0,
+        "project_id": source.project_id, "created_at": utcnow(), "updated_at": utcnow(),
+    }
+
+
+async def _usable_account(session: AsyncSession, user: User,
+                          account_id: uuid.UUID) -> SocialAccount:
+    account = await get_account(session=session, user=user, account_id=account_id)
+    if account.status != AccountStatus.ACTIVE.value:
+        raise AppError("account_needs_reconnect", f"account {account_id} must be connected "
+                       "again before it can post", 409, field="account_ids")
+    return account
+
+
+async def submit_posts(*, session: AsyncSession, redis: aioredis.Redis, user: User,
+                       body: SocialPostSubmit) -> list[SocialPost]:
+    """One post per account; a (reel, account) posted before answers its existing post."""
+    now = datetime.now(UTC)
+    publish_at = max(body.publish_at or now, now)
+    posts: list[SocialPost] = []
+    for account_id in body.account_ids:
+        account = await _usable_account(session, user, account_id)
+        source = await find_source(session=session, user=user, job_id=body.job_id,
+                                   workflow_id=body.workflow_id, platform=account.platform)
+        text = next((t for name, t in body.text.items() if name == account.platform),
+                    PostText())
+        new_id = await session.scalar(
+            insert(SocialPost).values(**_row_values(user, account, source, text, body,
+                                                    publish_at))
+            .on_conflict_do_nothing(constraint="uq_social_posts_source_account")
+            .returning(SocialPost.id))
+        post = await session.scalar(
+            select(SocialPost).where(SocialPost.source_id == source.id,
+                                     SocialPost.account_id == account.id)
+            .execution_options(populate_existing=True))
+        assert post is not None
+        if new_id is not None and publish_at <= now:
+            job = await create_job(session=session, redis=redis, user=user,
+                                   kind=POST_JOB_KIND, task=TaskName.SOCIAL_POST,
+                                   params={"post_id": str(post.id)}, priority=POST_PRIORITY)
+            job.project_id = post.project_id
+            post.job_id = job.id
+        posts.append(post)
+    await session.flush()
+    return posts
+
+
+async def get_post(*, session: AsyncSession, user: User, post_id: uuid.UUID) -> SocialPost:
+    """One of the user's posts; another user's reads as not found."""
+    post = await session.get(SocialPost, post_id)
+    if post is None or post.user_id != user.id:
+        raise NotFound("post", field="post_id")
+    return post
+
+
+async def list_posts(*, session: AsyncSession, user: User, state: str | None,
+                     account_id: uuid.UUID | None, project_id: uuid.UUID | None,
+                     limit: int, cursor: str | None) -> tuple[list[SocialPost], str | None]:
+    """The user's posts, newest first, keyset-paginated on (created_at, id)."""
+    query = select(SocialPost).where(SocialPost.user_id == user.id)
+    if state:
+        query = query.where(SocialPost.state == state)
+    if account_id:
+        query = query.where(SocialPost.account_id == account_id)
+    if project_id:
+        query = query.where(SocialPost.project_id == project_id)
+    if cursor:
+        created, post_id = decode_cursor(cursor)
+        query = query.where(tuple_(SocialPost.created_at, SocialPost.id) < (created, post_id))
+    rows = list(await session.scalars(
+        query.order_by(SocialPost.created_at.desc(), SocialPost.id.desc()).limit(limit + 1)))
+    return rows[:limit], (encode_cursor(rows[limit - 1]) if len(rows) > limit else None)
+
+
+async def _change_scheduled(session: AsyncSession, user: User, post_id: uuid.UUID, *,
+                            code: str, verb: str, still_unclaimed: bool,
+                            **values: object) -> SocialPost:
+    post = await get_post(session=session, user=user, post_id=post_id)
+    where = [SocialPost.id == post.id, SocialPost.state == PostState.SCHEDULED.value]
+    if still_unclaimed:
+        where.append(SocialPost.job_id.is_(None))
+    changed = await session.scalar(update(SocialPost).where(*where).values(
+        updated_at=utcnow(), **values).returning(SocialPost.id))
+    await session.refresh(post)
+    if changed is None:
+        raise AppError(code, f"the post is {post.state}: only a scheduled post "
+                       f"whose time has not come can be {verb}", 409, field="post_id")
+    return post
+
+
+async def cancel_post(*, session: AsyncSession, user: User, post_id: uuid.UUID) -> SocialPost:
+    """Cancel a post that has not started: its job, if it was handed one, finds it
+    cancelled and posts nothing (the worker moves it on with a conditional UPDATE too)."""
+    return await _change_scheduled(session, user, post_id, code="post_not_cancellable",
+                                   verb="cancelled", still_unclaimed=False,
+                                   state=PostState.CANCELLED.value)
+
+
+async def move_post(*, session: AsyncSession, user: User, post_id: uuid.UUID,
+                    publish_at: datetime) -> SocialPost:
+    """Move a scheduled post that the tick has not taken yet."""
+    return await _change_scheduled(session, user, post_id, code="post_not_movable",
+                                   verb="moved", still_unclaimed=True, publish_at=publish_at)
