@@ -15,6 +15,7 @@ from app.jobs.names import Queue as _Queue
 from app.jobs.priority import REDIS_PRIORITY_STEPS as _PRIORITY_STEPS
 from app.jobs.priority import to_broker as _to_broker
 from app.tasks.periodic_schedule import maintenance_beat_schedule as _maintenance_beats
+from app.tasks.periodic_schedule import posts_beat_schedule as _posts_beats
 from app.tasks.periodic_schedule import schedules_beat_schedule as _schedules_beats
 
 # Celery reads this module's names as settings; the imports take a leading underscore to
@@ -75,4 +76,5 @@ beat_schedule = {
     },
     **_maintenance_beats(),
     **_schedules_beats(),
+    **_posts_beats(),
 }

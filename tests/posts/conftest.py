@@ -105,7 +105,7 @@ def render_reel(account: Account, seconds: float = 1.0) -> dict[str, Any]:
     images = [account.upload(image_bytes(c, (320, 240)), f"{i}.png", "image").json()["id"]
               for i, c in enumerate([(200, 30, 30), (30, 30, 200)])]
     submitted = account.client.post("/api/v1/tasks/submit/video", json={
-        "asset_ids": images, "seconds_per_image": seconds, "transition": "cut",
+        "asset_ids": images, "seconds_per_image": seconds, "transition": "none",
         "resolution": "1080x1920", "fps": 24})
     assert submitted.status_code == 202, submitted.text
     job = account.wait_job(submitted.json()["id"])

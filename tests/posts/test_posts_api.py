@@ -6,6 +6,7 @@ scheduled post, clear errors for bad input, and others' posts read as missing.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -164,3 +165,36 @@ def test_openapi_documents_the_post_routes(client_for: Callable[[Account], httpx
         assert "$ref" in str(operation["responses"][success]), (path, method)
         if "{post_id}" in path:
             assert "404" in operation["responses"], (path, method)
+
+
+def test_the_tick_hands_a_due_post_on_once_however_many_ticks_run(
+        account: Account, client_for: Callable[[Account], httpx.Client]) -> None:
+    from sqlalchemy import create_engine, func, select
+    from sqlalchemy.orm import Session
+
+    from app.core.config import settings
+    from app.models import Job
+    from app.services.social_posts.due import enqueue_due
+
+    client = client_for(account)
+    job, yt = insert_reel_job(account.user_id), insert_account(account.user_id)
+    [post] = _submit(client, job_id=job, account_ids=[yt],
+                     publish_at=_later(1)).json()["posts"]
+    assert enqueue_due(now=datetime.now(UTC), limit=50) >= 0  # not due yet
+    assert client.get(f"/api/v1/social/posts/{post['id']}").json()["job_id"] is None
+
+    at = datetime.now(UTC) + timedelta(hours=2)
+    with ThreadPoolExecutor(4) as pool:  # four ticks at once, as two beats and redeliveries
+        handed = list(pool.map(lambda _: enqueue_due(now=at, limit=50), range(4)))
+    later = enqueue_due(now=at + timedelta(minutes=1), limit=50)  # a restart's next tick
+    engine = create_engine(settings.database.sync_url)
+    with Session(engine) as db:
+        jobs = db.scalar(select(func.count()).select_from(Job).where(
+            Job.params["post_id"].astext == post["id"]))
+    engine.dispose()
+    assert jobs == 1 and sum(handed) >= 1 and later >= 0
+    read = client.get(f"/api/v1/social/posts/{post['id']}").json()
+    assert read["job_id"] is not None and read["state"] == "scheduled"
+    moved = client.patch(f"/api/v1/social/posts/{post['id']}", json={"publish_at": _later()})
+    assert moved.status_code == 409  # handed to its job: too late to move
+    assert client.delete(f"/api/v1/social/posts/{post['id']}").json()["state"] == "cancelled"

@@ -20,6 +20,7 @@ class JobFolder(StrEnum):
     REEL = "reel"
     SPEECH = "speech"
     OPTIMISE = "optimise"
+    PUBLISH = "publish"  # a post's file on its way to a platform (workers/social_post)
     TAG = "tag"  # auto-tagging: `tag-<asset id>-<random>` (services/workers/tagging)
 
     def prefix(self, job_id: uuid.UUID) -> str:

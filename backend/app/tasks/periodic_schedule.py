@@ -69,3 +69,14 @@ def schedules_beat_schedule() -> dict[str, dict[str, Any]]:
         # A tick that waited past this is dropped: a later one fires the same schedules.
         "options": {"expires": max(interval, MIN_EXPIRY_S)},
     }}
+
+
+def posts_beat_schedule() -> dict[str, dict[str, Any]]:
+    """The scheduled-posts tick (services/social_posts/due.py): idempotent like the
+    schedules' tick, so two beats or a late message hand no post on twice."""
+    interval = settings.publishing.POST_TICK_INTERVAL_S
+    return {TaskName.SOCIAL_POSTS_TICK.value: {
+        "task": TaskName.SOCIAL_POSTS_TICK.value,
+        "schedule": interval,
+        "options": {"expires": max(interval, MIN_EXPIRY_S)},
+    }}

@@ -1,0 +1,115 @@
+"""The publish job's writes to its post row, each one committed at once: a crash after
+any of them leaves the row saying what the platform holds (services/workers/social_post)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import update
+
+from app.core.db import sync_session
+from app.models import AccountStatus, PostState, SocialAccount, SocialPost
+from app.models.base import utcnow
+from app.publishing.base import PostStatus, Tokens, Upload
+from app.services.social_accounts.tokens import seal_tokens
+
+LIVE = (PostState.SCHEDULED.value, PostState.UPLOADING.value, PostState.PROCESSING.value)
+REASON_MAX_CHARS = 500
+
+
+def load(post_id: uuid.UUID) -> SocialPost | None:
+    with sync_session() as session:
+        post = session.get(SocialPost, post_id)
+        if post is not None:
+            session.expunge(post)
+        return post
+
+
+def load_account(account_id: uuid.UUID) -> SocialAccount | None:
+    with sync_session() as session:
+        account = session.get(SocialAccount, account_id)
+        if account is not None:
+            session.expunge(account)
+        return account
+
+
+def begin(post_id: uuid.UUID) -> bool:
+    """Take the post for this attempt: scheduled (or left uploading/processing by a lost
+    attempt) becomes uploading; False when it was cancelled or ended meanwhile."""
+    with sync_session() as session:
+        taken = session.scalar(update(SocialPost).where(
+            SocialPost.id == post_id, SocialPost.state.in_(LIVE)).values(
+            state=PostState.UPLOADING.value, attempts=SocialPost.attempts + 1,
+            updated_at=utcnow()).returning(SocialPost.id))
+        session.commit()
+        return taken is not None
+
+
+def record_upload(post_id: uuid.UUID, upload: Upload, *, state: PostState) -> None:
+    """What the platform returned: written before the next call to it."""
+    with sync_session() as session:
+        session.execute(update(SocialPost).where(
+            SocialPost.id == post_id, SocialPost.state.in_(LIVE)).values(
+            upload_url=upload.upload_url, remote_id=upload.remote_id, remote=upload.extra,
+            total_bytes=upload.total_bytes, state=state.value, updated_at=utcnow()))
+        session.commit()
+
+
+def forget_upload(post_id: uuid.UUID) -> None:
+    """The platform forgot the session: the next start opens a new one."""
+    with sync_session() as session:
+        session.execute(update(SocialPost).where(SocialPost.id == post_id).values(
+            upload_url=None, remote_id=None, remote={}, updated_at=utcnow()))
+        session.commit()
+
+
+def published(post_id: uuid.UUID, status: PostStatus) -> None:
+    with sync_session() as session:
+        session.execute(update(SocialPost).where(SocialPost.id == post_id).values(
+            state=PostState.PUBLISHED.value, post_id=status.remote_id, post_url=status.url,
+            error=None, published_at=datetime.now(UTC), updated_at=utcnow()))
+        session.commit()
+
+
+def failed(post_id: uuid.UUID, code: str, message: str) -> None:
+    with sync_session() as session:
+        session.execute(update(SocialPost).where(
+            SocialPost.id == post_id, SocialPost.state.in_(LIVE)).values(
+            state=PostState.FAILED.value, updated_at=utcnow(),
+            error={"code": code, "message": message, "at": datetime.now(UTC).isoformat()}))
+        session.commit()
+
+
+def noted(post_id: uuid.UUID, code: str, message: str) -> None:
+    """A passing error, kept on the post while its job retries."""
+    with sync_session() as session:
+        session.execute(update(SocialPost).where(SocialPost.id == post_id).values(
+            error={"code": code, "message": message, "at": datetime.now(UTC).isoformat()},
+            updated_at=utcnow()))
+        session.commit()
+
+
+def store_tokens(account_id: uuid.UUID, tokens: Tokens) -> None:
+    """A refresh's new tokens, sealed into the account row."""
+    with sync_session() as session:
+        account = session.get(SocialAccount, account_id)
+        if account is not None:
+            seal_tokens(account, tokens)
+            session.commit()
+
+
+def needs_reconnect(account_id: uuid.UUID, reason: str) -> None:
+    """The sync twin of services/social_accounts/accounts.mark_needs_reconnect."""
+    with sync_session() as session:
+        session.execute(update(SocialAccount).where(SocialAccount.id == account_id).values(
+            status=AccountStatus.NEEDS_RECONNECT.value,
+            status_reason=reason[:REASON_MAX_CHARS], updated_at=utcnow()))
+        session.commit()
+
+
+def result_of(post: SocialPost) -> dict[str, Any]:
+    return {"post_id": str(post.id), "state": post.state, "platform": post.platform,
+            "remote_id": post.remote_id, "platform_post_id": post.post_id,
+            "url": post.post_url}
