@@ -5,6 +5,7 @@ scheduled post, clear errors for bad input, and others' posts read as missing.""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,7 @@ from typing import Any
 import httpx
 
 from tests.support.fixtures import Account
-from tests.support.posts import insert_account, insert_reel_job
+from tests.support.posts import insert_account, insert_reel_job, insert_workflow
 
 CREDIT = "Music: Dawn by A. Player (CC BY 4.0)"
 
@@ -198,3 +199,39 @@ def test_the_tick_hands_a_due_post_on_once_however_many_ticks_run(
     moved = client.patch(f"/api/v1/social/posts/{post['id']}", json={"publish_at": _later()})
     assert moved.status_code == 409  # handed to its job: too late to move
     assert client.delete(f"/api/v1/social/posts/{post['id']}").json()["state"] == "cancelled"
+
+
+def test_a_workflows_post_takes_the_reel_made_for_its_platform(
+        account: Account, client_for: Callable[[Account], httpx.Client]) -> None:
+    client = client_for(account)
+    credit = "Photo: Leaf by B. Shooter (CC BY 4.0)"
+    workflow = insert_workflow(account.user_id, optimised_for="youtube")
+    yt, tt = insert_account(account.user_id), insert_account(account.user_id, "tiktok")
+    answer = _submit(client, workflow_id=workflow, account_ids=[yt, tt], publish_at=_later())
+    assert answer.status_code == 202, answer.text
+    youtube_post, tiktok_post = answer.json()["posts"]
+    assert youtube_post["source_kind"] == "workflow" and youtube_post["source_id"] == workflow
+    assert youtube_post["title"] == "Green tea, three ways"
+    assert youtube_post["description"] == f"Three cups before nine.\n\n{credit}"
+    assert youtube_post["hashtags"] == ["tea", "greentea"]
+    assert youtube_post["caption"].count(credit) == 1  # the optimise caption had it already
+    # TikTok had no optimise step: its post takes the render, the title and the credit
+    assert tiktok_post["caption"] == f"Green tea, three ways\n\n{credit}"
+    keys = _output_keys([youtube_post["id"], tiktok_post["id"]])
+    assert keys[youtube_post["id"]].endswith("optimize-youtube.mp4")
+    assert keys[tiktok_post["id"]].endswith("render.mp4")
+
+
+def _output_keys(post_ids: list[str]) -> dict[str, str]:
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from app.core.config import settings
+    from app.models import SocialPost
+
+    engine = create_engine(settings.database.sync_url)
+    with Session(engine) as db:
+        rows = db.execute(select(SocialPost.id, SocialPost.output_key).where(
+            SocialPost.id.in_([uuid.UUID(i) for i in post_ids]))).all()
+    engine.dispose()
+    return {str(r.id): r.output_key for r in rows}

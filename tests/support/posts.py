@@ -47,3 +47,30 @@ def insert_reel_job(user_id: str, *, state: str = "succeeded",
               attempts=1, created_at=datetime.now(UTC),
               output_key=f"results/{user_id}/{job_id}/a1/video.mp4")
     return _add(row)
+
+
+def insert_workflow(user_id: str, *, optimised_for: str | None = "youtube") -> str:
+    """A succeeded workflow with its content, render and (optionally) optimise steps."""
+    from app.models import Job, Workflow
+
+    workflow_id, user = uuid.uuid4(), uuid.UUID(user_id)
+    steps = ["content", "render", *([f"optimize:{optimised_for}"] if optimised_for else [])]
+    _add(Workflow(id=workflow_id, user_id=user, state="succeeded", params={}, steps=steps))
+    results: dict[str, dict[str, Any]] = {
+        "content": {"title": "Green tea, three ways", "narration": "…",
+                    "script": {"hook": "Three cups before nine."}},
+        "render": {"attribution": "Photo: Leaf by B. Shooter (CC BY 4.0)"},
+        f"optimize:{optimised_for}": {"caption": "Green tea, three ways\n\n#tea\n\nPhoto: "
+                                                 "Leaf by B. Shooter (CC BY 4.0)",
+                                      "hashtags": ["#tea", "#greentea"],
+                                      "attribution": "Photo: Leaf by B. Shooter (CC BY 4.0)"},
+    }
+    for step in steps:
+        job_id = uuid.uuid4()
+        output = None if step == "content" else \
+            f"results/{user_id}/{job_id}/a1/{step.replace(':', '-')}.mp4"
+        _add(Job(id=job_id, user_id=user, kind="workflow", task_name="video.reel",
+                 queue="video", priority=5, state="succeeded", params={}, history=[],
+                 result=results[step], progress=1.0, attempts=1, step=step,
+                 workflow_id=workflow_id, created_at=datetime.now(UTC), output_key=output))
+    return str(workflow_id)

@@ -68,7 +68,7 @@ async def _from_workflow(session: AsyncSession, user: User, workflow_id: uuid.UU
                                               if render else None)
     title = str(content.get("title") or "")
     return Source("workflow", workflow.id, reel.output_key, workflow.project_id, title=title,
-                  description=str(content.get("description") or content.get("hook") or title),
+                  description=str((content.get("script") or {}).get("hook") or title),
                   caption=str(made.get("caption") or title),
                   hashtags=[str(t) for t in made.get("hashtags") or content.get("hashtags")
                             or []], attribution=attribution)
