@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests.publishing.fake_instagram import FakeInstagram
+from tests.publishing.fake_tiktok import FakeTikTok
 from tests.publishing.fake_youtube import FakeYouTube
 from tests.support.fixtures import Account
 from tests.support.media import image_bytes
@@ -34,9 +36,25 @@ def youtube() -> Iterator[FakeYouTube]:
 
 
 @pytest.fixture(scope="module")
-def posts_env(youtube: FakeYouTube) -> dict[str, str]:
+def tiktok() -> Iterator[FakeTikTok]:
+    server = FakeTikTok()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def instagram() -> Iterator[FakeInstagram]:
+    server = FakeInstagram()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def posts_env(youtube: FakeYouTube, tiktok: FakeTikTok,
+              instagram: FakeInstagram) -> dict[str, str]:
     """The settings every process of these tests shares."""
-    return {**{k: str(v) for k, v in youtube.settings().items()},
+    platforms = {**youtube.settings(), **tiktok.settings(), **instagram.settings()}
+    return {**{k: str(v) for k, v in platforms.items()},
             "TOKEN_KEYS": json.dumps({KEY_ID: base64.b64encode(os.urandom(32)).decode()}),
             "TOKEN_KEY_ID": KEY_ID, "PUBLISH_POLL_INTERVAL_S": "0.2",
             "PUBLISH_BACKOFF_BASE_S": "0.1", "PUBLISH_BACKOFF_CAP_S": "0.5",
@@ -87,9 +105,10 @@ def client_for(posts_api: ApiServer) -> Iterator[Callable[[Account], httpx.Clien
         client.close()
 
 
-def connect_youtube(client: httpx.Client) -> dict[str, Any]:
-    """Connect through OAuth: the local server plays Google and consents at once."""
-    started = client.post("/api/v1/social/accounts/youtube/connect")
+def connect_youtube(client: httpx.Client, platform: str = "youtube") -> dict[str, Any]:
+    """Connect through OAuth: the local server plays Google (or TikTok, or Instagram) and
+    consents at once."""
+    started = client.post(f"/api/v1/social/accounts/{platform}/connect")
     assert started.status_code == 201, started.text
     back = httpx.get(started.json()["authorization_url"], follow_redirects=False)
     assert back.status_code == 302, back.text

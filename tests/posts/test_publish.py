@@ -13,6 +13,8 @@ import httpx
 from websockets.sync.client import connect
 
 from tests.posts.conftest import connect_youtube, render_reel, wait_post
+from tests.publishing.fake_instagram import FakeInstagram
+from tests.publishing.fake_tiktok import FakeTikTok
 from tests.publishing.fake_youtube import FakeYouTube
 from tests.support.fixtures import Account
 from tests.support.processes import ApiServer, CeleryWorker
@@ -116,3 +118,33 @@ def test_a_revoked_grant_fails_the_post_and_asks_for_a_reconnect(
     assert job["state"] == "failed" and job["error"]["code"] == "needs_reconnect"
     # connecting again makes the account usable; the failed post stays as it was
     assert connect_youtube(client)["status"] == "active"
+
+
+def test_tiktok_and_instagram_posts_are_published_through_the_same_job(
+        account: Account, client_for: Callable[[Account], httpx.Client],
+        tiktok: FakeTikTok, instagram: FakeInstagram, worker: CeleryWorker,
+        posts_worker: CeleryWorker) -> None:
+    """TikTok gets the file in chunks and is polled until PUBLISH_COMPLETE; Instagram
+    fetches a presigned URL of the result from the store, then the container is
+    published once FINISHED."""
+    client = client_for(account)
+    accounts = [connect_youtube(client, "tiktok"), connect_youtube(client, "instagram")]
+    reel = render_reel(account)
+    publishes, containers = len(tiktok.publishes), len(instagram.containers)
+    answer = client.post("/api/v1/tasks/submit/social", json={
+        "job_id": reel["id"], "account_ids": [a["id"] for a in accounts],
+        "text": {"tiktok": {"caption": "Tea at dawn"},
+                 "instagram": {"caption": "Tea at dawn", "hashtags": ["tea"]}}})
+    assert answer.status_code == 202, answer.text
+    for post in answer.json()["posts"]:
+        done = wait_post(client, post["id"], {"published", "failed"})
+        assert done["state"] == "published", done
+        assert done["post_url"], done
+    assert len(tiktok.publishes) == publishes + 1
+    [publish] = list(tiktok.publishes.values())[publishes:]
+    assert publish.status == "PUBLISH_COMPLETE" and len(publish.data) == publish.size
+    assert len(instagram.containers) == containers + 1
+    [container] = list(instagram.containers.values())[containers:]
+    assert container.status_code == "PUBLISHED" and container.sha256 is not None
+    assert container.caption == "Tea at dawn #tea"
+    assert len(instagram.media) == 1
