@@ -76,9 +76,8 @@ class _Publish:
             post_rows.forget_upload(self.id)
             return None, None
         log.info("post.resumed", extra={"post_id": str(self.id), "state": status.state})
-        if status.remote_id and status.remote_id != upload.remote_id \
-                and status.state != "uploading":
-            upload = upload.advanced(remote_id=status.remote_id)
+        if status.state != "uploading":  # the platform has the file: record what it said
+            upload = upload.advanced(remote_id=status.remote_id or upload.remote_id)
             post_rows.record_upload(self.id, upload, state=PostState.PROCESSING)
         return upload.advanced(sent_bytes=status.sent_bytes), status
 
