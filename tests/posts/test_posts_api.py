@@ -199,6 +199,8 @@ def test_the_tick_hands_a_due_post_on_once_however_many_ticks_run(
     moved = client.patch(f"/api/v1/social/posts/{post['id']}", json={"publish_at": _later()})
     assert moved.status_code == 409  # handed to its job: too late to move
     assert client.delete(f"/api/v1/social/posts/{post['id']}").json()["state"] == "cancelled"
+    # its job goes with it (no worker here takes the social queue)
+    assert client.get(f"/api/v1/tasks/{read['job_id']}").json()["state"] == "cancelled"
 
 
 def test_a_workflows_post_takes_the_reel_made_for_its_platform(

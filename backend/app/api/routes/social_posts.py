@@ -72,9 +72,10 @@ async def get_social_post(post_id: uuid.UUID, user: CurrentUser,
 @router.delete("/social/posts/{post_id}", response_model=SocialPostRead,
                responses={**NOT_FOUND, **NOT_SCHEDULED},
                summary="Cancel a scheduled post before it starts")
-async def cancel_social_post(post_id: uuid.UUID, user: CurrentUser,
-                             session: SessionDep) -> SocialPostRead:
-    return _read(await post_service.cancel_post(session=session, user=user, post_id=post_id))
+async def cancel_social_post(post_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                             redis: RedisDep) -> SocialPostRead:
+    return _read(await post_service.cancel_post(session=session, redis=redis, user=user,
+                                                post_id=post_id))
 
 
 @router.patch("/social/posts/{post_id}", response_model=SocialPostRead,

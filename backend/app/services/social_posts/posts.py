@@ -19,7 +19,7 @@ from app.models.base import utcnow
 from app.schemas.social_post import PostText, SocialPostSubmit
 from app.services.social_accounts.accounts import get_account
 from app.services.social_posts.sources import Source, find_source, with_credit
-from app.services.submits.jobs import create_job, decode_cursor, encode_cursor
+from app.services.submits.jobs import cancel_job, create_job, decode_cursor, encode_cursor
 
 POST_JOB_KIND = "social"
 POST_PRIORITY = 5
@@ -130,12 +130,20 @@ async def _change_scheduled(session: AsyncSession, user: User, post_id: uuid.UUI
     return post
 
 
-async def cancel_post(*, session: AsyncSession, user: User, post_id: uuid.UUID) -> SocialPost:
-    """Cancel a post that has not started: its job, if it was handed one, finds it
-    cancelled and posts nothing (the worker moves it on with a conditional UPDATE too)."""
-    return await _change_scheduled(session, user, post_id, code="post_not_cancellable",
+async def cancel_post(*, session: AsyncSession, redis: aioredis.Redis, user: User,
+                      post_id: uuid.UUID) -> SocialPost:
+    """Cancel a post that has not started, and the job it was handed, if any. The post's
+    conditional UPDATE is what counts: a job that starts anyway finds the post cancelled
+    and posts nothing (the worker takes the row with a conditional UPDATE too)."""
+    post = await _change_scheduled(session, user, post_id, code="post_not_cancellable",
                                    verb="cancelled", still_unclaimed=False,
                                    state=PostState.CANCELLED.value)
+    if post.job_id is not None:
+        try:
+            await cancel_job(session=session, redis=redis, user=user, job_id=post.job_id)
+        except AppError:
+            pass  # it ended or is ending: it found, or will find, the post cancelled
+    return post
 
 
 async def move_post(*, session: AsyncSession, user: User, post_id: uuid.UUID,
