@@ -6,6 +6,9 @@ says which message arrived on which worker, and that a job's end sends its webho
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from celery import Task
 
 from app.jobs.execute import Delivery, JobBody, run_job
@@ -21,8 +24,16 @@ class JobTask(Task):  # type: ignore[misc]
     def worker_name(self) -> str:
         return str(self.request.hostname or "worker")
 
-    def run_job(self, job_id: str, body: JobBody) -> str:
+    def run_job(self, job_id: str, body: JobBody,
+                on_final: Callable[[uuid.UUID], None] | None = None) -> str:
+        """Run `body` on the job; at its end the webhooks go out, then `on_final` (a kind's
+        own bookkeeping, e.g. a post settled after its job failed)."""
         queue = (self.request.delivery_info or {}).get("routing_key") or "default"
+
+        def final(ended: uuid.UUID) -> None:
+            enqueue_job_webhooks(ended)
+            if on_final is not None:
+                on_final(ended)
+
         return run_job(job_id, body, Delivery(task_name=self.name, queue=queue,
-                                              worker=self.worker_name,
-                                              on_final=enqueue_job_webhooks))
+                                              worker=self.worker_name, on_final=final))

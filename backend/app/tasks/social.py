@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.core.config import settings
 from app.jobs.names import TaskName
 from app.services.social_posts import due as due_posts
+from app.services.workers import post_rows
 from app.services.workers.publish_hook import publish
 from app.services.workers.social import optimise_reel
 from app.services.workers.social_post import publish_post
@@ -29,7 +30,7 @@ def publish_reels(self: JobTask, job_id: str) -> str:
 @celery_app.task(name=TaskName.SOCIAL_POST.value, bind=True, base=JobTask)
 def publish_to_account(self: JobTask, job_id: str) -> str:
     """Publish job `job_id`'s post to its connected account, once."""
-    return self.run_job(job_id, publish_post)
+    return self.run_job(job_id, publish_post, on_final=post_rows.settle_after_job)
 
 
 @celery_app.task(name=TaskName.SOCIAL_POSTS_TICK.value)

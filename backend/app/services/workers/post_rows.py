@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 
 from app.core.db import sync_session
-from app.models import AccountStatus, PostState, SocialAccount, SocialPost
+from app.models import AccountStatus, Job, JobState, PostState, SocialAccount, SocialPost
 from app.models.base import utcnow
 from app.publishing.base import PostStatus, Tokens, Upload
 from app.services.social_accounts.tokens import seal_tokens
@@ -35,12 +35,15 @@ def load_account(account_id: uuid.UUID) -> SocialAccount | None:
         return account
 
 
-def begin(post_id: uuid.UUID) -> bool:
+def begin(post_id: uuid.UUID, job_id: uuid.UUID) -> bool:
     """Take the post for this attempt: scheduled (or left uploading/processing by a lost
-    attempt) becomes uploading; False when it was cancelled or ended meanwhile."""
+    attempt) becomes uploading, and so does a post its own job failed (a retry or an
+    admin's requeue of that job tries again); False when it was cancelled, published, or
+    failed under another job."""
     with sync_session() as session:
+        again = (SocialPost.state == PostState.FAILED.value) & (SocialPost.job_id == job_id)
         taken = session.scalar(update(SocialPost).where(
-            SocialPost.id == post_id, SocialPost.state.in_(LIVE)).values(
+            SocialPost.id == post_id, SocialPost.state.in_(LIVE) | again).values(
             state=PostState.UPLOADING.value, attempts=SocialPost.attempts + 1,
             updated_at=utcnow()).returning(SocialPost.id))
         session.commit()
@@ -79,6 +82,23 @@ def failed(post_id: uuid.UUID, code: str, message: str) -> None:
             SocialPost.id == post_id, SocialPost.state.in_(LIVE)).values(
             state=PostState.FAILED.value, updated_at=utcnow(),
             error={"code": code, "message": message, "at": datetime.now(UTC).isoformat()}))
+        session.commit()
+
+
+def settle_after_job(job_id: uuid.UUID) -> None:
+    """After the post's job ended: a job that failed or went dead (retries spent on a
+    platform that stayed down, a lost worker) leaves its post `failed` with the job's
+    error, never `uploading` for ever. A published post is left alone."""
+    with sync_session() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.state not in (JobState.FAILED.value, JobState.DEAD.value):
+            return
+        error = job.error or {"code": f"job_{job.state}", "message": f"the job {job.state}"}
+        session.execute(update(SocialPost).where(
+            SocialPost.job_id == job_id, SocialPost.state.in_(LIVE)).values(
+            state=PostState.FAILED.value, updated_at=utcnow(),
+            error={"code": error.get("code"), "message": error.get("message"),
+                   "at": datetime.now(UTC).isoformat()}))
         session.commit()
 
 

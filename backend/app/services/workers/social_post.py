@@ -136,8 +136,10 @@ def publish_post(run: JobRun) -> dict[str, Any]:
     post = post_rows.load(uuid.UUID(str(run.params["post_id"])))
     if post is None:
         raise JobFailed("post_missing", "the post was deleted (its account disconnected)")
-    if post.state in (PostState.PUBLISHED, PostState.CANCELLED, PostState.FAILED) \
-            or not post_rows.begin(post.id):
+    # a post failed under this very job is tried again (the job's retry or requeue)
+    failed_elsewhere = post.state == PostState.FAILED and post.job_id != run.job_id
+    if post.state in (PostState.PUBLISHED, PostState.CANCELLED) or failed_elsewhere \
+            or not post_rows.begin(post.id, run.job_id):
         return post_rows.result_of(post_rows.load(post.id) or post)
     account = post_rows.load_account(post.account_id)
     if account is None:
