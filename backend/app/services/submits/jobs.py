@@ -23,6 +23,7 @@ from app.jobs.quotas import capped_priority
 from app.models import Job, JobState, User
 from app.realtime import bus
 from app.realtime.events import JOB_CANCELLED, job_event
+from app.services.submits.job_posts import cancel_posts_of_job
 
 log = logging.getLogger(__name__)
 
@@ -156,13 +157,15 @@ async def list_jobs(
 
 async def cancel_job(*, session: AsyncSession, redis: aioredis.Redis, user: User,
                      job_id: uuid.UUID) -> Job:
-    """Cancel a job that has not finished; a running render is stopped by its worker."""
+    """Cancel a job that has not finished; a running render is stopped by its worker, and
+    a publish job's unfinished post is cancelled with it."""
     job = await get_job(session=session, user=user, job_id=job_id)
     row = await session.execute(
         transition(JobState.CANCELLED, Job.id == job_id, from_=CANCELLABLE,
                    finished_at=datetime.now(UTC)).returning(Job.state))
     if row.first() is None:
         raise AppError("not_cancellable", f"job is already {job.state}", 409, field="job_id")
+    await cancel_posts_of_job(session, job_id)  # a publish job's post ends with it
     await session.refresh(job)
     await redis.set(cancel_key(job_id), "1", ex=CANCEL_KEY_TTL_S)
 
