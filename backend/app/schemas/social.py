@@ -39,5 +39,12 @@ class SocialAccountRead(BaseModel):
     status_reason: str | None
     expires_at: datetime | None = Field(description="When the access token expires (it is "
                                                     "refreshed before use)")
+    quota_units_today: int | None = Field(
+        default=None, description="Platform quota units this account's posts spent today "
+        "(YouTube: the day ends at midnight Pacific time); null for a platform without "
+        "units")
+    quota_units_daily: int | None = Field(
+        default=None, description="The daily budget of those units; a post that would pass "
+        "it waits for the next day (error quota_exhausted)")
     created_at: datetime
     updated_at: datetime

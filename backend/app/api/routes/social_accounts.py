@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.api.deps import CurrentUser, SessionDep
+from app.api.deps import CurrentUser, RedisDep, SessionDep
 from app.publishing.platforms import PlatformName
 from app.schemas.social import ConnectStarted, PlatformRead, SocialAccountRead
 from app.services.social_accounts import accounts as account_service
+from app.services.social_accounts import quota
 from app.services.social_accounts.authorize import complete_authorization, start_authorization
 from app.services.social_accounts.platforms import list_platforms
 
@@ -64,11 +65,20 @@ async def social_oauth_callback(
 
 
 @router.get("/accounts", response_model=list[SocialAccountRead],
-            summary="Your connected accounts (never their tokens)")
-async def list_social_accounts(user: CurrentUser,
-                               session: SessionDep) -> list[SocialAccountRead]:
+            summary="Your connected accounts (never their tokens), with the quota units "
+                    "spent today")
+async def list_social_accounts(user: CurrentUser, session: SessionDep,
+                               redis: RedisDep) -> list[SocialAccountRead]:
     rows = await account_service.list_accounts(session=session, user=user)
-    return [SocialAccountRead.model_validate(a) for a in rows]
+    used = await quota.used_today_many(redis, [a.id for a in rows])
+    listed = []
+    for account in rows:
+        read = SocialAccountRead.model_validate(account)
+        budget = quota.budget_for(account.platform)
+        if budget is not None:
+            read.quota_units_today, read.quota_units_daily = used[account.id], budget.daily_units
+        listed.append(read)
+    return listed
 
 
 @router.delete("/accounts/{account_id}", status_code=status.HTTP_204_NO_CONTENT,

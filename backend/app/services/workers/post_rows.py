@@ -102,6 +102,20 @@ def settle_after_job(job_id: uuid.UUID) -> None:
         session.commit()
 
 
+def wait_for_quota(post_id: uuid.UUID, job_id: uuid.UUID, until: datetime, message: str) -> None:
+    """The account's daily units are spent: the post goes back to `scheduled`, due at the
+    quota's reset and without a job, so Beat's tick hands it to a new job then (a job
+    retry hours later would outlive the broker's visibility timeout)."""
+    with sync_session() as session:
+        session.execute(update(SocialPost).where(
+            SocialPost.id == post_id, SocialPost.job_id == job_id,
+            SocialPost.state == PostState.UPLOADING.value).values(
+            state=PostState.SCHEDULED.value, job_id=None, publish_at=until,
+            updated_at=utcnow(), error={"code": "quota_exhausted", "message": message,
+                                        "at": datetime.now(UTC).isoformat()}))
+        session.commit()
+
+
 def noted(post_id: uuid.UUID, code: str, message: str) -> None:
     """A passing error, kept on the post while its job retries."""
     with sync_session() as session:

@@ -20,7 +20,7 @@ from app.core.config import settings
 from app.core.errors import AppError
 from app.core.temp_names import JobFolder
 from app.jobs.policy import TransientError
-from app.jobs.runtime import JobFailed, JobRun
+from app.jobs.runtime import JobFailed, JobRun, worker_redis
 from app.jobs.stored_inputs import private_folder
 from app.models import PostState, SocialPost
 from app.publishing.base import Grant, PostStatus, Publisher, Upload, VideoPost
@@ -30,6 +30,7 @@ from app.publishing.errors import (
     PublishTransientError,
     UploadSessionGone,
 )
+from app.services.social_accounts import quota
 from app.services.social_accounts.platforms import publisher_for
 from app.services.social_accounts.tokens import open_tokens
 from app.services.workers import post_rows
@@ -126,6 +127,33 @@ def _file_and_url(post: SocialPost, folder: Path) -> tuple[Path | None, int, str
     return path, path.stat().st_size, None
 
 
+def _reserve_units(post: SocialPost, account_id: uuid.UUID, budget: quota.Budget) -> bool:
+    """Reserve a new upload's units on the account's day; False when they would pass the
+    daily budget. An attempt that resumes a recorded upload starts none and reserves 0."""
+    if _recorded(post) is not None:
+        return True
+    if budget.upload_units > budget.daily_units:
+        raise JobFailed("quota_too_small", f"{post.platform}: an upload takes "
+                        f"{budget.upload_units} quota units and the daily budget is "
+                        f"{budget.daily_units} (YOUTUBE_DAILY_QUOTA_UNITS)")
+    return quota.reserve(worker_redis(), account_id, budget.upload_units,
+                         budget.daily_units)
+
+
+def _wait_for_quota(run: JobRun, post: SocialPost, account_id: uuid.UUID,
+                    budget: quota.Budget) -> dict[str, Any]:
+    """Hand the post back to the schedule, due when the quota day starts again."""
+    until = quota.reset_at()
+    used = quota.used_today(worker_redis(), account_id)
+    message = (f"{post.platform}: this account spent {used:,} of its {budget.daily_units:,} "
+               f"daily quota units and an upload takes {budget.upload_units:,}; the post is "
+               f"tried again at {until.isoformat()} (midnight Pacific time)")
+    post_rows.wait_for_quota(post.id, run.job_id, until, message)
+    run.progress(0.0, "waiting for quota", force=True)
+    log.info("post.quota_exhausted", extra={"post_id": str(post.id), "until": until.isoformat()})
+    return post_rows.result_of(post_rows.load(post.id) or post)
+
+
 def _fail(post: SocialPost, code: str, message: str) -> JobFailed:
     post_rows.failed(post.id, code, message)
     return JobFailed(code, message)
@@ -148,8 +176,13 @@ def publish_post(run: JobRun) -> dict[str, Any]:
         publisher = publisher_for(post.platform)
     except AppError as exc:
         raise _fail(post, exc.code, exc.message) from None
+    budget, reserved = quota.budget_for(post.platform), 0
     run.progress(0.0, "preparing", force=True)
     try:
+        if budget is not None:
+            if not _reserve_units(post, account.id, budget):
+                return _wait_for_quota(run, post, account.id, budget)
+            reserved = budget.upload_units if _recorded(post) is None else 0
         grant = Grant(open_tokens(account),
                       on_refresh=lambda t: post_rows.store_tokens(account.id, t))
         grant.ensure_fresh(publisher.refresh)
@@ -169,6 +202,9 @@ def publish_post(run: JobRun) -> dict[str, Any]:
         raise _fail(post, exc.code, exc.message) from None
     finally:
         publisher.close()
+        if reserved or getattr(publisher, "quota_spent", 0):  # what the adapter counted
+            quota.add(worker_redis(), account.id,
+                      getattr(publisher, "quota_spent", 0) - reserved)
     if status.state == "failed":
         raise _fail(post, "platform_failed", status.error or "the platform refused the video")
     post_rows.published(post.id, status)
