@@ -15,6 +15,7 @@ from app.core.db import sync_session
 from app.core.temp_names import PART_SUFFIX, is_part, is_temp, job_of_folder
 from app.models import Job
 from app.models.job import RUNNING_STATES
+from app.services.maintenance.oauth_states import prune_oauth_states
 from app.services.maintenance.runs import prune_runs
 from app.services.maintenance.store_cleanup import (
     clean_orphan_uploads,
@@ -91,7 +92,8 @@ def clean_store_parts(storage: Storage, *, cutoff: float) -> tuple[int, int]:
 
 def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | None = None,
                        orphan_max_age_s: float | None = None) -> dict[str, int]:
-    """Hourly: old temp folders, the store's orphans and expired results, old runs."""
+    """Hourly: old temp folders, the store's orphans and expired results, old runs,
+    expired OAuth states."""
     at = now or datetime.now(UTC)
     config = settings.maintenance
     temp_age = config.TEMP_FILE_MAX_AGE_S if temp_max_age_s is None else temp_max_age_s
@@ -112,7 +114,8 @@ def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | N
     pruned = prune_runs(before=at - timedelta(days=config.MAINTENANCE_RUN_RETENTION_DAYS))
     result = {"temp_removed": temp, "orphans_removed": orphans,
               "bytes_freed": temp_bytes + orphan_bytes + results.pop("result_bytes_freed"),
-              **results, "runs_pruned": pruned}
+              **results, "runs_pruned": pruned,
+              "oauth_states_removed": prune_oauth_states(now=at)}
     if temp or orphans or results["result_orphans_removed"] or results["results_expired"]:
         log.info("maintenance.cleanup.removed", extra=result)
     return result
