@@ -29,6 +29,8 @@ SUBMIT_ERRORS: Responses = {
     404: {"description": "The job, workflow or an account is unknown, or not yours"},
     409: {"description": "The job or workflow has not succeeded (source_not_ready), or an "
                          "account must be connected again (account_needs_reconnect)"},
+    429: {"description": "Over the plan's `social` submits (each new post's job counts "
+                         "as one) or the queue is full (rate_limited); see Retry-After"},
 }
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import AppError, NotFound
-from app.jobs.names import TaskName
+from app.jobs.names import TaskName, queue_for
+from app.jobs.quotas import check_submit
 from app.models import AccountStatus, PostState, SocialAccount, SocialPost, User
 from app.models.base import utcnow
 from app.schemas.social_post import PostText, SocialPostSubmit
@@ -54,9 +55,18 @@ async def _usable_account(session: AsyncSession, user: User,
     return account
 
 
+async def _existing(session: AsyncSession, source: Source,
+                    account: SocialAccount) -> SocialPost | None:
+    return await session.scalar(
+        select(SocialPost).where(SocialPost.source_id == source.id,
+                                 SocialPost.account_id == account.id)
+        .execution_options(populate_existing=True))
+
+
 async def submit_posts(*, session: AsyncSession, redis: aioredis.Redis, user: User,
                        body: SocialPostSubmit) -> list[SocialPost]:
-    """One post per account; a (reel, account) posted before answers its existing post."""
+    """One post per account; a (reel, account) posted before answers its existing post.
+    Each new post is checked against the plan first (429 `rate_limited` when over)."""
     now = datetime.now(UTC)
     publish_at = max(body.publish_at or now, now)
     posts: list[SocialPost] = []
@@ -66,15 +76,17 @@ async def submit_posts(*, session: AsyncSession, redis: aioredis.Redis, user: Us
                                    workflow_id=body.workflow_id, platform=account.platform)
         text = next((t for name, t in body.text.items() if name == account.platform),
                     PostText())
+        if await _existing(session, source, account) is None:
+            # each new post's job is one `social` submit of the plan (a scheduled post's
+            # job is made by the tick, and counts from then)
+            await check_submit(session=session, redis=redis, user=user, kind=POST_JOB_KIND,
+                               queue=queue_for(TaskName.SOCIAL_POST).value)
         new_id = await session.scalar(
             insert(SocialPost).values(**_row_values(user, account, source, text, body,
                                                     publish_at))
             .on_conflict_do_nothing(constraint="uq_social_posts_source_account")
             .returning(SocialPost.id))
-        post = await session.scalar(
-            select(SocialPost).where(SocialPost.source_id == source.id,
-                                     SocialPost.account_id == account.id)
-            .execution_options(populate_existing=True))
+        post = await _existing(session, source, account)
         assert post is not None
         if new_id is not None and publish_at <= now:
             job = await create_job(session=session, redis=redis, user=user,
