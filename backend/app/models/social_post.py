@@ -53,8 +53,9 @@ class SocialPost(IdMixin, CreatedMixin, Base):
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    account_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("social_accounts.id", ondelete="CASCADE"))
+    # null once the account is disconnected: the post's history stays with its user
+    account_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("social_accounts.id", ondelete="SET NULL"))
     platform: Mapped[str] = mapped_column(String(32))
     source_kind: Mapped[str] = mapped_column(String(16))  # job | workflow
     source_id: Mapped[uuid.UUID]  # the job or workflow whose result is posted

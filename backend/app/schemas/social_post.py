@@ -59,7 +59,8 @@ class SocialPostRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
-    account_id: uuid.UUID
+    account_id: uuid.UUID | None = Field(description="The connected account; null once it "
+                                                     "was disconnected (the post stays)")
     platform: PlatformName
     source_kind: Literal["job", "workflow"]
     source_id: uuid.UUID

@@ -24,7 +24,7 @@ def upgrade() -> None:
         "social_posts",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("account_id", sa.Uuid(), nullable=False),
+        sa.Column("account_id", sa.Uuid(), nullable=True),  # null once disconnected
         sa.Column("platform", sa.String(32), nullable=False),
         sa.Column("source_kind", sa.String(16), nullable=False),
         sa.Column("source_id", sa.Uuid(), nullable=False),
@@ -55,7 +55,7 @@ def upgrade() -> None:
                            name=op.f("ck_social_posts_source_kind")),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE",
                                 name=op.f("fk_social_posts_user_id_users")),
-        sa.ForeignKeyConstraint(["account_id"], ["social_accounts.id"], ondelete="CASCADE",
+        sa.ForeignKeyConstraint(["account_id"], ["social_accounts.id"], ondelete="SET NULL",
                                 name=op.f("fk_social_posts_account_id_social_accounts")),
         sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], ondelete="SET NULL",
                                 name=op.f("fk_social_posts_job_id_jobs")),

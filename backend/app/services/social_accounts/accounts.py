@@ -33,7 +33,8 @@ async def get_account(*, session: AsyncSession, user: User,
 
 async def disconnect(*, session: AsyncSession, user: User, account_id: uuid.UUID) -> None:
     """Forget the account and its tokens (the platform keeps its side of the grant until
-    the user revokes it there)."""
+    the user revokes it there). Its posts stay, with `account_id` null (ON DELETE SET
+    NULL); one still waiting fails with `account_missing` when its job runs."""
     account = await get_account(session=session, user=user, account_id=account_id)
     await session.delete(account)
     await session.flush()

@@ -163,15 +163,16 @@ def publish_post(run: JobRun) -> dict[str, Any]:
     """The job body: publish post `params.post_id` and return where it went."""
     post = post_rows.load(uuid.UUID(str(run.params["post_id"])))
     if post is None:
-        raise JobFailed("post_missing", "the post was deleted (its account disconnected)")
+        raise JobFailed("post_missing", "the post was deleted")
     # a post failed under this very job is tried again (the job's retry or requeue)
     failed_elsewhere = post.state == PostState.FAILED and post.job_id != run.job_id
     if post.state in (PostState.PUBLISHED, PostState.CANCELLED) or failed_elsewhere \
             or not post_rows.begin(post.id, run.job_id):
         return post_rows.result_of(post_rows.load(post.id) or post)
-    account = post_rows.load_account(post.account_id)
+    account = None if post.account_id is None else post_rows.load_account(post.account_id)
     if account is None:
-        raise _fail(post, "account_missing", "the account was disconnected")
+        raise _fail(post, "account_missing", f"the {post.platform} account was disconnected "
+                    "before the post was published; connect it again and post anew")
     try:
         publisher = publisher_for(post.platform)
     except AppError as exc:
