@@ -139,7 +139,7 @@ def test_bad_submits_are_refused_naming_the_field(
     foreign_account = _submit(client, job_id=job, account_ids=[insert_account(
         other.user_id)], publish_at=_later())
     assert foreign_account.status_code == 404
-    assert _error(foreign_account)["field"] == "account_id"
+    assert _error(foreign_account)["field"] == "account_ids"  # the body's field
     no_workflow = _submit(client, workflow_id=job, account_ids=[yt], publish_at=_later())
     assert no_workflow.status_code == 404 and _error(no_workflow)["field"] == "workflow_id"
 

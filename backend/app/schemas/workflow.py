@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import (
     AliasChoices,
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +19,7 @@ from pydantic import (
 from app.content import Platform, Tone
 from app.media.transition_kinds import DEFAULT, SlideshowKind
 from app.schemas.brand import BrandKit
+from app.schemas.social_post import Privacy
 from app.speech.providers import TtsProvider
 
 Quality = Literal["draft", "standard", "high"]
@@ -64,11 +66,32 @@ class VideoSettings(BaseModel):
 
 
 class PublishHook(BaseModel):
-    """Where the finished reels are announced: a signed POST (docs/workflows.md)."""
+    """Where the finished reels go: a signed POST to `url`, posts to connected accounts,
+    or both (docs/workflows.md)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=1, max_length=2048)
+    url: str | None = Field(None, min_length=1, max_length=2048,
+                            description="Announce the reels with a signed POST here")
+    account_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=20,
+        description="Connected accounts of yours to post the reel to, one post each (the "
+                    "reel optimised for the account's platform when the workflow made one)")
+    publish_at: AwareDatetime | None = Field(None, description="Hold the posts until then "
+                                                               "(with a time zone); default: "
+                                                               "when the reels are done")
+    privacy: Privacy = "private"
+
+    @field_validator("account_ids")
+    @classmethod
+    def _distinct_accounts(cls, value: list[uuid.UUID]) -> list[uuid.UUID]:
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> PublishHook:
+        if self.url is None and not self.account_ids:
+            raise ValueError("give a url, account_ids or both")
+        return self
 
 
 class WorkflowSubmit(BaseModel):

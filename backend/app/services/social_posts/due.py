@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 TASK = TaskName.SOCIAL_POST
 
 
-def _job(user: User, post: SocialPost, now: datetime) -> Job:
+def post_job(user: User, post: SocialPost, now: datetime) -> Job:
+    """The post's publish job, `pending` until committed and announced."""
     return Job(id=uuid.uuid4(), user_id=user.id, kind=POST_JOB_KIND, task_name=TASK.value,
                queue=queue_for(TASK).value, state=JobState.PENDING.value,
                priority=capped_priority(plan=user.plan, role=user.role,
@@ -56,7 +57,7 @@ def enqueue_due(*, now: datetime, limit: int) -> int:
             user = session.get(User, post.user_id)
             if user is None:
                 continue
-            job = _job(user, post, now)
+            job = post_job(user, post, now)
             session.add(job)
             session.flush()
             taken = session.scalar(update(SocialPost).where(
@@ -69,12 +70,12 @@ def enqueue_due(*, now: datetime, limit: int) -> int:
             jobs.append(job)
         session.commit()
     if jobs:
-        _announce(jobs)
+        announce_jobs(jobs)
     log.info("posts.tick", extra={"handed_on": len(jobs)})
     return len(jobs)
 
 
-def _announce(jobs: list[Job]) -> None:
+def announce_jobs(jobs: list[Job]) -> None:
     """Publish the committed jobs; a broker failure leaves them `pending` for the sweeper."""
     try:
         for user_id, event in publish_committed(jobs):

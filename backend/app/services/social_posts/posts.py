@@ -11,6 +11,7 @@ import redis.asyncio as aioredis
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from app.core.errors import AppError, NotFound
 from app.jobs.names import TaskName, queue_for
@@ -26,12 +27,13 @@ POST_JOB_KIND = "social"
 POST_PRIORITY = 5
 
 
-def _row_values(user: User, account: SocialAccount, source: Source, text: PostText,
-                body: SocialPostSubmit, publish_at: datetime) -> dict[str, object]:
+def row_values(user_id: uuid.UUID, account: SocialAccount, source: Source, text: PostText,
+               privacy: str, publish_at: datetime) -> dict[str, object]:
+    """A new post row: words left out come from the reel, closed by its attribution."""
     credit = source.attribution
     title = text.title if text.title is not None else source.title
     return {
-        "id": uuid.uuid4(), "user_id": user.id, "account_id": account.id,
+        "id": uuid.uuid4(), "user_id": user_id, "account_id": account.id,
         "platform": account.platform, "source_kind": source.kind, "source_id": source.id,
         "output_key": source.output_key, "title": title[:200],
         "description": with_credit(text.description if text.description is not None
@@ -40,18 +42,30 @@ def _row_values(user: User, account: SocialAccount, source: Source, text: PostTe
                                else source.caption, credit),
         "hashtags": [t.lstrip("#") for t in (text.hashtags if text.hashtags is not None
                                              else source.hashtags)],
-        "privacy": body.privacy, "publish_at": publish_at,
+        "privacy": privacy, "publish_at": publish_at,
         "state": PostState.SCHEDULED.value, "remote": {}, "attempts": 0,
         "project_id": source.project_id, "created_at": utcnow(), "updated_at": utcnow(),
     }
 
 
-async def _usable_account(session: AsyncSession, user: User,
-                          account_id: uuid.UUID) -> SocialAccount:
-    account = await get_account(session=session, user=user, account_id=account_id)
+def insert_post(values: dict[str, object]) -> ReturningInsert[uuid.UUID]:
+    """The row's INSERT: nothing when the (reel, account) has its post already."""
+    return (insert(SocialPost).values(**values)
+            .on_conflict_do_nothing(constraint="uq_social_posts_source_account")
+            .returning(SocialPost.id))
+
+
+async def usable_account(session: AsyncSession, user: User, account_id: uuid.UUID, *,
+                         field: str = "account_ids") -> SocialAccount:
+    """One of the user's active accounts: 404 naming `field` for another user's or an
+    unknown one, 409 `account_needs_reconnect` for one that must be connected again."""
+    try:
+        account = await get_account(session=session, user=user, account_id=account_id)
+    except NotFound:
+        raise NotFound("social account", field=field) from None
     if account.status != AccountStatus.ACTIVE.value:
         raise AppError("account_needs_reconnect", f"account {account_id} must be connected "
-                       "again before it can post", 409, field="account_ids")
+                       "again before it can post", 409, field=field)
     return account
 
 
@@ -71,7 +85,7 @@ async def submit_posts(*, session: AsyncSession, redis: aioredis.Redis, user: Us
     publish_at = max(body.publish_at or now, now)
     posts: list[SocialPost] = []
     for account_id in body.account_ids:
-        account = await _usable_account(session, user, account_id)
+        account = await usable_account(session, user, account_id)
         source = await find_source(session=session, user=user, job_id=body.job_id,
                                    workflow_id=body.workflow_id, platform=account.platform)
         text = next((t for name, t in body.text.items() if name == account.platform),
@@ -81,11 +95,8 @@ async def submit_posts(*, session: AsyncSession, redis: aioredis.Redis, user: Us
             # job is made by the tick, and counts from then)
             await check_submit(session=session, redis=redis, user=user, kind=POST_JOB_KIND,
                                queue=queue_for(TaskName.SOCIAL_POST).value)
-        new_id = await session.scalar(
-            insert(SocialPost).values(**_row_values(user, account, source, text, body,
-                                                    publish_at))
-            .on_conflict_do_nothing(constraint="uq_social_posts_source_account")
-            .returning(SocialPost.id))
+        new_id = await session.scalar(insert_post(row_values(
+            user.id, account, source, text, body.privacy, publish_at)))
         post = await _existing(session, source, account)
         assert post is not None
         if new_id is not None and publish_at <= now:

@@ -55,8 +55,14 @@ async def _from_workflow(session: AsyncSession, user: User, workflow_id: uuid.UU
         raise NotFound("workflow", field="workflow_id")
     if workflow.state != WorkflowState.SUCCEEDED.value:
         raise _not_ready("workflow", workflow.state)
-    steps = _steps(list(await session.scalars(
-        select(Job).where(Job.workflow_id == workflow.id))))
+    return workflow_source(workflow, list(await session.scalars(
+        select(Job).where(Job.workflow_id == workflow.id))), platform)
+
+
+def workflow_source(workflow: Workflow, rows: list[Job], platform: str) -> Source:
+    """The reel of a workflow whose render (and optimise steps) succeeded, and its words;
+    its own publish step reads it this way before the workflow has finished."""
+    steps = _steps(rows)
     # the reel optimised for this platform when the workflow made one, else the render
     reel = steps.get(f"optimize:{platform}") or steps.get("render")
     if reel is None or not reel.output_key:

@@ -1,4 +1,6 @@
-"""The publish step: one signed POST announcing a workflow's reels to the user's hook.
+"""The publish step: the reel posted to the connected accounts asked for
+(services/social_posts/workflow_posts), and one signed POST announcing a workflow's reels
+to the user's hook.
 
 The body is a webhook event (`workflow.published`) signed like every other Reelforge
 webhook (app.webhooks.webhooks) with the user's callback signing secret; the address is
@@ -7,6 +9,7 @@ checked, pinned and the answer classified the same way (app.core.http.outcome).
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +22,7 @@ from app.core.signing import signed_path
 from app.jobs.policy import TransientError
 from app.jobs.runtime import JobFailed
 from app.models import WebhookSecret
+from app.services.social_posts.workflow_posts import post_workflow
 from app.services.workflows.runtime import StepRun
 from app.webhooks.config import delivery_config
 from app.webhooks.deliveries import ensure_secret
@@ -59,12 +63,27 @@ def reels_of(step: StepRun) -> list[dict[str, Any]]:
 
 
 def publish(step: StepRun) -> dict[str, Any]:
-    """POST the signed announcement; 5xx, 408, 429 and network errors retry, others fail."""
+    """Post the reel to the connected accounts asked for (their posts made once, their
+    jobs due now or left scheduled), then POST the signed announcement to the hook, if
+    any; the hook's 5xx, 408, 429 and network errors retry, others fail."""
     workflow_id = step.workflow_id
     if workflow_id is None:
         raise JobFailed("not_in_workflow", "publishing needs a workflow")
-    url = str(step.params["url"])
     step.progress(0.0, "publishing", force=True)
+    posted: dict[str, Any] = {}
+    if step.params.get("account_ids"):
+        at = step.params.get("publish_at")
+        posted = post_workflow(workflow_id=workflow_id,
+                               account_ids=list(step.params["account_ids"]),
+                               privacy=str(step.params.get("privacy") or "private"),
+                               publish_at=datetime.fromisoformat(at) if at else None)
+    if not step.params.get("url"):
+        return posted
+    return {**posted, **announce(step, workflow_id, str(step.params["url"]))}
+
+
+def announce(step: StepRun, workflow_id: uuid.UUID, url: str) -> dict[str, Any]:
+    """The signed `workflow.published` POST to the user's hook."""
     event_id = event_id_for(workflow_id, WORKFLOW_PUBLISHED, PUBLISH_OCCURRENCE)
     now = datetime.now(UTC)
     body = encode_event(build_event(event_id=event_id, event_type=WORKFLOW_PUBLISHED,

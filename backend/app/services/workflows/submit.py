@@ -24,6 +24,7 @@ from app.realtime import bus
 from app.schemas.workflow import WorkflowSubmit
 from app.services import webhooks as webhook_service
 from app.services.assets import library as asset_service
+from app.services.social_posts.posts import usable_account
 from app.services.voices import check_voice_provider
 from app.services.workflows.events import apublish_ended, ended_events, released_events
 from app.services.workflows.plan import StepSpec, plan_steps, stage_event
@@ -56,21 +57,29 @@ def step_params(spec: StepSpec, request: WorkflowSubmit) -> dict[str, Any]:
                 if request.brand else {}}
     if spec.stage == "optimize":
         return {"platform": spec.platform, "quality": video.quality, "topic": request.topic}
-    assert request.publish is not None
-    return {"url": request.publish.url, "platforms": request.platforms}
+    publish = request.publish
+    assert publish is not None
+    return {"url": publish.url, "platforms": request.platforms,
+            "account_ids": [str(a) for a in publish.account_ids],
+            "publish_at": publish.publish_at.isoformat() if publish.publish_at else None,
+            "privacy": publish.privacy}
 
 
 async def check_workflow(*, session: AsyncSession, redis: aioredis.Redis, user: User,
                          request: WorkflowSubmit) -> None:
-    """Assets owned, voice and hook allowed, quota left (a workflow counts as one video)."""
+    """Assets owned, voice and hook allowed, the accounts to post to yours and connected,
+    quota left (a workflow counts as one video)."""
     check_voice_provider(request.voice.provider, "voice.provider")
     if request.video.image_asset_ids:
         await asset_service.owned_assets(session=session, user=user,
                                          ids=request.video.image_asset_ids, kind="image",
                                          field="video.image_asset_ids")
-    if request.publish is not None:
-        await webhook_service.check_target(request.publish.url, field="publish.url")
+    publish = request.publish
+    if publish is not None and publish.url is not None:
+        await webhook_service.check_target(publish.url, field="publish.url")
         await webhook_service.ensure_signing_secret(session=session, user=user)
+    for account_id in publish.account_ids if publish is not None else []:
+        await usable_account(session, user, account_id, field="publish.account_ids")
     await check_submit(session=session, redis=redis, user=user, kind="video",
                        queue=queue_for(TaskName.VIDEO_REEL).value)
 
