@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,23 @@ def test_the_publish_step_posts_to_the_connected_account_once(
     listed = client.get("/api/v1/social/posts", params={"account_id": yt["id"]}).json()
     assert [p["id"] for p in listed["items"]] == [post_id]
     assert reel["state"] == "succeeded"
+
+
+def test_a_later_publish_at_leaves_the_workflows_post_scheduled(
+        account: Account, client_for: Callable[[Account], httpx.Client],
+        posts_api: ApiServer, worker: CeleryWorker, posts_worker: CeleryWorker,
+        posts_content_worker: CeleryWorker) -> None:
+    client = client_for(account)
+    yt = insert_account(account.user_id)
+    later = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    submitted = _workflow(client, {"account_ids": [yt], "publish_at": later.isoformat()})
+    assert submitted.status_code == 202, submitted.text
+    done = wait_workflow(client, submitted.json()["id"])
+    assert done["state"] == "succeeded", done["error"]
+    [post_id] = done["result"]["published"]["post_ids"]
+    post = client.get(f"/api/v1/social/posts/{post_id}").json()
+    assert post["state"] == "scheduled" and post["job_id"] is None, post  # the tick's
+    assert datetime.fromisoformat(post["publish_at"]) == later
 
 
 def test_the_publish_step_refuses_accounts_it_cannot_post_to(
