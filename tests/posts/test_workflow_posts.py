@@ -76,7 +76,38 @@ def test_the_publish_step_posts_to_the_connected_account_once(
     assert [p["id"] for p in again.json()["posts"]] == [post_id]
     listed = client.get("/api/v1/social/posts", params={"account_id": yt["id"]}).json()
     assert [p["id"] for p in listed["items"]] == [post_id]
-    assert reel["state"] == "succeeded"
+    assert _output_key(post_id) == _step_key(reel["job_id"])  # the reel made for YouTube
+
+    # the submit's OpenAPI entry names the accounts' refusals
+    entry = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/tasks/submit/workflow"]
+    assert "publish.account_ids" in entry["post"]["responses"]["404"]["description"]
+    assert "account_needs_reconnect" in entry["post"]["responses"]["409"]["description"]
+
+
+def _output_key(post_id: str) -> str | None:
+    from app.models import SocialPost
+
+    return _read(SocialPost.output_key, SocialPost.id == uuid.UUID(post_id))
+
+
+def _step_key(job_id: str) -> str | None:
+    from app.models import Job
+
+    return _read(Job.output_key, Job.id == uuid.UUID(job_id))
+
+
+def _read(column: Any, where: Any) -> str | None:
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from app.core.config import settings
+
+    engine = create_engine(settings.database.sync_url)
+    try:
+        with Session(engine) as db:
+            return db.scalar(select(column).where(where))
+    finally:
+        engine.dispose()
 
 
 def test_a_later_publish_at_leaves_the_workflows_post_scheduled(

@@ -27,8 +27,18 @@ async def _read(session: SessionDep, user: CurrentUser, workflow_id: uuid.UUID) 
     return workflow_read(workflow, await workflow_service.workflow_jobs(session, workflow))
 
 
+WORKFLOW_SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **SUBMIT_RESPONSES,
+    404: {"description": "An asset, the `project_id` or an account of "
+                         "`publish.account_ids` is unknown or not yours (the field names it)"},
+    409: {"description": "The Idempotency-Key was used with a different body, or an account "
+                         "of `publish.account_ids` must be connected again "
+                         "(account_needs_reconnect)"},
+}
+
+
 @router.post("/tasks/submit/workflow", status_code=status.HTTP_202_ACCEPTED,
-             response_model=WorkflowRead, responses=SUBMIT_RESPONSES,
+             response_model=WorkflowRead, responses=WORKFLOW_SUBMIT_RESPONSES,
              summary="Submit a workflow: script, voice, render, per-platform reels, publish")
 async def submit_workflow(body: WorkflowSubmit, user: CurrentUser, session: SessionDep,
                           redis: RedisDep, response: Response,
