@@ -65,9 +65,16 @@ class _Publish:
                  grant: Grant) -> None:
         self.run, self.post, self.publisher, self.grant = run, post, publisher, grant
         self.id = post.id
+        self._stage: str | None = None
+
+    def _report(self, fraction: float, stage: str) -> None:
+        """Progress, throttled by the runtime; a new stage is always announced, so a fast
+        upload still shows `uploading` before `published`."""
+        self.run.progress(fraction, stage, force=stage != self._stage)
+        self._stage = stage
 
     def _progress(self, sent: int, total: int) -> None:
-        self.run.progress(UPLOAD_SHARE * sent / max(total, 1), "uploading")
+        self._report(UPLOAD_SHARE * sent / max(total, 1), "uploading")
 
     def _ask(self, upload: Upload) -> tuple[Upload | None, PostStatus | None]:
         """What the platform holds of an upload an earlier attempt started."""
@@ -103,7 +110,7 @@ class _Publish:
                 status = self.publisher.finish(self.grant, upload)
             if status.state in ("published", "failed"):
                 return status
-            self.run.progress(UPLOAD_SHARE, f"processing on {self.post.platform}")
+            self._report(UPLOAD_SHARE, f"processing on {self.post.platform}")
             if self.run.should_cancel():
                 raise JobFailed("cancelled", "the job was cancelled while the platform "
                                 "processed the upload; the post may still appear")
