@@ -66,3 +66,19 @@ class Dashboard:
     def token(self) -> str:
         saved: str = self.page.evaluate("sessionStorage.getItem('reelforge.token')")
         return str(self.page.evaluate("s => JSON.parse(s).token", saved))
+
+
+def open_as(page: Page, base_url: str, account: Any, screen: str, query: str = "") -> None:
+    """Open `#/screen` already signed in as `account` (a tests.support Account): the token
+    goes where the sign-in form would put it, so a test starts on the screen it is about."""
+    from playwright.sync_api import expect
+
+    page.goto(base_url + "/static/icon.svg")  # same origin, so sessionStorage is the page's
+    page.evaluate(
+        "([token, email]) => sessionStorage.setItem('reelforge.token', JSON.stringify("
+        "{token, email, expiresAt: Date.now() + 3600 * 1000}))",
+        [account.token, account.email])
+    page.goto(f"{base_url}/#/{screen}{'?' + query if query else ''}")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(page.locator(f'#nav a[data-view="{screen}"]')).to_have_attribute(
+        "aria-current", "page")

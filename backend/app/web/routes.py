@@ -17,8 +17,10 @@ MEDIA_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".svg": "image/svg+xml",
 }
-# A fixed list read at import: request paths never reach the filesystem.
-FILES = {p.name: p for p in sorted(STATIC.iterdir()) if p.suffix in MEDIA_TYPES}
+# A fixed list read at import (the folder and one level of subfolders, such as `views/`):
+# request paths are looked up in it and never reach the filesystem.
+FILES = {p.relative_to(STATIC).as_posix(): p for p in sorted(STATIC.glob("**/*"))
+         if p.suffix in MEDIA_TYPES and len(p.relative_to(STATIC).parts) <= 2}
 
 # Revalidate on every load (a 304 is cheap) so an upgrade never mixes old and new modules.
 CACHING = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
@@ -42,7 +44,7 @@ async def dashboard() -> FileResponse:
                                  "Referrer-Policy": "no-referrer"})
 
 
-@router.get("/static/{name}")
+@router.get("/static/{name:path}")
 async def static_file(name: str) -> FileResponse:
     path = FILES.get(name)
     if path is None:

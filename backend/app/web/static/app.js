@@ -1,12 +1,14 @@
 // The dashboard's entry point: switches between signed out and in, and starts the live feed.
 
-import { API, auth } from "./api.js";
+import { API, api, auth } from "./api.js";
 import { loadAssets, setupAssets } from "./assets.js";
 import { setupAuth } from "./auth.js";
+import { publishEvent, publishReady } from "./bus.js";
 import { loadTransitions, setupCompose } from "./compose.js";
 import { toast } from "./dom.js";
 import { applyEvent, clearJobs, loadJobs, mergeSnapshot, setupJobs } from "./jobs.js";
 import { LiveEvents } from "./live.js";
+import { startRouter, stopRouter, VIEWS } from "./router.js";
 import { state } from "./state.js";
 import { forgetAllThumbs } from "./thumbs.js";
 
@@ -26,8 +28,10 @@ const live = new LiveEvents({
   onEvent(event) {
     if (early) early.push(event);
     else applyEvent(event);
+    publishEvent(event); // the screens merge events into their own snapshots
   },
   async onReady(resumed) {
+    publishReady(resumed);
     if (resumed) return; // the server replays everything after our last event id
     early = [];
     try {
@@ -50,10 +54,22 @@ function showApp() {
   loadTransitions()
     .catch((error) => toast(`Could not load transitions: ${error.message}`, "error"));
   live.start(); // the job list loads once the feed is up, so no event falls in between
+  route().catch((error) => toast(`Could not load your account: ${error.message}`, "error"));
+}
+
+/** Projects are the home screen once the user has one; until then the slideshow is. */
+async function route() {
+  const me = await api("/auth/me");
+  let home = "studio";
+  if (VIEWS.projects) {
+    if ((await api("/projects")).length) home = "projects";
+  }
+  await startRouter(me, () => home);
 }
 
 function showSignIn(message) {
   live.stop();
+  stopRouter();
   early = null;
   state.assets = [];
   state.selection = [];
