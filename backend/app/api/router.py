@@ -16,6 +16,7 @@ from app.api.routes import (
     jobs,
     library,
     plan_aliases,
+    presets,
     projects,
     social_accounts,
     social_posts,
@@ -45,7 +46,7 @@ for module in (auth, assets, stats, plan_aliases, jobs, files, admin_jobs, admin
 for module in (workflows, batches, steps):
     api_router.include_router(module.router)
 # catalogues of what a submit may name
-for module in (voices, transitions):
+for module in (voices, transitions, presets):
     api_router.include_router(module.router)
 api_router.include_router(admin_scale_router)
 api_router.include_router(webhook_router)
