@@ -16,9 +16,10 @@ setup: $(STAMP_DEV) system-deps
 
 setup-run: $(STAMP_RUN) run-deps
 
-# espeak-ng (the offline voice) and Chromium (the dashboard's browser tests)
+# espeak-ng (the offline voice), Chromium and axe-core (the dashboard's browser tests)
 system-deps:
 	bash scripts/system-deps.sh
+	$(PYTHON) scripts/axe-core.py
 
 # espeak-ng only: the browser is for the tests
 run-deps:
