@@ -6,11 +6,13 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi.responses import Response
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep, StorageDep
 from app.schemas.asset import AssetRead, DirectUploadCreate, DirectUploadRead
 from app.services.assets import direct_uploads
 from app.services.assets import library as asset_service
+from app.services.previews import asset_thumbnail
 
 router = APIRouter(prefix="/assets", tags=["assets"])
 
@@ -78,6 +80,21 @@ async def list_assets(
 async def read_asset(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep) -> AssetRead:
     asset = await asset_service.get_asset(session=session, user=user, asset_id=asset_id)
     return AssetRead.model_validate(asset)
+
+
+@router.get("/{asset_id}/thumbnail", response_class=Response, response_model=None,
+            summary="A JPEG thumbnail of one of your images or clips (at most 320 px a side)",
+            responses={200: {"content": {"image/jpeg": {}}},
+                       404: {"description": "No such asset of yours"},
+                       410: {"description": "The stored file is gone"},
+                       422: {"description": "An audio asset (`no_thumbnail`)"}})
+async def read_asset_thumbnail(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+                               storage: StorageDep) -> Response:
+    jpeg = await asset_thumbnail(session=session, storage=storage, user=user,
+                                 asset_id=asset_id)
+    # an asset's file never changes, so a browser may keep its thumbnail (private: per user)
+    return Response(jpeg, media_type="image/jpeg",
+                    headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.delete("/{asset_id}", status_code=status.HTTP_204_NO_CONTENT,
