@@ -72,9 +72,17 @@ def test_slideshow_from_upload_to_playback(page: sync_api.Page, api_server: ApiS
         assert board.tile(name).locator("img").evaluate("i => i.naturalWidth") > 0
     ids = {name: board.tile(name).get_attribute("data-asset-id") for name in COLORS}
 
-    for name in ("blue.png", "red.png", "green.png"):
+    # fresh photos are picked in upload order, ready to render
+    expect(page.locator("#sequence li")).to_have_count(3)
+    assert page.locator("#sequence li").evaluate_all(
+        "items => items.map(i => i.dataset.assetId)") == [ids[n] for n in COLORS]
+    for name in COLORS:  # unpick all: pressing "Render video" now says what is missing
+        board.tile(name).get_by_role("button", name=f"Remove {name}", exact=False).click()
+    page.get_by_role("button", name="Render video").click()
+    expect(board.field_error("asset_ids")).to_have_text("Choose at least one photo.")
+    for name in ("red.png", "green.png", "blue.png"):
         board.tile(name).get_by_role("button", name=f"Add {name}").click()
-    page.get_by_role("button", name="Move red.png earlier").click()
+    page.get_by_role("button", name="Move blue.png earlier").click()
     order = [ids["red.png"], ids["blue.png"], ids["green.png"]]
     expect(page.locator("#sequence li")).to_have_count(3)
     assert page.locator("#sequence li").evaluate_all(

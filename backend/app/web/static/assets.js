@@ -25,7 +25,10 @@ async function uploadOne(file, log) {
     const asset = await api("/assets", { method: "POST", form });
     if (asset.kind === "image") await rememberThumb(asset.id, file);
     state.assets.unshift(asset);
+    // fresh photos join the video in upload order, ready to render
+    if (asset.kind === "image") state.selection.push(asset.id);
     state.emit("assets");
+    state.emit("selection");
     entry.remove();
   } catch (error) {
     entry.classList.add("error");

@@ -108,7 +108,7 @@ export function setupCompose(onSubmitted) {
       toast("Video queued. Follow it under Jobs.");
       onSubmitted(job);
     } catch (error) {
-      showErrors(form, error);
+      showErrors(form, error, { nouns: { asset_ids: "photo" } });
     } finally {
       submit.disabled = false;
     }

@@ -1,5 +1,7 @@
 // Small DOM helpers: element building, field errors next to inputs, toasts and formats.
 
+import { humanize } from "./humanize.js";
+
 /** Build an element: h("button", {class: "x", onclick}, "text", child). */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -33,15 +35,19 @@ export function clearErrors(form) {
   for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
 }
 
-/** Show an ApiError next to the field it names (each of `details` for validation errors). */
-export function showErrors(form, error) {
+/**
+ * Show an ApiError next to the field it names (each of `details` for validation errors), in
+ * plain words; `nouns` names what a list field holds ({asset_ids: "photo"}).
+ */
+export function showErrors(form, error, { nouns = {} } = {}) {
   clearErrors(form);
   const items = error.details?.length
     ? error.details.map((d) => ({ field: d.field, message: d.message }))
     : [{ field: error.field, message: error.message }];
   for (const { field, message } of items) {
     const slot = slotFor(form, field);
-    const text = withoutPrefix(field, String(message));
+    const root = String(field ?? "").split(".")[0];
+    const text = humanize(withoutPrefix(field, String(message)), nouns[root]);
     slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
     const input = slot.closest(".field")?.querySelector("input, select");
     input?.setAttribute("aria-invalid", "true");
