@@ -33,6 +33,17 @@ class RequeueRequest(BaseModel):
     max_age_hours: float | None = Field(None, gt=0, le=24 * 90)
 
 
+class DiscardRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
+
+
+class DiscardResult(BaseModel):
+    discarded: list[uuid.UUID] = Field(description="The ids that were dead and now end "
+                                                   "`failed`; others are left as they were")
+
+
 class RequeueResult(BaseModel):
     requeued: list[uuid.UUID]
 

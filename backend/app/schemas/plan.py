@@ -1,8 +1,9 @@
-"""Plan bodies: the plans an operator may assign, and one account's plan."""
+"""Plan bodies: the plans an operator may assign, one account's plan, the accounts list."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,3 +29,23 @@ class UserPlanRead(BaseModel):
     email: str
     role: str
     plan: str
+
+
+class AdminUserRead(BaseModel):
+    """One account as operators see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    role: str
+    plan: str
+    is_active: bool
+    created_at: datetime
+
+
+class AdminUserPage(BaseModel):
+    items: list[AdminUserRead] = Field(description="Newest accounts first")
+    total: int = Field(description="Accounts matching the search, over every page")
+    limit: int
+    offset: int

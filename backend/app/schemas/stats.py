@@ -59,3 +59,43 @@ class PerformanceRead(BaseModel):
     window_minutes: int
     generated_at: datetime
     tasks: list[TaskPerformance]
+
+
+class PerformancePoint(BaseModel):
+    bucket_start: datetime = Field(description="Start of the bucket (aligned to the epoch); "
+                                               "a job counts where it finished")
+    succeeded: int
+    failed: int = Field(description="Ended `failed` or `dead`")
+    cancelled: int
+    run_time_p50_s: float | None
+    run_time_p95_s: float | None
+    queue_wait_p50_s: float | None
+    queue_wait_p95_s: float | None
+
+
+class TaskSeries(BaseModel):
+    task_name: str
+    points: list[PerformancePoint] = Field(description="Buckets with finished jobs, oldest "
+                                                       "first; empty buckets are left out")
+
+
+class FailureAlert(BaseModel):
+    task_name: str
+    level: Literal["warning", "critical"]
+    failure_ratio: float = Field(description="failed / (succeeded + failed) over the alert "
+                                             "window")
+    failed: int
+    finished: int
+
+
+class PerformanceHistoryRead(BaseModel):
+    hours: int
+    bucket_minutes: int
+    generated_at: datetime
+    series: list[TaskSeries]
+    alert_window_minutes: int
+    failure_warning_ratio: float = Field(description="QUEUE_FAILURE_WARNING_RATIO")
+    failure_critical_ratio: float = Field(description="QUEUE_FAILURE_CRITICAL_RATIO")
+    alerts: list[FailureAlert] = Field(
+        description="Task types whose failure rate over the alert window crosses the queue "
+                    "thresholds (docs/operations.md), once enough jobs finished")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from anyio import CapacityLimiter, to_thread
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,6 +84,17 @@ async def deactivate(*, session: AsyncSession, user_id: uuid.UUID) -> None:
                                  .values(is_active=False))
     if done.rowcount == 0:  # type: ignore[attr-defined]
         raise NotFound("user", field="user_id")
+
+
+async def list_users(*, session: AsyncSession, email: str | None, limit: int,
+                     offset: int) -> tuple[list[User], int]:
+    """Accounts newest first (`email`: part of the address, any case) and how many match."""
+    where = [User.email.icontains(email, autoescape=True)] if email else []
+    total = await session.scalar(select(func.count()).select_from(User).where(*where))
+    rows = await session.scalars(select(User).where(*where)
+                                 .order_by(User.created_at.desc(), User.id)
+                                 .limit(limit).offset(offset))
+    return list(rows), total or 0
 
 
 async def user_for_api_key(*, session: AsyncSession, key: str) -> User | None:

@@ -40,14 +40,40 @@ def _publish_all(jobs: list[Requeued]) -> None:
                     priority=job.priority)
 
 
-def dead_letters(*, task_name: str | None, limit: int, offset: int) -> list[Job]:
-    """Dead jobs, newest first, with their last error and arguments."""
+def dead_letters(*, task_name: str | None, limit: int, offset: int, queue: str | None = None,
+                 error_code: str | None = None, error_text: str | None = None,
+                 max_age_hours: float | None = None) -> list[Job]:
+    """Dead jobs, newest first, with their last error and arguments; filters combine."""
     query = select(Job).where(Job.state == JobState.DEAD.value)
     if task_name:
         query = query.where(Job.task_name == task_name)
+    if queue:
+        query = query.where(Job.queue == queue)
+    if error_code:
+        query = query.where(Job.error["code"].astext == error_code)
+    if error_text:
+        query = query.where(Job.error["message"].astext.icontains(error_text, autoescape=True))
+    if max_age_hours is not None:
+        query = query.where(Job.finished_at >= datetime.now(UTC) - timedelta(hours=max_age_hours))
     with sync_session() as session:
         return list(session.scalars(
             query.order_by(Job.finished_at.desc()).limit(limit).offset(offset)))
+
+
+def discard_dead(*, ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Take dead jobs out of the dead letters for good: they end `failed` (their error and
+    attempt log kept), which no requeue picks up. Ids not dead are left alone."""
+    if not ids:
+        return []
+    with sync_session() as session:
+        rows = session.execute(
+            transition(JobState.FAILED, Job.id.in_(ids), from_=JobState.DEAD,
+                       entry={"by": "admin_discard"})
+            .returning(Job.id)).scalars().all()
+        session.commit()
+    if rows:
+        log.info("maintenance.dead_letters.discarded", extra={"count": len(rows)})
+    return list(rows)
 
 
 def requeue_dead(*, ids: list[uuid.UUID] | None, task_name: str | None,

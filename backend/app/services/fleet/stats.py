@@ -28,7 +28,17 @@ from app.jobs.names import Queue
 from app.jobs.publish import broker
 from app.models import JobState
 from app.models.webhook import WebhookDelivery
-from app.schemas.stats import Health, PerformanceRead, QueueStats, QueueStatsRead, TaskPerformance
+from app.schemas.stats import (
+    FailureAlert,
+    Health,
+    PerformanceHistoryRead,
+    PerformancePoint,
+    PerformanceRead,
+    QueueStats,
+    QueueStatsRead,
+    TaskPerformance,
+    TaskSeries,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,21 +90,37 @@ _RUN_S = "EXTRACT(EPOCH FROM finished_at - started_at)::float8"
 _WAIT_S = "EXTRACT(EPOCH FROM started_at - created_at)::float8"
 _TIMED = f"state IN {RAN} AND started_at IS NOT NULL"
 
-# Both percentiles of one measure come from one sort: percentile_cont(ARRAY[...]).
-PERFORMANCE_SQL = text(f"""
-SELECT task_name,
-       count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
+# Both percentiles of one measure come from one sort: percentile_cont(ARRAY[...]). The
+# same figures serve the window (per task) and its history (per task and time bucket).
+_FIGURES = f"""count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
        count(*) FILTER (WHERE state IN {FAILED}) AS failed,
        count(*) FILTER (WHERE state = 'cancelled') AS cancelled,
        count(*) FILTER (WHERE state IN {RAN} AND attempts > 1) AS retried,
        percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY {_RUN_S})
            FILTER (WHERE {_TIMED}) AS run_s,
        percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY {_WAIT_S})
-           FILTER (WHERE {_TIMED}) AS wait_s
+           FILTER (WHERE {_TIMED}) AS wait_s"""
+
+PERFORMANCE_SQL = text(f"""
+SELECT task_name,
+       {_FIGURES}
 FROM jobs
 WHERE finished_at >= now() - make_interval(mins => :window_minutes) AND state IN {FINAL}
 GROUP BY task_name
 ORDER BY task_name
+""")
+
+# Buckets are aligned to the epoch (a bucket of 15 minutes starts at :00, :15, ...), so a
+# refresh adds points without moving the earlier ones; a job belongs to the bucket in which
+# it finished.
+PERFORMANCE_HISTORY_SQL = text(f"""
+SELECT task_name,
+       to_timestamp(floor(EXTRACT(EPOCH FROM finished_at) / :bucket_s) * :bucket_s) AS bucket,
+       {_FIGURES}
+FROM jobs
+WHERE finished_at >= now() - make_interval(mins => :window_minutes) AND state IN {FINAL}
+GROUP BY task_name, bucket
+ORDER BY task_name, bucket
 """)
 
 LIVE_JOBS_SQL = text(f"""
@@ -135,6 +161,8 @@ def explain_statements(*, window_minutes: int) -> list[tuple[str, TextClause, di
     return [
         ("queue stats", QUEUE_STATS_SQL, {"queues": QUEUES, "window_minutes": window_minutes}),
         ("performance", PERFORMANCE_SQL, {"window_minutes": window_minutes}),
+        ("performance history", PERFORMANCE_HISTORY_SQL,
+         {"window_minutes": window_minutes, "bucket_s": 900.0}),
         ("metrics: live jobs", LIVE_JOBS_SQL, {}),
         ("metrics: recent jobs", RECENT_JOBS_SQL, {"window_s": window_minutes * 60.0}),
     ]
@@ -200,6 +228,20 @@ class WorkerCensus:
 census = WorkerCensus()
 
 
+def judged_failure_ratio(*, completed: int, failed: int) -> float | None:
+    """failed / finished, or None while too few jobs finished to say anything."""
+    finished = completed + failed
+    enough = max(1, settings.monitoring.QUEUE_FAILURE_MIN_FINISHED_JOBS)
+    return failed / finished if finished >= enough else None
+
+
+def failure_level(*, completed: int, failed: int) -> Health:
+    """The failure-rate thresholds of `assess` alone: for a task type as for a queue."""
+    health, _ = assess(pending=0, waiting=0, oldest_waiting_s=None, completed=completed,
+                       failed=failed, workers=1)
+    return health
+
+
 def assess(*, pending: int, waiting: int, oldest_waiting_s: float | None, completed: int,
            failed: int, workers: int | None) -> tuple[Health, list[str]]:
     """The queue's health and the codes of the thresholds it crosses (docs/operations.md)."""
@@ -209,9 +251,7 @@ def assess(*, pending: int, waiting: int, oldest_waiting_s: float | None, comple
         critical.append("no_worker")
     if workers is None:
         warning.append("workers_unknown")
-    finished = completed + failed
-    enough = max(1, settings.monitoring.QUEUE_FAILURE_MIN_FINISHED_JOBS)
-    ratio = failed / finished if finished >= enough else None
+    ratio = judged_failure_ratio(completed=completed, failed=failed)
     checks: list[tuple[str, float | None, float, float]] = [
         ("pending", pending, settings.monitoring.QUEUE_PENDING_WARNING_JOBS,
          settings.monitoring.QUEUE_PENDING_CRITICAL_JOBS),
@@ -281,6 +321,41 @@ async def task_performance(*, session: AsyncSession, window_minutes: int) -> Per
             queue_wait_p50_s=_round(wait_s[0]), queue_wait_p95_s=_round(wait_s[1])))
     return PerformanceRead(window_minutes=window_minutes, generated_at=datetime.now(UTC),
                            tasks=tasks)
+
+
+ALERT_WINDOW_MINUTES = 60  # failure-rate alerts judge the last hour, as the queues do
+
+
+async def performance_history(*, session: AsyncSession, hours: int,
+                              bucket_minutes: int) -> PerformanceHistoryRead:
+    """Run-time and queue-wait percentiles per task and time bucket, with the task types
+    whose failure rate over the last hour crosses the queues' thresholds."""
+    result = await session.execute(PERFORMANCE_HISTORY_SQL, {
+        "window_minutes": hours * 60, "bucket_s": float(bucket_minutes * 60)})
+    series: dict[str, list[PerformancePoint]] = {}
+    for row in result.mappings():
+        run_s, wait_s = row["run_s"] or [None, None], row["wait_s"] or [None, None]
+        series.setdefault(row["task_name"], []).append(PerformancePoint(
+            bucket_start=row["bucket"], succeeded=row["succeeded"], failed=row["failed"],
+            cancelled=row["cancelled"],
+            run_time_p50_s=_round(run_s[0]), run_time_p95_s=_round(run_s[1]),
+            queue_wait_p50_s=_round(wait_s[0]), queue_wait_p95_s=_round(wait_s[1])))
+    recent = await task_performance(session=session, window_minutes=ALERT_WINDOW_MINUTES)
+    alerts = []
+    for task in recent.tasks:
+        level = failure_level(completed=task.succeeded, failed=task.failed)
+        if level != "healthy":
+            alerts.append(FailureAlert(
+                task_name=task.task_name, level=level, failed=task.failed,
+                finished=task.succeeded + task.failed,
+                failure_ratio=round(task.failed / (task.succeeded + task.failed), 4)))
+    return PerformanceHistoryRead(
+        hours=hours, bucket_minutes=bucket_minutes, generated_at=datetime.now(UTC),
+        series=[TaskSeries(task_name=name, points=points) for name, points in series.items()],
+        alert_window_minutes=ALERT_WINDOW_MINUTES,
+        failure_warning_ratio=settings.monitoring.QUEUE_FAILURE_WARNING_RATIO,
+        failure_critical_ratio=settings.monitoring.QUEUE_FAILURE_CRITICAL_RATIO,
+        alerts=alerts)
 
 
 async def job_figures(session: AsyncSession) -> JobFigures:
