@@ -170,6 +170,9 @@ class Platform:
                 "METRICS_TOKEN": secrets.token_urlsafe(24),
                 "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url,
                 "DATA_DIR": str(self.root / "data"), "PYTHONUNBUFFERED": "1",
+                # every process of a benchmark runs on this one machine: one shared folder
+                # stands in for the object store (storage_compare.py measures S3 itself)
+                "STORAGE_BACKEND": "local", "STORAGE_DIR": str(self.root / "storage"),
                 "PLANS": json.dumps(BENCH_PLANS),
                 # one load generator signs up hundreds of accounts from one address and
                 # holds 1,000 sockets as one user: the abuse limits would stop it
