@@ -23,6 +23,7 @@ from app.api.routes import (
     stats,
     steps,
     transitions,
+    usage,
     voices,
     workflows,
     ws,
@@ -57,3 +58,5 @@ for module in (library, admin_library):
     api_router.include_router(module.router)
 # connected social accounts and the publishing platforms
 api_router.include_router(social_accounts.router)
+# the account screen: the plan's quotas and how much of each is taken
+api_router.include_router(usage.router)

@@ -127,6 +127,32 @@ def _waiting(user: User) -> Select[int]:
     return select(func.count()).where(Job.user_id == user.id, Job.state.in_(WAITING))
 
 
+def _running(user: User) -> Select[int]:
+    return select(func.count()).where(Job.user_id == user.id, Job.state.in_(RUNNING))
+
+
+@dataclass(frozen=True)
+class SubmitUsage:
+    """What the submit and claim checks count for one user right now."""
+
+    recent: dict[str, tuple[int, datetime]]  # kind → (submits in the window, the oldest)
+    waiting: int
+    running: int
+
+
+async def submit_usage(*, session: AsyncSession, user: User) -> SubmitUsage:
+    """The counts `check_submit` and `under_running_limit` compare with the plan, read
+    with the same queries (no lock: a reading, not a check)."""
+    submits = window_submits(user.id)
+    rows = await session.execute(select(submits.c.kind, func.count(), func.min(submits.c.at))
+                                 .group_by(submits.c.kind))
+    waiting = await session.scalar(_waiting(user))
+    running = await session.scalar(_running(user))
+    return SubmitUsage(recent={str(kind): (int(count), oldest)
+                               for kind, count, oldest in rows.tuples()},
+                       waiting=waiting or 0, running=running or 0)
+
+
 async def check_submit(*, session: AsyncSession, redis: aioredis.Redis, user: User, kind: str,
                        queue: str) -> None:
     """Raise 429 (with Retry-After) when this submit would exceed a limit."""

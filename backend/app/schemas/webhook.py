@@ -73,3 +73,10 @@ class DeliveryRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     delivered_at: datetime | None
+
+
+class DeliveryPage(BaseModel):
+    """An endpoint's deliveries, newest first; pass `next_cursor` back for older ones."""
+
+    items: list[DeliveryRead]
+    next_cursor: str | None

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CurrentUser, SessionDep
 from app.schemas.webhook import (
+    DeliveryPage,
     DeliveryRead,
     SigningSecretRead,
     WebhookCreate,
     WebhookCreated,
     WebhookRead,
 )
+from app.services import webhook_deliveries
 from app.services import webhooks as webhook_service
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -65,6 +67,34 @@ async def delete_webhook(webhook_id: uuid.UUID, user: CurrentUser,
                          session: SessionDep) -> Response:
     await webhook_service.delete_endpoint(session=session, user=user, endpoint_id=webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=DeliveryPage,
+            summary="Recent deliveries to one of your endpoints, newest first, with every "
+                    "attempt",
+            responses={**NOT_FOUND, 422: {"description": "A bad cursor"}})
+async def list_webhook_deliveries(
+        webhook_id: uuid.UUID, user: CurrentUser, session: SessionDep,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        cursor: Annotated[str | None, Query(max_length=200)] = None) -> DeliveryPage:
+    rows, next_cursor = await webhook_deliveries.list_endpoint_deliveries(
+        session=session, user=user, endpoint_id=webhook_id, limit=limit, cursor=cursor)
+    return DeliveryPage(items=[DeliveryRead.model_validate(d) for d in rows],
+                        next_cursor=next_cursor)
+
+
+@router.post("/deliveries/{delivery_id}/resend", status_code=status.HTTP_202_ACCEPTED,
+             response_model=DeliveryRead,
+             summary="Send a finished delivery again: the same event, signed afresh, as one "
+                     "more attempt",
+             responses={**NOT_FOUND,
+                        409: {"description": "Still being sent (pending, delivering or "
+                                             "retrying), or its endpoint was deleted"}})
+async def resend_webhook_delivery(delivery_id: uuid.UUID, user: CurrentUser,
+                                  session: SessionDep) -> DeliveryRead:
+    row = await webhook_deliveries.resend_delivery(session=session, user=user,
+                                                   delivery_id=delivery_id)
+    return DeliveryRead.model_validate(row)
 
 
 @job_router.get("/{job_id}/deliveries", response_model=list[DeliveryRead],

@@ -23,6 +23,11 @@ async def _usage(session: AsyncSession, user: User) -> tuple[int, int]:
     return int(count), int(total)
 
 
+async def usage(*, session: AsyncSession, user: User) -> tuple[int, int]:
+    """The assets the user keeps and their bytes, as the checks below count them."""
+    return await _usage(session, user)
+
+
 def _refusal(user: User, count: int, total: int, adding: int, *,
              field: str) -> AppError | None:
     limits = plan_limits(user.plan)
