@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from app.webhooks.webhooks import EVENT_TYPES
 from tests.support.canary import insert_canary
 from tests.support.fixtures import Account
 from tests.support.processes import CeleryWorker
@@ -76,3 +77,11 @@ def test_a_delivery_is_listed_and_sent_again_on_request(
     assert stranger.client.get(url).status_code == 404
     refused = stranger.client.post(f"/api/v1/webhooks/deliveries/{newer['id']}/resend")
     assert refused.status_code == 404
+
+
+def test_the_event_types_are_listed_with_when_they_are_sent(account: Account) -> None:
+    answer = account.client.get("/api/v1/webhooks/event-types")
+    assert answer.status_code == 200, answer.text
+    types = {e["type"]: e["description"] for e in answer.json()}
+    assert list(types) == list(EVENT_TYPES)
+    assert "result" in types["job.succeeded"]

@@ -31,6 +31,13 @@ class WebhookCreate(BaseModel):
         return list(dict.fromkeys(value))
 
 
+class EventTypeRead(BaseModel):
+    """An event type an endpoint may subscribe to."""
+
+    type: str
+    description: str = Field(description="When it is sent")
+
+
 class WebhookRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

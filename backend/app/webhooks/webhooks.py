@@ -20,8 +20,13 @@ from typing import Any
 JOB_SUCCEEDED = "job.succeeded"
 JOB_FAILED = "job.failed"
 JOB_DEAD = "job.dead"
-# Every type an endpoint may subscribe to; workflow events join this tuple.
-EVENT_TYPES: tuple[str, ...] = (JOB_SUCCEEDED, JOB_FAILED, JOB_DEAD)
+# Every type an endpoint may subscribe to, with when it is sent; workflow events join here.
+EVENT_DESCRIPTIONS: dict[str, str] = {
+    JOB_SUCCEEDED: "a job finished with a result",
+    JOB_FAILED: "a job failed for good (a permanent error)",
+    JOB_DEAD: "a job ran out of retries (an admin may requeue it)",
+}
+EVENT_TYPES: tuple[str, ...] = tuple(EVENT_DESCRIPTIONS)
 
 SIGNATURE_VERSION = "v1"
 TOLERANCE_S = 300  # receivers refuse timestamps further than this from their clock

@@ -11,6 +11,7 @@ from app.api.deps import CurrentUser, SessionDep
 from app.schemas.webhook import (
     DeliveryPage,
     DeliveryRead,
+    EventTypeRead,
     SigningSecretRead,
     WebhookCreate,
     WebhookCreated,
@@ -18,6 +19,7 @@ from app.schemas.webhook import (
 )
 from app.services import webhook_deliveries
 from app.services import webhooks as webhook_service
+from app.webhooks.webhooks import EVENT_DESCRIPTIONS
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 # Mounted before the tasks router (see api/router.py), under the same /tasks prefix.
@@ -50,6 +52,12 @@ async def list_webhooks(user: CurrentUser, session: SessionDep) -> list[WebhookR
 async def rotate_signing_secret(user: CurrentUser, session: SessionDep) -> SigningSecretRead:
     secret = await webhook_service.rotate_signing_secret(session=session, user=user)
     return SigningSecretRead(secret=secret.secret, created_at=secret.created_at)
+
+
+@router.get("/event-types", response_model=list[EventTypeRead],
+            summary="The event types an endpoint may subscribe to")
+async def list_event_types(_: CurrentUser) -> list[EventTypeRead]:
+    return [EventTypeRead(type=t, description=d) for t, d in EVENT_DESCRIPTIONS.items()]
 
 
 @router.get("/{webhook_id}", response_model=WebhookRead, summary="One of your endpoints",
