@@ -59,6 +59,8 @@ class BatchItemRead(BaseModel):
     index: int
     kind: ItemKind
     id: uuid.UUID
+    title: str | None = Field(None, description="The item's topic, or the start of its "
+                                                "script (null for a slideshow)")
     state: str
     progress: float
     error: dict[str, Any] | None
@@ -73,3 +75,10 @@ class BatchRead(BaseModel):
     progress: float
     items: list[BatchItemRead]
     created_at: datetime
+
+
+class ArchiveLink(BaseModel):
+    """A token-free link to the batch's ZIP, for a plain download link in a browser."""
+
+    url: str = Field(description="GET it without credentials until `expires_at`")
+    expires_at: datetime
