@@ -11,6 +11,8 @@ import { h, toast } from "./dom.js";
  * when the screen is left. "studio" is the slideshow screen kept in index.html.
  */
 export const VIEWS = {
+  projects: { label: "Projects", load: () => import("./views/projects.js") },
+  reel: { label: "Topic → reel", load: () => import("./views/reel.js") },
   studio: { label: "Slideshow" },
 };
 
