@@ -13,6 +13,7 @@ import { h, toast } from "./dom.js";
 export const VIEWS = {
   projects: { label: "Projects", load: () => import("./views/projects.js") },
   reel: { label: "Topic → reel", load: () => import("./views/reel.js") },
+  account: { label: "Account", load: () => import("./views/account.js") },
   studio: { label: "Slideshow" },
 };
 
