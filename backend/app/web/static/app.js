@@ -26,8 +26,10 @@ function showStatus(name, retryMs) {
 const live = new LiveEvents({
   onStatus: showStatus,
   onEvent(event) {
-    if (early) early.push(event);
-    else applyEvent(event);
+    if (event.job_id) { // a workflow's own stages name no job: not the jobs panel's
+      if (early) early.push(event);
+      else applyEvent(event);
+    }
     publishEvent(event); // the screens merge events into their own snapshots
   },
   async onReady(resumed) {

@@ -73,7 +73,8 @@ export class LiveEvents {
         this.attempt = 0;
         this.onStatus("live");
         this.onReady(this.lastEventId !== null);
-      } else if (event.id && event.job_id) {
+      } else if (event.id && (event.job_id || event.workflow_id)) {
+        // a workflow's queued and final stages name no job: screens follow workflows too
         this.lastEventId = event.id;
         this.onEvent(event);
       }

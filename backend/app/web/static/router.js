@@ -14,6 +14,7 @@ export const VIEWS = {
   projects: { label: "Projects", load: () => import("./views/projects.js") },
   reel: { label: "Topic → reel", load: () => import("./views/reel.js") },
   account: { label: "Account", load: () => import("./views/account.js") },
+  batches: { label: "Batches", load: () => import("./views/batches.js") },
   studio: { label: "Slideshow" },
 };
 
