@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.fixtures import Account
-from tests.support.media import tone_wav
+from tests.support.media import image_bytes, tone_wav
 from tests.support.processes import ApiServer
 from tests.web.a11y import check_a11y, screenshots
 from tests.web.dashboard import open_as
@@ -28,7 +28,8 @@ def _create(page: sync_api.Page, name: str, topic: str) -> None:
 def test_projects_create_edit_make_a_reel_and_delete(page: sync_api.Page, api_server: ApiServer,
                                                      account: Account) -> None:
     music = account.upload(tone_wav(3.0), "bed.wav", "audio")
-    assert music.status_code == 201, music.text
+    logo = account.upload(image_bytes((200, 40, 40), (256, 256)), "logo.png", "image")
+    assert music.status_code == 201 and logo.status_code == 201, (music.text, logo.text)
     open_as(page, api_server.base_url, account, "projects")
     expect(page.get_by_text("No projects yet")).to_be_visible()
     expect(page.get_by_role("link", name="make a reel without a project")).to_be_visible()
@@ -49,6 +50,8 @@ def test_projects_create_edit_make_a_reel_and_delete(page: sync_api.Page, api_se
     form.get_by_label("Music", exact=True).select_option(label="bed.wav")
     form.get_by_label("Music volume (dB)").fill("-12")
     form.get_by_label("Lower the music while the voice speaks").uncheck()
+    check_a11y(page)
+    screenshots(page, "project-form")
     form.get_by_role("button", name="Create project").click()
 
     card = page.locator('.project[data-project="1"]')
@@ -84,12 +87,17 @@ def test_projects_create_edit_make_a_reel_and_delete(page: sync_api.Page, api_se
     form.get_by_label("Audience").fill("tea drinkers")
     form.get_by_label("Own card colours").check()
     form.get_by_label("Card top").fill("#112233")
+    expect(form.get_by_label("Watermark corner")).to_have_value("bottom_right")
+    form.get_by_label("Watermark", exact=True).select_option(label="logo.png")
+    form.get_by_label("Watermark corner").select_option("top_left")
     form.get_by_role("button", name="Save project").click()
     expect(card.locator('[data-fact="audience"]')).to_have_text("tea drinkers")
     changed = account.client.get("/api/v1/projects/1").json()
     assert changed["audience"] == "tea drinkers"
     assert changed["brand"]["colors"]["primary"] == "#112233"
     assert changed["brand"]["music"]["volume_db"] == -12.0  # kept as it was
+    assert changed["brand"]["watermark"]["asset_id"] == logo.json()["id"]
+    assert changed["brand"]["watermark"]["position"] == "top_left"
 
     card.get_by_role("button", name="Make a reel in Tea facts").click()
     expect(page).to_have_url(f"{api_server.base_url}/#/reel?project=1")

@@ -53,7 +53,7 @@ export function brandFields(id, brand, { music, images, corners }) {
   const corner = h("select", { id: `${id}-corner` },
     ...corners.map((c) => new Option(capital(c.replace("_", " ")), c, false,
                                      c === (brand.watermark?.position ?? "bottom_right"))));
-  const element = h("fieldset", { class: "field brand" },
+  const element = h("fieldset", { class: "field brand-kit" },
     h("legend", {}, "Brand kit"),
     captionToggle, captionColors, cardToggle, cardColors,
     h("div", { class: "grid" },

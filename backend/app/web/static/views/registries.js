@@ -22,12 +22,23 @@ export const voices = () => once("voices", () => api("/voices"));
 export const platforms = () => once("platforms", async () =>
   (await api("/presets")).filter((p) => p.platform));
 
-/** The allowed values of `schema.property` in the API's OpenAPI document. */
+/**
+ * The allowed values of `schema.property` in the API's OpenAPI document. A name two modules
+ * share is spelt with its module ("app__schemas__brand__Watermark") or split into
+ * "-Input"/"-Output": those count too, the API's schemas module first.
+ */
 export async function enumOf(schema, property) {
   const doc = await once("openapi", () => api("/openapi.json"));
-  const prop = doc.components?.schemas?.[schema]?.properties?.[property] ?? {};
-  const variant = [prop, ...(prop.anyOf ?? [])].find((p) => Array.isArray(p.enum));
-  return variant?.enum ?? [];
+  const all = doc.components?.schemas ?? {};
+  const names = Object.keys(all).filter((n) => n === schema || n.startsWith(`${schema}-`)
+                                               || n.endsWith(`__${schema}`))
+    .sort((a, b) => Number(b.includes("__schemas__")) - Number(a.includes("__schemas__")));
+  for (const name of names) {
+    const prop = all[name].properties?.[property] ?? {};
+    const variant = [prop, ...(prop.anyOf ?? [])].find((p) => Array.isArray(p.enum));
+    if (variant) return variant.enum;
+  }
+  return [];
 }
 
 /** "informative" → "Informative". */
