@@ -15,7 +15,6 @@ export const VIEWS = {
   reel: { label: "Topic → reel", load: () => import("./views/reel.js") },
   account: { label: "Account", load: () => import("./views/account.js") },
   batches: { label: "Batches", load: () => import("./views/batches.js") },
-  batches: { label: "Batches", load: () => import("./views/batches.js") },
   results: { label: "Results", load: () => import("./views/results.js") },
   studio: { label: "Slideshow" },
 };
