@@ -106,6 +106,7 @@ def test_usage_follows_a_submit_and_an_api_key_is_shown_once(
     assert me.status_code == 200 and me.json()["email"] == account.email
     row = page.locator(f'.key[data-key-id="{listed["id"]}"]')
     expect(row).to_contain_text(f"{listed['prefix']}…")
+    expect(row).to_contain_text("never used")  # the list was read before the key's call
     check_a11y(page)  # with the secret on screen
 
     page.get_by_role("button", name="I have saved it").click()
@@ -113,7 +114,13 @@ def test_usage_follows_a_submit_and_an_api_key_is_shown_once(
     expect(page.get_by_label("Key name")).to_be_focused()
     assert key not in page.content()  # shown once: gone from the page
 
-    row.get_by_role("button", name="Revoke ci pipeline").click()
+    revoke = row.get_by_role("button", name="Revoke ci pipeline")
+    revoke.focus()
+    page.keyboard.press("Enter")  # asks first; Escape takes the question back
+    expect(row.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(revoke).to_be_focused()
+    revoke.click()
     expect(row).to_contain_text("Programs using it stop working at once")
     row.get_by_role("button", name="Revoke key").click()
     expect(row).to_have_count(0)

@@ -19,7 +19,7 @@ from app.core.security import API_KEY_PREFIX, TokenClaims, decode_token_claims
 from app.core.transaction import run_callbacks
 from app.models import User
 from app.realtime.hub import EventHub
-from app.services import sessions
+from app.services import api_key_use, sessions
 from app.services import users as user_service
 from app.services.submits.admission import Admitter
 from app.storage import Storage, get_storage
@@ -100,7 +100,10 @@ async def authenticate(session: AsyncSession, redis: aioredis.Redis,
         raise _UNAUTHORIZED
     user: User | None
     if credential.startswith(API_KEY_PREFIX):
-        user = await user_service.user_for_api_key(session=session, key=credential)
+        found = await user_service.api_key_holder(session=session, key=credential)
+        user = found[0] if found else None
+        if found is not None:
+            await api_key_use.note_use(redis, found[1])
     else:
         claims = await token_claims(redis, credential)
         user = await session.get(User, claims.user_id)

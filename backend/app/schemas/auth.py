@@ -51,6 +51,9 @@ class ApiKeyRead(BaseModel):
     name: str
     prefix: str
     created_at: datetime
+    last_used_at: datetime | None = Field(
+        None, description="When the key last authenticated a request (to the second); null "
+                          "if never")
 
 
 class ApiKeyCreated(ApiKeyRead):

@@ -97,13 +97,20 @@ async def list_users(*, session: AsyncSession, email: str | None, limit: int,
     return list(rows), total or 0
 
 
-async def user_for_api_key(*, session: AsyncSession, key: str) -> User | None:
+async def api_key_holder(*, session: AsyncSession,
+                         key: str) -> tuple[User, uuid.UUID] | None:
+    """The owner of an unrevoked API key, and the key's id."""
     row = await session.execute(
         select(User, ApiKey.id)
         .join(ApiKey, ApiKey.user_id == User.id)
         .where(ApiKey.digest == api_key_digest(key), ApiKey.revoked_at.is_(None))
     )
     found = row.first()
+    return (found[0], found[1]) if found else None
+
+
+async def user_for_api_key(*, session: AsyncSession, key: str) -> User | None:
+    found = await api_key_holder(session=session, key=key)
     return found[0] if found else None
 
 

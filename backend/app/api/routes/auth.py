@@ -22,7 +22,7 @@ from app.schemas.auth import (
     UserCreate,
     UserRead,
 )
-from app.services import sessions
+from app.services import api_key_use, sessions
 from app.services import users as user_service
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -118,10 +118,14 @@ async def create_api_key(body: ApiKeyCreate, user: CurrentUser,
                          created_at=api_key.created_at, key=secret)
 
 
-@router.get("/api-keys", response_model=list[ApiKeyRead], summary="List active API keys")
-async def list_api_keys(user: CurrentUser, session: SessionDep) -> list[ApiKeyRead]:
+@router.get("/api-keys", response_model=list[ApiKeyRead],
+            summary="List active API keys, with when each was last used")
+async def list_api_keys(user: CurrentUser, session: SessionDep,
+                        redis: RedisDep) -> list[ApiKeyRead]:
     keys = await user_service.list_api_keys(session=session, user=user)
-    return [ApiKeyRead.model_validate(k) for k in keys]
+    used = await api_key_use.last_used(redis, [k.id for k in keys])
+    return [ApiKeyRead.model_validate(k).model_copy(update={"last_used_at": used[k.id]})
+            for k in keys]
 
 
 @router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT,

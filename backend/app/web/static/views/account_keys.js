@@ -1,4 +1,4 @@
-// API keys: the active ones (name, prefix, created), a new one by name with its secret
+// API keys: the active ones (name, prefix, created, last used), a new one by name with its secret
 // shown once, and revoking one after a confirmation.
 
 import { api } from "../api.js";
@@ -66,7 +66,8 @@ export function keysCard() {
         h("span", { class: "key-name" }, key.name),
         h("code", { class: "key-prefix", "aria-label": `Starts with ${key.prefix}` },
           `${key.prefix}…`)),
-      h("span", { class: "muted small" }, `Created ${formatTime(key.created_at)}`),
+      h("span", { class: "muted small key-dates" }, `Created ${formatTime(key.created_at)} · `,
+        key.last_used_at ? `last used ${formatTime(key.last_used_at)}` : "never used"),
       h("span", { class: "row-actions" }, revoke));
   }
 
