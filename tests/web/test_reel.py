@@ -18,6 +18,7 @@ from tests.workflows.conftest import (  # noqa: F401  (session fixtures of the w
     social_worker,
     wait_workflow,
 )
+from tests.workflows.test_failures import video_paused
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
@@ -163,3 +164,33 @@ def test_a_failed_step_shows_its_error_and_retries(
     assert steps["voice"]["attempts"] == 2 and steps["content"]["attempts"] == 1
     expect(voice).to_have_attribute("data-state", "failed")
     expect(voice.locator(".retry")).to_be_visible()
+
+
+def test_cancel_reload_and_run_the_rest_again(
+        page: sync_api.Page, api_server: ApiServer, account: Account, worker: CeleryWorker,
+        content_worker: CeleryWorker, social_worker: CeleryWorker) -> None:  # noqa: F811
+    with video_paused(worker):
+        answer = account.client.post("/api/v1/tasks/submit/workflow", json={
+            "script": EDITED, "video": {"quality": "draft"}})
+        assert answer.status_code == 202, answer.text
+        workflow_id = answer.json()["id"]
+        open_as(page, api_server.base_url, account, "reel", f"workflow={workflow_id}")
+        expect(_stage(page, "render")).to_have_attribute("data-state", "queued",
+                                                         timeout=WORKFLOW_DEADLINE_MS)
+        page.reload()  # the view comes back from the URL: snapshot, then events
+        expect(_stage(page, "voice")).to_have_attribute("data-state", "succeeded")
+        expect(_stage(page, "render").locator(".status")).to_have_text("Waiting for a worker")
+        page.get_by_role("button", name="Cancel this reel").click()
+        expect(page.locator(".tracker")).to_have_attribute("data-state", "cancelled")
+        expect(_stage(page, "render")).to_have_attribute("data-state", "cancelled")
+        assert account.client.get(f"/api/v1/workflows/{workflow_id}").json()["state"] == (
+            "cancelled")
+        with page.expect_response(f"**/api/v1/tasks/{workflow_id}/retry") as retried:
+            page.get_by_role("button", name="Run the rest again").click()
+        assert retried.value.json()["steps"] == ["render", "optimize:tiktok"]
+        expect(_stage(page, "render")).to_have_attribute("data-state", "queued")
+    expect(page.locator(".tracker")).to_have_attribute("data-state", "succeeded",
+                                                       timeout=WORKFLOW_DEADLINE_MS)
+    expect(page.locator(".reels .reel")).to_have_count(1)
+    done = account.client.get(f"/api/v1/workflows/{workflow_id}").json()
+    assert done["state"] == "succeeded" and done["retries"] == 1

@@ -34,12 +34,12 @@ export function projectCard(project, { onEdit, onDeleted, makeReel, watch }) {
   const name = project.name;
   const recent = h("ul", { class: "recent", "aria-label": `Recent reels of ${name}` });
   const confirmBox = h("div", { class: "confirm", hidden: true });
-  let jobIds = new Set();
+  let shown = new Set(); // the ids of the workflows listed
 
   async function loadRecent() {
     try {
       const page = await api(`/projects/${project.number}/workflows?limit=3`);
-      jobIds = new Set(page.items.flatMap((w) => w.steps.map((s) => s.job_id)));
+      shown = new Set(page.items.map((w) => w.id));
       recent.replaceChildren(...page.items.map(reelLink));
       if (!page.items.length) recent.replaceChildren(h("li", { class: "muted small" }, "No reels yet."));
     } catch {
@@ -106,7 +106,7 @@ export function projectCard(project, { onEdit, onDeleted, makeReel, watch }) {
     const cell = card.querySelector('[data-fact="platforms"]');
     if (cell) cell.textContent = project.platforms.map((p) => labels[p] ?? p).join(", ");
   }).catch(() => {});
-  watch((jobId) => jobIds.has(jobId) && loadRecent());
+  watch((workflowId) => shown.has(workflowId) && loadRecent());
   loadRecent();
   return card;
 }

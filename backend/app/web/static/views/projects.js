@@ -8,6 +8,8 @@ import { projectForm } from "./project_form.js";
 
 export const title = "Projects";
 
+const FINAL_STAGES = new Set(["done", "failed", "cancelled"]);
+
 export function mount(root, ctx) {
   const formSlot = h("div", { class: "form-slot" });
   const list = h("ul", { class: "project-list", "aria-label": "Your projects" });
@@ -23,7 +25,7 @@ export function mount(root, ctx) {
     formSlot, empty, list));
 
   let opened = null; // the button that opened the form, focused again when it closes
-  const watchers = new Set(); // each card's "a job of mine changed" function
+  const watchers = new Set(); // each card's "this workflow ended" function
 
   function closeForm() {
     formSlot.replaceChildren();
@@ -69,10 +71,10 @@ export function mount(root, ctx) {
     empty.hidden = projects.length > 0;
   }
 
-  // A step's final event may change a recent reel's state: refresh that card's list.
+  // A workflow's final stage changes a recent reel's state: refresh the card listing it.
   ctx.onEvent((event) => {
-    if (!["job.succeeded", "job.failed", "job.dead", "job.cancelled"].includes(event.type)) return;
-    for (const fn of watchers) fn(event.job_id);
+    if (event.type !== "workflow.stage" || !FINAL_STAGES.has(event.stage)) return;
+    for (const fn of watchers) fn(event.workflow_id);
   });
   ctx.onReady((resumed) => {
     if (!resumed) load();

@@ -35,6 +35,16 @@ function showWorkflow(root, ctx, workflowId) {
     h("button", { type: "button", class: "ghost", onclick: () => ctx.navigate("reel",
       tracker.workflow?.params?.project_id ? { project: tracker.workflow.params.project_id } : {}) },
       "Make another reel"));
+  const cancel = h("button", { type: "button", class: "ghost", hidden: true, onclick: async () => {
+    try {
+      tracker.setSnapshot(await api(`/workflows/${workflowId}`, { method: "DELETE" }));
+      toast("Cancelled: the running step stops, later steps will not run");
+    } catch (error) {
+      toast(`Could not cancel: ${error.message}`, "error");
+    }
+  } }, "Cancel this reel");
+  const runAgain = h("button", { type: "button", class: "primary", hidden: true,
+                                 onclick: () => tracker.onRetry() }, "Run the rest again");
   const about = h("p", { class: "muted" });
   const scriptSlot = h("div", { class: "card script-slot", hidden: true });
   const resultSlot = h("div", { class: "card result-slot", hidden: true });
@@ -58,6 +68,8 @@ function showWorkflow(root, ctx, workflowId) {
       }
     },
     onChange: ({ workflow, state }) => {
+      cancel.hidden = state !== "running" && state !== "pending";
+      runAgain.hidden = state !== "cancelled";
       const content = workflow.steps.find((s) => s.step === "content");
       if (content?.state === "succeeded" && content.result?.narration
           && shownScript !== content.job_id) {
@@ -79,7 +91,8 @@ function showWorkflow(root, ctx, workflowId) {
     },
   });
   root.replaceChildren(h("section", { class: "reel-view", "aria-labelledby": "reel-title" },
-    head, about, h("div", { class: "card" }, h("h2", {}, "Stages"), tracker.element),
+    head, about, h("div", { class: "card" }, h("h2", {}, "Stages"), tracker.element,
+      h("div", { class: "form-actions" }, cancel, runAgain)),
     resultSlot, scriptSlot));
 
   async function load({ force = false } = {}) {
