@@ -160,6 +160,9 @@ def _webhook_flow(page: sync_api.Page, api: ApiServer, account: Account,
                                    "go to public internet addresses.")
     expect(url_field).to_have_attribute("aria-invalid", "true")
     expect(url_field).to_be_focused()
+    url_field.fill("https://me:hunter2@example.com/hook")
+    url_field.press("Enter")
+    expect(url_error).to_have_text(re.compile(r"^Leave the user name and password out"))
     assert account.client.get("/api/v1/webhooks").json() == []
 
     url_field.fill(f"{receiver.url}/hook")

@@ -19,7 +19,16 @@ function urlMessage(error) {
     const where = host === address ? `${host} is ${kind}` : `${host} points to ${address}, ${kind}`;
     return `${where}. Webhooks only go to public internet addresses.`;
   }
-  if (/only https URLs/.test(text)) return "The address must start with https://.";
+  const lost = text.match(/^(\S+) (?:does not resolve|resolved to no address)/);
+  if (lost) return `${lost[1]} could not be found. Check the address for typos.`;
+  const plain = {
+    "only https URLs are allowed": "The address must start with https://.",
+    "the URL has no host": "The address needs a host name, as in https://example.com/hook.",
+    "credentials in the URL are not allowed": "Leave the user name and password out of the "
+      + "address: the signature on each request tells your receiver it came from us.",
+  };
+  if (plain[text]) return plain[text];
+  if (text.startsWith("not a valid URL")) return "That is not a web address we can send to.";
   return sentence(text);
 }
 
