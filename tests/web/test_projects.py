@@ -70,8 +70,12 @@ def test_projects_create_edit_make_a_reel_and_delete(page: sync_api.Page, api_se
     assert saved["brand"]["music"] == {"asset_id": music.json()["id"], "volume_db": -12.0,
                                        "duck": False}
     assert saved["brand"]["colors"] is None and saved["brand"]["watermark"] is None
+    expect(card.locator('[data-fact="voice"]')).not_to_have_text(saved["voice"]["voice"])
     check_a11y(page)
     screenshots(page, "projects")
+    page.goto(f"{api_server.base_url}/")  # with a project, Projects is the home screen
+    expect(page).to_have_url(f"{api_server.base_url}/#/projects")
+    expect(card.get_by_role("heading", name="Tea facts")).to_be_visible()
 
     _create(page, "Tea facts", "another topic")  # the name is taken: said next to the field
     page.locator("form.project-form").get_by_role("button", name="Create project").click()

@@ -3,7 +3,7 @@
 
 import { api } from "../api.js";
 import { formatTime, h, toast } from "../dom.js";
-import { capital, platforms } from "./registries.js";
+import { capital, platforms, voices } from "./registries.js";
 
 const STATE_TEXT = { pending: "Waiting", running: "Running", succeeded: "Done",
                      failed: "Failed", cancelled: "Cancelled" };
@@ -105,6 +105,12 @@ export function projectCard(project, { onEdit, onDeleted, makeReel, watch }) {
     const labels = Object.fromEntries(list.map((p) => [p.name, p.label]));
     const cell = card.querySelector('[data-fact="platforms"]');
     if (cell) cell.textContent = project.platforms.map((p) => labels[p] ?? p).join(", ");
+  }).catch(() => {});
+  voices().then((list) => { // the voice's name rather than its id
+    const v = project.voice;
+    const found = list.find((x) => x.id === v?.voice && (!v.provider || v.provider === x.provider));
+    const cell = card.querySelector('[data-fact="voice"]');
+    if (found && cell) cell.textContent = `${found.name} (${found.language})`;
   }).catch(() => {});
   watch((workflowId) => shown.has(workflowId) && loadRecent());
   loadRecent();

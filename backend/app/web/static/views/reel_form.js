@@ -17,7 +17,8 @@ export async function reelForm({ project: wanted, onSubmitted }) {
     quiet(api("/projects")), quiet(voices()), quiet(platforms()),
     quiet(enumOf("VideoSettings", "quality"))]);
   const chosen = () => projects.find((p) => String(p.number) === projectSelect.value);
-  const projectSelect = h("select", { id: "reel-project", name: "project_id" },
+  const projectSelect = h("select", { id: "reel-project", name: "project_id",
+                                      "aria-describedby": "reel-project-hint" },
     new Option("No project", ""),
     ...projects.map((p) => new Option(`#${p.number} · ${p.name}`, String(p.number), false,
                                       wanted === String(p.number) || wanted === p.id)));
@@ -42,7 +43,8 @@ export async function reelForm({ project: wanted, onSubmitted }) {
   const form = h("form", { class: "card reel-form", novalidate: true, "aria-labelledby": "reel-title" },
     h("h1", { id: "reel-title" }, "Topic → reel"),
     field("reel-project", "Project", projectSelect, "project_id",
-      h("p", { class: "muted small" }, "Optional: its settings fill in what you leave out.")),
+      h("p", { class: "muted small", id: "reel-project-hint" },
+        "Optional: its settings fill in what you leave out.")),
     h("fieldset", { class: "field" }, h("legend", {}, "Start from"),
       h("div", { class: "checks" }, mode("topic", "A topic", true), mode("script", "My own script", false))),
     topicField, scriptField,
