@@ -157,6 +157,13 @@ def test_an_operator_scales_a_queue_on_the_local_backend(
         row.get_by_role("button", name="Apply").click()
         expect(row.locator('[data-error-for="desired_workers"]')).not_to_be_empty()
         expect(field).to_have_attribute("aria-invalid", "true")
+
+        # scaled elsewhere (the API): the screen's 5 s refresh shows it without a click
+        back = admin_account.client.post("/api/v1/admin/scale",
+                                         json={"queue": "gpu", "desired_workers": 1})
+        assert back.status_code == 200, back.text
+        expect(row).to_contain_text(f"{gpu_worker.hostname}: 1 process", timeout=20_000)
+        expect(row.locator(".ops-counts")).to_have_text("1 / 1")
     finally:
         back = admin_account.client.post("/api/v1/admin/scale",
                                          json={"queue": "gpu", "desired_workers": 1})

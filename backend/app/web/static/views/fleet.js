@@ -33,7 +33,7 @@ export function mount(root) {
     h("section", { class: "card", "aria-labelledby": "queues-title" },
       h("h2", { id: "queues-title" }, "Queues"),
       tableBox("Queues", ["Queue", "Health", "On the broker", "Waiting", "Running",
-                          "Failed (window)", "Oldest wait", "Workers"], queueRows)),
+                          "Failed (last hour)", "Oldest wait", "Workers"], queueRows)),
     h("section", { class: "card", "aria-labelledby": "workers-title" },
       h("h2", { id: "workers-title" }, "Workers"), backendLine,
       tableBox("Workers per queue", ["Queue", "Served by", "Workers and pool sizes",
