@@ -152,6 +152,8 @@ def test_dead_letters_filter_then_discard_for_good(admin_account: Account, accou
         assert listed(error_text="%") == [every[2]]
         assert listed(max_age_hours=24) == [every[0], every[2]]
         assert listed(queue="video") == []
+        nul = admin_account.client.get(DEAD, params={"error_text": "a\x00b"})
+        assert nul.status_code == 422 and nul.json()["error"]["code"] == "invalid_text"
         letter = admin_account.client.get(DEAD, params={"task_type": task}).json()[0]
         assert letter["attempt_log"][0]["error"]["code"] == "transient_error"
 
@@ -197,4 +199,6 @@ def test_accounts_list_searches_and_pages(admin_account: Account, make_account: 
     assert {(r["role"], r["plan"]) for r in rows} == {("user", "pro")}
     assert set(rows[0]) == {"id", "email", "role", "plan", "is_active", "created_at"}
     assert admin_account.client.get(USERS, params={"limit": 0}).status_code == 422
+    assert admin_account.client.get(USERS, params={"email": "a\x00"}).status_code == 422
+    assert admin_account.client.get(USERS, params={"email": "%"}).json()["total"] == 0
     assert others[1].client.get(USERS).status_code == 403
