@@ -67,6 +67,7 @@ function showWorkflow(root, ctx, workflowId) {
         toast(`Could not retry: ${error.message}`, "error");
       }
     },
+    onRestart: () => load({ force: true }),
     onChange: ({ workflow, state }) => {
       cancel.hidden = state !== "running" && state !== "pending";
       runAgain.hidden = state !== "cancelled";

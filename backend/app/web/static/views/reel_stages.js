@@ -69,9 +69,12 @@ export function stateOf(steps) {
 }
 
 export class Tracker {
-  /** `onRetry(step)` for a failed step's Retry; `onChange(view)` after each update. */
-  constructor({ labels, onRetry, onChange }) {
-    Object.assign(this, { labels, onRetry, onChange });
+  /**
+   * `onRetry(step)` for a failed step's Retry; `onChange(view)` after each update;
+   * `onRestart()` when a finished step runs again (the snapshot is then stale).
+   */
+  constructor({ labels, onRetry, onChange, onRestart }) {
+    Object.assign(this, { labels, onRetry, onChange, onRestart });
     this.workflow = null;
     this.overall = h("progress", { max: 100, "aria-label": "Whole reel" });
     this.summary = h("p", { class: "status small", "aria-live": "polite" });
@@ -107,7 +110,11 @@ export class Tracker {
     const step = this.steps.find((s) => s.job_id === event.job_id);
     const change = step && FROM_EVENT[event.type]?.(event);
     if (change) {
-      if (FINAL.has(step.state) && RANK[change.state] < RANK[step.state]) return true; // stale
+      if (FINAL.has(step.state) && RANK[change.state] < RANK[step.state]) {
+        // a final step queued or started again: retried elsewhere (another tab, the API)
+        if (event.type === "job.queued" || event.type === "job.started") this.onRestart?.();
+        return true; // otherwise an old event (a cancelled render's last progress)
+      }
       Object.assign(step, change);
     }
     if (!step && event.workflow_id !== this.workflow.id) return false;
