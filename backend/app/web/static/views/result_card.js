@@ -27,20 +27,20 @@ function facts(result) {
 export function resultCard(job, { onPublish }) {
   let workflow = null;
   let picked = false;
+  let shown = false; // the player loads when the card first scrolls into view
   const heading = h("h2", { class: "result-title" }, jobTitle(job));
   const meta = h("p", { class: "muted small" });
   const box = h("div", { class: "player result-player" });
   const picker = h("select", { class: "variant", "aria-label": `Version of ${jobTitle(job)}` });
   const pickerField = h("label", { class: "variant-field", hidden: true }, "Version ", picker);
   const subtitles = h("p", { class: "muted small subtitles", hidden: true });
-  const play = h("button", { type: "button", class: "primary small" }, "Play");
   const download = h("button", { type: "button", class: "ghost small" }, "Download");
   const caption = h("button", { type: "button", class: "ghost small", hidden: true },
     "Caption text");
   const publish = h("button", { type: "button", class: "ghost small" }, "Publish or schedule");
   const card = h("li", { class: "card result", "data-job-id": job.id },
     heading, meta, box, pickerField, subtitles,
-    h("div", { class: "result-actions" }, play, download, caption, publish));
+    h("div", { class: "result-actions" }, download, caption, publish));
 
   const versions = () => {
     const list = [{ id: job.id, label: "Original render", result: job.result, platform: null }];
@@ -92,14 +92,12 @@ export function resultCard(job, { onPublish }) {
       }
     });
     box.replaceChildren(video);
-    play.hidden = true;
   }
 
-  play.addEventListener("click", openPlayer);
   picker.addEventListener("change", () => {
     picked = true;
     draw();
-    if (play.hidden) openPlayer();
+    if (shown) openPlayer();
   });
   download.addEventListener("click", async () => {
     const version = chosen();
@@ -126,6 +124,12 @@ export function resultCard(job, { onPublish }) {
   draw();
   return {
     el: card,
+    /** Load the player (its first frame is the poster): once, when the card is in view. */
+    show() {
+      if (shown) return;
+      shown = true;
+      openPlayer();
+    },
     /** The workflow this render belongs to (read, or from its last stage event). */
     setWorkflow(read) {
       workflow = read;

@@ -20,6 +20,13 @@ export function mount(root, ctx) {
   const fetching = new Set();
   let cursor = null;
   let generation = 0; // a fresh load drops the answers of an older one
+  const shown = new WeakMap(); // card element -> its card
+  const inView = new IntersectionObserver((entries) => {
+    for (const entry of entries.filter((e) => e.isIntersecting)) {
+      shown.get(entry.target)?.show();
+      inView.unobserve(entry.target);
+    }
+  }, { rootMargin: "200px" });
 
   root.replaceChildren(h("div", { class: "results-view" },
     h("h1", {}, "Results"), empty, gallery, more));
@@ -42,6 +49,8 @@ export function mount(root, ctx) {
     if (first) gallery.prepend(card.el);
     else gallery.append(card.el);
     if (job.workflow_id) attachWorkflow(card, job.workflow_id);
+    shown.set(card.el, card);
+    inView.observe(card.el);
     empty.hidden = true;
   }
 
@@ -87,4 +96,5 @@ export function mount(root, ctx) {
     if (!resumed) loadPage({ fresh: true }).catch((e) => toast(e.message, "error"));
   });
   loadPage({ fresh: true }).catch((e) => toast(`Could not load results: ${e.message}`, "error"));
+  return () => inView.disconnect();
 }
