@@ -114,6 +114,12 @@ def test_an_operator_filters_dead_letters_and_discards_the_selected(
         page.get_by_label("Select all shown").check()
         expect(page.get_by_role("button", name="Discard selected (2)")).to_be_enabled()
         page.get_by_role("button", name="Discard selected (2)").click()
+        confirm = page.get_by_role("group", name="Discard 2 jobs for good?")
+        confirm.get_by_role("button", name="Cancel").click()  # nothing happens
+        expect(page.locator(".dead-letter")).to_have_count(2)
+        expect(page.get_by_role("button", name="Discard selected (2)")).to_be_focused()
+        page.get_by_role("button", name="Discard selected (2)").click()
+        confirm.get_by_role("button", name="Discard").click()
         expect(page.locator(".dead-letter")).to_have_count(0)
         expect(page.get_by_text("No dead letters match.")).to_be_visible()
         for job_id in ids:
@@ -178,7 +184,8 @@ def test_performance_shows_failure_alerts_and_charts(
     user = uuid.UUID(admin_account.user_id)
     rows: list[dict[str, Any]] = []
     for minutes, state in ((5, "succeeded"), (8, "failed"), (12, "succeeded"),
-                           (20, "dead"), (40, "succeeded"), (200, "succeeded")):
+                           (20, "dead"), (40, "succeeded"), (200, "succeeded"),
+                           (480, "succeeded")):
         row = job(user, created=now - timedelta(minutes=minutes), state=state, run_s=2.0,
                   error_code="boom" if state != "succeeded" else None)
         rows.append({**row, "task_name": task, "queue": "default"})
@@ -191,11 +198,17 @@ def test_performance_shows_failure_alerts_and_charts(
         expect(page.locator(f'tr[data-task="{task}"]')).to_contain_text("3 / 2")
         charts = page.locator(f'.ops-task[data-task="{task}"] svg.chart')
         expect(charts).to_have_count(2)
+        expect(page.get_by_label("Period")).to_have_value("24")
+        expect(page.locator(f'.ops-task[data-task="{task}"] h3')).to_contain_text("7 finished")
         assert f"{task} run time: latest p50 2.00 s" in (charts.first.get_attribute("aria-label")
                                                          or "")
         assert charts.first.locator("circle").count() >= 2
         check_a11y(page)
         screenshots(page, "performance")
+        page.get_by_label("Period").select_option(label="Last 6 hours")
+        expect(page).to_have_url(re.compile(r"#/performance\?hours=6$"))
+        expect(page.locator(f'tr[data-task="{task}"]')).to_contain_text("3 / 2")
+        expect(page.locator(f'.ops-task[data-task="{task}"] h3')).to_contain_text("6 finished")
     finally:
         _delete_jobs([r["id"] for r in rows])
 
@@ -221,6 +234,7 @@ def test_an_operator_changes_a_plan_and_deactivates_an_account(
     plan.select_option(other)
     expect(page.locator("#toasts")).to_contain_text(f"{target.email} is now on the {other} plan")
     row.get_by_role("button", name=f"Deactivate {target.email}").click()
+    row.get_by_role("group").get_by_role("button", name="Deactivate").click()
     expect(row.locator(".ops-status")).to_have_text("Deactivated")
     [listed] = admin_account.client.get("/api/v1/admin/users",
                                         params={"email": target.email}).json()["items"]
@@ -247,6 +261,10 @@ def test_a_non_admin_never_sees_or_reaches_the_operator_screens(
         expect(page.locator("#app-view")).to_be_visible()
         expect(page.locator("#view-root")).to_be_hidden()
     assert page.title() == "Slideshow · Reelforge"
+    page.goto(f"{api_server.base_url}/#/dead-letters?task_type=system.canary")  # a fresh load
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(page).to_have_url(re.compile(r"#/studio$"))
+    expect(page.locator(".dead-list")).to_have_count(0)
 
 
 def test_an_admin_sees_the_operator_screens_in_the_nav(

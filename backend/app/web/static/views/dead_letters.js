@@ -5,6 +5,7 @@
 
 import { api } from "../api.js";
 import { h, showErrors, toast } from "../dom.js";
+import { confirmStep } from "./account_parts.js";
 import { deadLetterItem } from "./dead_letter_item.js";
 import { screenHead } from "./ops_ui.js";
 
@@ -52,13 +53,15 @@ export function mount(root, ctx) {
       h("button", { type: "submit", class: "primary" }, "Show"),
       h("button", { type: "button", class: "ghost", onclick: () => ctx.navigate("dead-letters") },
         "Clear filters")));
-  const selectAll = h("input", { type: "checkbox", id: "dl-select-all",
-                                 onchange: () => { for (const r of rows.values()) r.select.checked = selectAll.checked; selected(); } });
+  const selectAll = h("input", { type: "checkbox", id: "dl-select-all", onchange: () => {
+    for (const row of rows.values()) row.select.checked = selectAll.checked;
+    selected();
+  } });
   const requeueSelected = h("button", { type: "button", class: "primary", disabled: true,
                                         onclick: (e) => requeue(chosen(), e.currentTarget) },
                             "Requeue selected");
   const discardSelected = h("button", { type: "button", class: "ghost", disabled: true,
-                                        onclick: (e) => discard(chosen(), e.currentTarget) },
+                                        onclick: () => confirmDiscard(chosen(), discardSelected) },
                             "Discard selected");
   const count = h("p", { class: "muted", role: "status" });
   const list = h("ul", { class: "dead-list", "aria-label": "Dead letters" });
@@ -114,9 +117,16 @@ export function mount(root, ctx) {
     } catch (error) {
       toast(`Could not ${verb}: ${error.message}`, "error");
     } finally {
-      if (button.isConnected) button.disabled = false;
+      button.disabled = false;
       selected();
     }
+  }
+
+  /** Discarding is for good: the button asks first (Escape or Cancel keeps the jobs). */
+  function confirmDiscard(ids, button) {
+    if (!ids.length) return;
+    confirmStep(button, { question: `Discard ${plural(ids.length, "job")} for good?`,
+                          confirmLabel: "Discard", action: () => discard(ids, button) });
   }
 
   const requeue = (ids, button) => act(ids, button, "/admin/requeue", { ids }, "requeued",
@@ -141,7 +151,7 @@ export function mount(root, ctx) {
     }
     for (const letter of letters) {
       if (rows.has(letter.id)) continue;
-      const row = deadLetterItem(letter, { requeue, discard, selected });
+      const row = deadLetterItem(letter, { requeue, discard: confirmDiscard, selected });
       rows.set(letter.id, row);
       list.append(row.item);
     }

@@ -50,10 +50,9 @@ function taskCharts(series, from, to) {
 }
 
 export function mount(root, ctx) {
-  let period = PERIODS.find(([hours]) => hours === ctx.params.get("hours")) ?? PERIODS[1];
+  const period = PERIODS.find(([hours]) => hours === ctx.params.get("hours")) ?? PERIODS[1];
   const periodSelect = h("select", { id: "perf-period", onchange: () => {
-    period = PERIODS.find(([hours]) => hours === periodSelect.value);
-    loop.refresh();
+    ctx.navigate("performance", { hours: periodSelect.value }); // the period lives in the URL
   } }, ...PERIODS.map(([hours, , label]) => h("option", { value: hours,
                                                           selected: hours === period[0] }, label)));
   const refreshButton = h("button", { type: "button", class: "ghost", onclick: () => loop.refresh() },

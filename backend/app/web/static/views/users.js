@@ -4,6 +4,7 @@
 
 import { api } from "../api.js";
 import { clearErrors, formatTime, h, showErrors, toast } from "../dom.js";
+import { confirmStep } from "./account_parts.js";
 import { screenHead, tableBox } from "./ops_ui.js";
 
 export const title = "Users";
@@ -84,21 +85,18 @@ export function mount(root, ctx) {
     const own = user.id === ctx.user.id;
     const deactivate = h("button", { type: "button", class: "ghost small",
       "aria-label": `Deactivate ${user.email}`, hidden: !user.is_active || own,
-      onclick: async () => {
-        deactivate.disabled = true;
-        try {
+      onclick: () => confirmStep(deactivate, {
+        question: `Deactivate ${user.email}? They are signed out everywhere.`,
+        confirmLabel: "Deactivate",
+        async action() {
           await api(`/admin/users/${user.id}/deactivate`, { method: "POST" });
           user.is_active = false;
           status.textContent = statusText(user);
           status.dataset.active = "false";
           deactivate.hidden = true;
           toast(`${user.email} is deactivated and signed out everywhere`);
-        } catch (error) {
-          toast(`Could not deactivate ${user.email}: ${error.message}`, "error");
-        } finally {
-          deactivate.disabled = false;
-        }
-      } }, "Deactivate");
+        },
+      }) }, "Deactivate");
     status.dataset.label = "Status";
     return h("tr", { "data-user-id": user.id },
       h("th", { scope: "row" }, user.email, own ? h("span", { class: "muted small" }, " (you)") : null),
