@@ -36,12 +36,17 @@ PLAYABLE = """box => {
 # advanced live rather than showing only the end.
 WATCH_STAGES = """() => {
   window.stageLog = [];
+  window.statusLog = new Set();
   const seen = () => [...document.querySelectorAll('.stage')].map(
     li => `${li.dataset.step}=${li.dataset.state}`).join(' ');
   new MutationObserver(() => {
     const now = seen();
     if (window.stageLog.at(-1) !== now) window.stageLog.push(now);
-  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['data-state']});
+    for (const p of document.querySelectorAll('.stage[data-state="progress"] .status')) {
+      window.statusLog.add(`${p.closest('.stage').dataset.step}: ${p.textContent}`);
+    }
+  }).observe(document.body, {subtree: true, attributes: true, childList: true,
+                             characterData: true});
 }"""
 
 
@@ -96,6 +101,9 @@ def test_topic_to_reels_live_then_script_edited_and_rerun(
     assert any("render=progress" in line for line in log), log  # seen while rendering
     assert any("content=succeeded voice=" in line and "render=succeeded" not in line
                for line in log), log
+    shown = page.evaluate("[...window.statusLog]")  # progress and ETA while rendering
+    assert any(re.fullmatch(r"render: \w.* · \d+%( · about .+ left)?", t) for t in shown), shown
+    assert any(t.startswith("render:") and t.endswith(" left") for t in shown), shown
     assert len(snapshots) <= 2, snapshots  # a GET at mount (or handshake), events the rest
     server = account.client.get(f"/api/v1/workflows/{workflow['id']}").json()
     assert server["state"] == "succeeded"
