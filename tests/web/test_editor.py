@@ -156,5 +156,6 @@ def test_api_errors_land_next_to_their_control(page: sync_api.Page, api_server: 
     slot = page.locator('[data-error-for="timeline.scenes.0.transition.duration_s"]')
     expect(slot).to_contain_text("2 s is not shorter than scene")
     expect(page.get_by_label("Length (s)")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator('[data-error-for="timeline.scenes.1.duration_s"]')).to_have_text("")
+    expect(page.get_by_role("heading", name="Scene 1: red.png")).to_be_visible()
+    expect(page.get_by_label("Duration (seconds)")).not_to_have_attribute("aria-invalid", "true")
     assert account.client.get("/api/v1/tasks").json()["items"] == []
