@@ -34,6 +34,7 @@ import psycopg
 import redis
 from _paced import paced_load, prepared_post
 from _platform import Account, Platform, libpq_conninfo, machine_facts, percentiles, sync_url
+from _tools import ensure
 
 GOAL_RPS = 400
 GOAL_P99_MS = 100.0
@@ -170,7 +171,7 @@ def run_wrk(platform: Platform, callers: list[Caller], clients: int, seconds: fl
     entries = ", ".join(f"{{[[{c.token}]], [[{c.body}]]}}" for c in callers)
     script.write_text(WRK_SCRIPT % {"callers": "{" + entries + "}", "path": SUBMIT_PATH})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s",
+    out = subprocess.run([ensure("wrk"), "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s",
                           "--timeout", "10s", "-s", str(script), platform.base_url],
                          capture_output=True, text=True, check=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -242,6 +243,8 @@ def main() -> None:
         kinds = args.client or ["wrk" if shutil.which("wrk") else "httpx", "paced"]
         if "all" in kinds:
             kinds = ["httpx", "wrk", "paced"]
+        if "wrk" in kinds:
+            ensure("wrk")  # installed now (apt-get, as root) or named in one line
         runners: dict[str, Callable[[Platform, list[Caller], int, float], Outcome]] = {
             "httpx": run_httpx, "wrk": run_wrk,
             "paced": lambda p, c, n, s: run_paced(p, c, n, s, args.rate)}

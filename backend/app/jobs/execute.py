@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.core.db import sync_session
 from app.core.logging import bind, unbind
 from app.jobs import fair_share
-from app.jobs.claim import Busy, attempt_entry, claim, finish
+from app.jobs.claim import HEARTBEAT_S, Busy, Running, attempt_entry, claim, finish
 from app.jobs.policy import RetryPolicy, is_transient, policy_for
 from app.jobs.publish import publish_job
 from app.jobs.runtime import JobFailed, JobRun
@@ -32,7 +32,6 @@ from app.storage import get_storage
 log = logging.getLogger(__name__)
 
 JobBody = Callable[[JobRun], dict[str, Any]]
-HEARTBEAT_S = 3.0
 USER_LIMIT_RECHECK_S = 2.0
 
 
@@ -56,8 +55,8 @@ def run_job(job_id: str, body: JobBody, delivery: Delivery) -> str:
         if outcome is Busy.FINISHED:
             log.info("job.claim_skipped")
             return "skipped"
-        if outcome is Busy.RUNNING:
-            return _defer(job_uuid, delivery, policy.stale_after_s + HEARTBEAT_S)
+        if isinstance(outcome, Running):
+            return _defer(job_uuid, delivery, outcome.recheck_s)
         if outcome is Busy.USER_AT_LIMIT:
             return _defer(job_uuid, delivery, USER_LIMIT_RECHECK_S)
         bind(user_id=str(outcome.user_id))

@@ -19,6 +19,12 @@ class BrokerSettings(Group):
     SWEEPER_INTERVAL_S: float = 15.0
     # A running job whose heartbeat (every 3 s) is older than this is presumed lost.
     JOB_STALE_AFTER_S: float = 60.0
+    # Each worker process holds a lease in Redis (app/jobs/liveness.py): once it lapses the
+    # process is dead and its job is taken over at the next delivery, without waiting for
+    # the heartbeat above to go stale. The refresh must fit in the TTL with room to spare.
+    WORKER_LEASES: bool = True  # off: only the stale heartbeat frees a dead worker's job
+    WORKER_LEASE_TTL_S: float = 4.0
+    WORKER_LEASE_REFRESH_S: float = 1.0
     # A job still `queued` this long gets its message sent again: the one it had may be
     # held by a worker that was killed (Redis would return it only after the visibility
     # timeout). Duplicates are harmless: the claim lets one through.
@@ -32,4 +38,7 @@ class BrokerSettings(Group):
     def _visibility_outlasts_a_run(self) -> BrokerSettings:
         if self.VISIBILITY_TIMEOUT_S <= self.TASK_HARD_TIME_LIMIT_S:
             raise ValueError("VISIBILITY_TIMEOUT_S must exceed TASK_HARD_TIME_LIMIT_S")
+        if self.WORKER_LEASE_REFRESH_S * 2 > self.WORKER_LEASE_TTL_S:
+            raise ValueError("WORKER_LEASE_REFRESH_S must be at most half of "
+                             "WORKER_LEASE_TTL_S")
         return self
