@@ -154,7 +154,7 @@ def test_api_errors_land_next_to_their_control(page: sync_api.Page, api_server: 
     page.get_by_label("Length (s)").fill("2")  # a blend longer than the scenes
     page.get_by_role("button", name="Preview (draft)").click()
     slot = page.locator('[data-error-for="timeline.scenes.0.transition.duration_s"]')
-    expect(slot).to_contain_text("2 s is not shorter than scene")
+    expect(slot).to_have_text("2 s is not shorter than scene 2 (1 s)")  # counted from 1
     expect(page.get_by_label("Length (s)")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("heading", name="Scene 1: red.png")).to_be_visible()
     expect(page.get_by_label("Duration (seconds)")).not_to_have_attribute("aria-invalid", "true")

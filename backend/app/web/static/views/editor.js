@@ -148,7 +148,9 @@ function build(page, data, ctx, media) {
     }
     let first = null;
     for (const { field, message: said } of found) {
-      const message = humanize(said, field.endsWith("scenes") ? "scene" : null);
+      // the API counts scenes from 0, the strip from 1
+      const message = humanize(said, field.endsWith("scenes") ? "scene" : null)
+        .replace(/\bscene (\d+)\b/g, (_, n) => `scene ${Number(n) + 1}`);
       const parts = field.split(".");
       let slot = null;
       while (parts.length && !slot) {
