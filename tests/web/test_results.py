@@ -1,11 +1,13 @@
 """The Results screen against the real API and worker: a slideshow that finishes while the
 screen is open appears first, plays and downloads; without connected accounts the publish
 dialog says where to connect one; older results page in with "Show more". A workflow's
-reel offers each platform's version and its caption text."""
+reel offers each platform's version and its caption text; a post is scheduled to a
+connected account."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from app.media.probe import probe
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
+from tests.support.posts import insert_account
 from tests.support.processes import ApiServer, CeleryWorker
 from tests.support.reel_workers import reel_worker  # noqa: F401 (a fixture)
 from tests.web.a11y import check_a11y, screenshots
@@ -119,3 +122,41 @@ def test_a_workflow_reel_with_its_platform_versions(page: sync_api.Page, api_ser
         card.get_by_role("button", name="Download").click()
     assert video.value.suggested_filename == f"reelforge-{render[:8]}-youtube.mp4"
     check_a11y(page)
+
+
+def test_schedule_a_post_to_a_connected_account(page: sync_api.Page, api_server: ApiServer,
+                                                account: Account, worker: CeleryWorker) -> None:
+    account_id = insert_account(account.user_id, platform="youtube")
+    job = submit(account, upload_images(account, 1), seconds_per_image=1.0)
+    assert account.wait_job(job["id"])["state"] == "succeeded"
+    open_as(page, api_server.base_url, account, "results")
+    card = page.locator(f'.result[data-job-id="{job["id"]}"]')
+    card.get_by_role("button", name="Publish or schedule").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("heading")).to_have_text("Publish “Slideshow · 1 photo”")
+    expect(dialog.get_by_role("button", name="Post now")).to_be_visible()
+    dialog.get_by_label("At a time").check()
+    dialog.get_by_role("button", name="Schedule").click()
+    expect(dialog.locator('[data-error-for="publish_at"]')).to_have_text("Choose a date and time.")
+    when = (datetime.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    dialog.get_by_label("Publish at").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    dialog.get_by_label("Privacy").select_option("unlisted")
+    dialog.get_by_role("button", name="Schedule").click()
+    expect(dialog.locator('[data-error-for="account_ids"]')).to_have_text(
+        "Choose at least one account.")
+    check_a11y(page)
+    dialog.get_by_label("m (youtube)").check()
+    with page.expect_response("**/api/v1/tasks/submit/social") as answer:
+        dialog.get_by_role("button", name="Schedule").click()
+    assert answer.value.status == 202, answer.value.text()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#toasts")).to_contain_text("Scheduled 1 post.")
+
+    posts = account.client.get("/api/v1/social/posts").json()["items"]
+    assert len(posts) == 1
+    post = posts[0]
+    assert (post["account_id"], post["source_kind"], post["source_id"]) == (
+        account_id, "job", job["id"])
+    assert (post["state"], post["privacy"]) == ("scheduled", "unlisted")
+    scheduled = datetime.fromisoformat(post["publish_at"])
+    assert scheduled == when.astimezone(UTC)  # the browser's local time, sent with its zone

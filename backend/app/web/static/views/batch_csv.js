@@ -132,11 +132,27 @@ export function itemOfField(field) {
   return { index: Number(match[1] ?? match[2]), field: match[3] || null };
 }
 
-/** A server error about one item, in the row's words: "duration_s: must be at least 12". */
+// the validator's phrasing, said as a person would after the column's name
+const REWORD = [
+  [/^Input should be greater than or equal to (.+)$/, "must be at least $1"],
+  [/^Input should be greater than (.+)$/, "must be more than $1"],
+  [/^Input should be less than or equal to (.+)$/, "must be at most $1"],
+  [/^Input should be less than (.+)$/, "must be less than $1"],
+  [/^String should have at least (\d+) characters?$/, "needs at least $1 characters"],
+  [/^String should have at most (\d+) characters?$/, "may have at most $1 characters"],
+  [/^List should have at most (\d+) items?.*$/, "may list at most $1"],
+  [/^Input should be (.+)$/, "must be $1"],
+  [/^Value error, (.+)$/, "$1"],
+];
+
+/** A server error about one item, in the row's words: "duration_s must be at least 12". */
 export function rowMessage(error, field) {
   const message = String(error.message ?? "");
-  const text = message.startsWith(`${error.field}: `)
+  let text = message.startsWith(`${error.field}: `)
     ? message.slice(error.field.length + 2) : message;
+  const rule = REWORD.find(([pattern]) => pattern.test(text));
+  if (rule) text = text.replace(rule[0], rule[1]);
   const column = (field ?? "").replace(/^overrides\./, "").replace(/^video\./, "");
-  return column ? `${column}: ${text}` : text;
+  if (!column) return text;
+  return /^(must|needs|may) /.test(text) ? `${column} ${text}` : `${column}: ${text}`;
 }
