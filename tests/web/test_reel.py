@@ -160,6 +160,7 @@ def test_a_failed_step_shows_its_error_and_retries(
         "Not run: an earlier step failed")
     expect(page.locator(".tracker > .status")).to_have_text("A step failed")
     check_a11y(page)
+    screenshots(page, "reel-failed")
 
     with page.expect_response(f"**/api/v1/tasks/{workflow_id}/retry") as retried:
         voice.get_by_role("button", name="Retry").click()
