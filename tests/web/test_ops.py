@@ -273,3 +273,35 @@ def test_an_admin_sees_the_operator_screens_in_the_nav(
     ours = ["Fleet", "Dead letters", "Performance", "Users"]
     labels = page.locator("#nav a.admin").all_inner_texts()
     assert [label for label in labels if label in ours] == ours
+
+
+COUNT_STATS_CALLS = """() => {
+  window.statsCalls = 0;
+  const original = window.fetch.bind(window);
+  window.fetch = (url, init) => {
+    if (String(url).includes("/tasks/stats/queues")) window.statsCalls += 1;
+    return original(url, init);
+  };
+}"""
+
+
+def test_the_fleet_refreshes_every_five_seconds_only_while_shown(
+        page: sync_api.Page, api_server: ApiServer, admin_account: Account) -> None:
+    page.clock.install()  # timers run when the test says, so counting them is exact
+    page.add_init_script(f"({COUNT_STATS_CALLS})()")
+    open_as(page, api_server.base_url, admin_account, "fleet")
+    expect(page.locator(".ops-updated")).to_contain_text("Updated")
+    assert page.evaluate("window.statsCalls") == 1
+    page.clock.run_for(4_000)
+    assert page.evaluate("window.statsCalls") == 1
+    first = page.locator(".ops-updated").inner_text()
+    page.clock.run_for(1_100)
+    assert page.evaluate("window.statsCalls") == 2
+    expect(page.locator(".ops-updated")).not_to_have_text(first)  # that refresh finished
+    page.get_by_role("button", name="Refresh").click()
+    assert page.evaluate("window.statsCalls") == 3
+    page.locator('#nav a[data-view="users"]').click()
+    expect(page.get_by_role("heading", name="Users")).to_be_visible()
+    calls = page.evaluate("window.statsCalls")
+    page.clock.run_for(30_000)
+    assert page.evaluate("window.statsCalls") == calls  # the timer ended with the screen
