@@ -59,6 +59,7 @@ def screenshots(page: Page, name: str) -> list[Path]:
     written = []
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
+        page.evaluate("window.scrollTo(0, 0)")  # the sticky bar belongs at the top of a shot
         path = SHOTS / f"{name}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
         written.append(path)
