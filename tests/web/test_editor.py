@@ -5,6 +5,7 @@ the control they name; a job's timeline opened again."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +160,33 @@ def test_api_errors_land_next_to_their_control(page: sync_api.Page, api_server: 
     expect(page.get_by_role("heading", name="Scene 1: red.png")).to_be_visible()
     expect(page.get_by_label("Duration (seconds)")).not_to_have_attribute("aria-invalid", "true")
     assert account.client.get("/api/v1/tasks").json()["items"] == []
+
+
+def test_length_shown_is_the_renderers(page: sync_api.Page, api_server: ApiServer) -> None:
+    """The editor's length (views/editor_model.js) against media/plan.py on card timelines:
+    half frames, cuts, random draws, every frame rate and a target length."""
+    from app.media.plan import make_plan
+    from app.media.timeline import parse_timeline
+    from app.media.transition_kinds import KINDS
+
+    timelines: list[dict[str, Any]] = []
+    for fps in (24, 25, 30, 60):
+        for kinds in (["fade", "none", "random"], ["none", "none", "wipeleft"]):
+            scenes = [{"kind": "card", "duration_s": s,
+                       "transition": {"kind": k, "duration_s": t}}
+                      for s, k, t in zip([1.25, 0.7, 2.0 / 3, 1.05], [*kinds, "fade"],
+                                         [0.35, 0.5, 0.25, 0.5], strict=True)]
+            timelines.append({"scenes": scenes, "seed": fps, "output": {"fps": fps}})
+        timelines.append({"scenes": [{"kind": "card", "duration_s": 1}] * 3,
+                          "transition": {"kind": "fade", "duration_s": 0.3},
+                          "output": {"fps": fps, "duration_s": 2.51}})
+    expected = [make_plan(parse_timeline(t), lambda a: Path(a)).total_frames for t in timelines]
+
+    page.goto(api_server.base_url + "/static/icon.svg")
+    blends = {k.name: k.blends for k in KINDS}
+    got = page.evaluate("""async ([timelines, blends]) => {
+      const { exactFrames } = await import("/static/views/editor_model.js");
+      return timelines.map((tl) => exactFrames(tl, { clipSeconds: () => null,
+                                                     blends: (k) => blends[k] ?? true }).frames);
+    }""", [timelines, blends])
+    assert got == expected
