@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.support.fixtures import Account
+from tests.support.fixtures import Account, registered
 from tests.support.processes import ApiServer
 
 ASSET_QUOTA_COUNT = 3
@@ -33,12 +31,5 @@ def small_quota_api(tmp_root: Path) -> Iterator[ApiServer]:
 @pytest.fixture
 def small_quota_account(small_quota_api: ApiServer) -> Iterator[Account]:
     """A fresh account (free plan) on that API."""
-    with httpx.Client(base_url=small_quota_api.base_url, timeout=30.0) as client:
-        email, password = f"quota-{uuid.uuid4().hex[:12]}@example.com", "correct horse battery"
-        created = client.post("/api/v1/auth/register",
-                              json={"email": email, "password": password})
-        assert created.status_code == 201, created.text
-        token = client.post("/api/v1/auth/token",
-                            data={"username": email, "password": password}).json()
-        client.headers["Authorization"] = f"Bearer {token['access_token']}"
-        yield Account(client, email, password, created.json()["id"], token["access_token"])
+    with registered(small_quota_api, "quota") as account:
+        yield account

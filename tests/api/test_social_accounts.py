@@ -29,7 +29,7 @@ from app.services.social_accounts.accounts import mark_needs_reconnect
 from app.services.social_accounts.tokens import open_tokens, seal_tokens
 from tests.publishing.fake_tiktok import FakeTikTok
 from tests.publishing.fake_youtube import FakeYouTube
-from tests.support.fixtures import Account
+from tests.support.fixtures import Account, clients_on
 from tests.support.processes import ApiServer
 
 KEY_ID, KEY = "2026-12", os.urandom(32)
@@ -56,17 +56,8 @@ def social_api(platforms: tuple[FakeYouTube, FakeTikTok], tmp_root: Any) -> Iter
 
 @pytest.fixture
 def client_for(social_api: ApiServer) -> Iterator[Callable[[Account], httpx.Client]]:
-    clients: list[httpx.Client] = []
-
-    def make(account: Account) -> httpx.Client:
-        client = httpx.Client(base_url=social_api.base_url, timeout=30.0,
-                              headers={"Authorization": f"Bearer {account.token}"})
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
+    with clients_on(social_api) as make:
+        yield make
 
 
 def _db() -> Session:

@@ -20,7 +20,7 @@ import pytest
 from tests.publishing.fake_instagram import FakeInstagram
 from tests.publishing.fake_tiktok import FakeTikTok
 from tests.publishing.fake_youtube import FakeYouTube
-from tests.support.fixtures import Account
+from tests.support.fixtures import Account, clients_on
 from tests.support.media import image_bytes
 from tests.support.processes import ApiServer, CeleryWorker
 
@@ -92,17 +92,8 @@ def posts_beat(posts_env: dict[str, str], tmp_root: Path) -> Iterator[CeleryWork
 
 @pytest.fixture
 def client_for(posts_api: ApiServer) -> Iterator[Callable[[Account], httpx.Client]]:
-    clients: list[httpx.Client] = []
-
-    def make(account: Account) -> httpx.Client:
-        client = httpx.Client(base_url=posts_api.base_url, timeout=30.0,
-                              headers={"Authorization": f"Bearer {account.token}"})
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
+    with clients_on(posts_api) as make:
+        yield make
 
 
 def connect_youtube(client: httpx.Client, platform: str = "youtube") -> dict[str, Any]:

@@ -10,24 +10,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import create_engine, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from tests.support.fixtures import Account
-from tests.support.posts import insert_account, insert_reel_job
-
-
-def _write(*statements: object) -> None:
-    from app.core.config import settings
-
-    engine = create_engine(settings.database.sync_url)
-    try:
-        with Session(engine) as db:
-            for statement in statements:
-                db.execute(statement)  # type: ignore[call-overload]
-            db.commit()
-    finally:
-        engine.dispose()
+from tests.support.posts import insert_account, insert_reel_job, write
 
 
 def _post_with_pending_job(client: httpx.Client, account: Account,
@@ -44,7 +30,7 @@ def _post_with_pending_job(client: httpx.Client, account: Account,
     post_id = answer.json()["posts"][0]["id"]
     job_id = insert_reel_job(account.user_id, state="pending")
     project = uuid.UUID(project_id) if project_id else None
-    _write(update(Job).where(Job.id == uuid.UUID(job_id)).values(
+    write(update(Job).where(Job.id == uuid.UUID(job_id)).values(
                kind="social", task_name="social.post", queue="social",
                params={"post_id": post_id}, project_id=project, output_key=None),
            update(SocialPost).where(SocialPost.id == uuid.UUID(post_id)).values(

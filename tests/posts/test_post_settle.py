@@ -9,26 +9,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from sqlalchemy import create_engine, update
-from sqlalchemy.orm import Session
+from sqlalchemy import update
 
 from tests.support.fixtures import Account
-from tests.support.posts import insert_account, insert_reel_job
+from tests.support.posts import insert_account, insert_reel_job, write
 
 ERROR = {"code": "transient_error", "message": "youtube answered 503 until the deadline"}
-
-
-def _write(*statements: object) -> None:
-    from app.core.config import settings
-
-    engine = create_engine(settings.database.sync_url)
-    try:
-        with Session(engine) as db:
-            for statement in statements:
-                db.execute(statement)  # type: ignore[call-overload]
-            db.commit()
-    finally:
-        engine.dispose()
 
 
 def test_a_dead_job_fails_its_post_and_only_that_job_takes_it_again(
@@ -45,7 +31,7 @@ def test_a_dead_job_fails_its_post_and_only_that_job_takes_it_again(
     post_id = uuid.UUID(answer.json()["posts"][0]["id"])
     # the post's job ran, uploaded part of the file, and went dead
     publish_job = uuid.UUID(insert_reel_job(account.user_id, state="dead"))
-    _write(update(Job).where(Job.id == publish_job).values(error=ERROR),
+    write(update(Job).where(Job.id == publish_job).values(error=ERROR),
            update(SocialPost).where(SocialPost.id == post_id).values(
                state="uploading", job_id=publish_job))
 
@@ -72,7 +58,7 @@ def test_a_succeeded_job_leaves_its_post_alone(
         "publish_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()})
     post_id = uuid.UUID(answer.json()["posts"][0]["id"])
     publish_job = uuid.UUID(insert_reel_job(account.user_id, state="succeeded"))
-    _write(update(SocialPost).where(SocialPost.id == post_id).values(
+    write(update(SocialPost).where(SocialPost.id == post_id).values(
         state="processing", job_id=publish_job))
     post_rows.settle_after_job(publish_job)
     assert client.get(f"/api/v1/social/posts/{post_id}").json()["state"] == "processing"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,3 +104,36 @@ def admin_account(make_account: Callable[[], Account]) -> Account:
     account = make_account()
     promote_to_admin(account.user_id)
     return account
+
+
+@contextmanager
+def clients_on(server: ApiServer) -> Iterator[Callable[[Account], httpx.Client]]:
+    """Clients of `server` (an API other than the session's) signed in as given accounts,
+    all closed at the end."""
+    clients: list[httpx.Client] = []
+
+    def make(account: Account) -> httpx.Client:
+        client = httpx.Client(base_url=server.base_url, timeout=30.0,
+                              headers={"Authorization": f"Bearer {account.token}"})
+        clients.append(client)
+        return client
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.close()
+
+
+@contextmanager
+def registered(server: ApiServer, prefix: str = "user") -> Iterator[Account]:
+    """A fresh free-plan account on `server` (an API other than the session's)."""
+    with httpx.Client(base_url=server.base_url, timeout=30.0) as client:
+        email, password = f"{prefix}-{uuid.uuid4().hex[:12]}@example.com", "correct horse battery"
+        created = client.post("/api/v1/auth/register",
+                              json={"email": email, "password": password})
+        assert created.status_code == 201, created.text
+        token = client.post("/api/v1/auth/token",
+                            data={"username": email, "password": password}).json()
+        client.headers["Authorization"] = f"Bearer {token['access_token']}"
+        yield Account(client, email, password, created.json()["id"], token["access_token"])

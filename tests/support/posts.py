@@ -25,6 +25,20 @@ def _add(row: Any) -> str:
         engine.dispose()
 
 
+def write(*statements: object) -> None:
+    """Run SQL statements (updates, deletes) in one committed transaction."""
+    from app.core.config import settings
+
+    engine = create_engine(settings.database.sync_url)
+    try:
+        with Session(engine) as db:
+            for statement in statements:
+                db.execute(statement)  # type: ignore[call-overload]
+            db.commit()
+    finally:
+        engine.dispose()
+
+
 def insert_account(user_id: str, platform: str = "youtube", status: str = "active") -> str:
     from app.models import SocialAccount
     from app.publishing.base import Tokens
