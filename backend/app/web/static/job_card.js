@@ -9,10 +9,16 @@ const LABELS = { pending: "Pending", queued: "Queued", started: "Started", progr
                  retrying: "Retrying", succeeded: "Succeeded", failed: "Failed",
                  cancelled: "Cancelled", dead: "Dead" };
 
-/** "Slideshow · 3 photos": what the job makes, for people. */
+const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** "Slideshow · 3 photos", "Video · 5 scenes", "Reel · render": what the job makes. */
 export function title(job) {
-  const photos = job.params?.asset_ids?.length ?? 0;
-  return job.kind === "video" ? `Slideshow · ${photos} photo${photos === 1 ? "" : "s"}` : job.kind;
+  const params = job.params ?? {};
+  if (job.workflow_id) return `Reel · ${job.kind === "video" ? "render" : job.kind}`;
+  if (job.kind !== "video") return job.kind;
+  if (params.asset_ids) return `Slideshow · ${plural(params.asset_ids.length, "photo")}`;
+  if (params.timeline?.scenes) return `Video · ${plural(params.timeline.scenes.length, "scene")}`;
+  return "Video";
 }
 
 function details(job) {

@@ -89,7 +89,9 @@ export function applyEvent(event, { live = true } = {}) {
   const was = known.job.state;
   Object.assign(known.job, values);
   updateCard(known.card, known.job, { autoplay: live && was !== "succeeded" });
-  if (live && FINAL.has(values.state) && was !== values.state) {
+  // news for the slideshow screen only: the other screens show their own jobs' ends
+  const shown = !document.getElementById("app-view").hidden;
+  if (live && shown && FINAL.has(values.state) && was !== values.state) {
     toast(`${title(known.job)}: ${values.state}.`, values.state === "succeeded" ? "info" : "error");
   }
 }
