@@ -81,6 +81,8 @@ def test_csv_to_a_finished_batch_and_its_zip(page: sync_api.Page, api_server: Ap
     expect(panel.get_by_label("Overall progress")).to_have_js_property("value", 100)
     for n in range(3):
         expect(items.nth(n)).to_have_attribute("data-state", "succeeded")
+    recent = page.locator(f'.batch-recent li[data-batch-id="{batch["id"]}"]')
+    expect(recent.locator(".state")).to_have_text("Done")  # the list follows the batch's end
 
     server = account.client.get(f"/api/v1/batches/{batch['id']}").json()
     assert server["state"] == "succeeded" and server["counts"] == {"succeeded": 3}
@@ -89,7 +91,6 @@ def test_csv_to_a_finished_batch_and_its_zip(page: sync_api.Page, api_server: Ap
     page.reload()  # the URL brings the same batch back
     expect(panel).to_have_attribute("data-state", "succeeded")
     expect(panel.locator(".batch-item")).to_have_count(3)
-    recent = page.locator(f'.batch-recent li[data-batch-id="{batch["id"]}"]')
     expect(recent).to_contain_text("3 items")
     expect(recent.locator(".state")).to_have_text("Done")
     check_a11y(page)

@@ -34,11 +34,13 @@ function errorText(error) {
   return `${where}${error.message || error.code}`;
 }
 
-/** The panel of batch `batchId`; returns { el, apply(event), reload() }. */
-export function batchPanel(batchId, { titles = [] } = {}) {
+/** The panel of batch `batchId`; returns { el, apply(event), reload() }; `onFinished()`
+ * once every item is final. */
+export function batchPanel(batchId, { titles = [], onFinished = () => {} } = {}) {
   const items = new Map(); // id -> { read, row }
   let snapshot = null;
   let endChecked = false;
+  let endTold = false;
   const counts = h("p", { class: "batch-counts", "aria-live": "polite" });
   const overall = h("progress", { max: 100, "aria-label": "Overall progress" });
   const percent = h("span", { class: "muted small" });
@@ -121,6 +123,9 @@ export function batchPanel(batchId, { titles = [] } = {}) {
     if (finished && snapshot?.state === "running" && !endChecked) {
       endChecked = true;
       reload(); // the server's word on the end, once
+    } else if (finished && !endTold) {
+      endTold = true;
+      onFinished();
     }
   }
 

@@ -162,26 +162,28 @@ function recentList(onOpen) {
 }
 
 export function mount(root, ctx) {
-  const slot = h("div", { class: "batch-slot" });
+  const slot = h("div", { class: "column batch-column" }); // the open batch
   let panel = null;
 
+  const recent = recentList((id) => ctx.navigate("batches", { batch: id }));
   function open(batchId, titles = []) {
-    panel = batchPanel(batchId, { titles });
+    const onFinished = () => recent.load({ fresh: true }).catch(() => {});
+    panel = batchPanel(batchId, { titles, onFinished });
     slot.replaceChildren(panel.el);
     panel.reload();
   }
 
-  const recent = recentList((id) => ctx.navigate("batches", { batch: id }));
   const form = newBatchForm((batch, titles) => {
     history.replaceState(null, "", `#/batches?batch=${batch.id}`); // a reload comes back here
     open(batch.id, titles);
+    panel.el.scrollIntoView({ block: "start" });
     recent.load({ fresh: true }).catch(() => {});
   });
   root.replaceChildren(h("div", { class: "batches-view" },
     h("h1", {}, "Batches"),
     h("div", { class: "batches-grid" },
       h("div", { class: "column" }, form, recent.el),
-      h("div", { class: "column" }, slot))));
+      slot)));
 
   const asked = ctx.params.get("batch");
   if (asked) open(asked);
