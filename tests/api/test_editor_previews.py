@@ -15,6 +15,7 @@ from app.media.ffmpeg import ffmpeg_exe
 from app.media.probe import probe
 from app.media.transition_kinds import KINDS, RANDOM
 from tests.support.fixtures import Account
+from tests.support.library_media import gradient_clip
 from tests.support.media import image_bytes, tone_wav
 
 
@@ -36,6 +37,17 @@ def test_thumbnail_of_an_own_image_only(make_account: Callable[[], Account]) -> 
     assert stranger.client.get(f"/api/v1/assets/{asset_id}/thumbnail").status_code == 404
     assert owner.client.get(f"/api/v1/assets/{asset_id}/thumbnail",
                             headers={"Authorization": ""}).status_code == 401
+
+
+def test_thumbnail_of_a_clip_is_a_frame(account: Account, tmp_path: Path) -> None:
+    clip = gradient_clip(tmp_path / "pan.mp4", width=640, height=360, speed_px_s=50,
+                         seconds=1.0)
+    uploaded = account.upload(clip.read_bytes(), "pan.mp4", kind="video")
+    assert uploaded.status_code == 201, uploaded.text
+    got = account.client.get(f"/api/v1/assets/{uploaded.json()['id']}/thumbnail")
+    assert got.status_code == 200, got.text
+    with Image.open(io.BytesIO(got.content)) as thumb:
+        assert thumb.format == "JPEG" and thumb.size == (320, 180)
 
 
 def test_audio_has_no_thumbnail(account: Account) -> None:
