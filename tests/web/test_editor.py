@@ -5,6 +5,7 @@ the control they name; a job's timeline opened again."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,11 @@ def test_api_errors_land_next_to_their_control(page: sync_api.Page, api_server: 
     expect(page.get_by_role("heading", name="Scene 1: red.png")).to_be_visible()
     expect(page.get_by_label("Duration (seconds)")).not_to_have_attribute("aria-invalid", "true")
     assert account.client.get("/api/v1/tasks").json()["items"] == []
+
+    page.goto(f"{api_server.base_url}/#/editor?from={uuid.uuid4()}")  # not a job of theirs
+    expect(page.locator("#toasts")).to_contain_text("Could not open that video's timeline")
+    expect(page.get_by_role("heading", name="Scenes", exact=True)).to_be_visible()
+    expect(page.locator(".strip .scene-tile")).to_have_count(0)
 
 
 def test_length_shown_is_the_renderers(page: sync_api.Page, api_server: ApiServer) -> None:

@@ -22,7 +22,11 @@ async function loadAll(params) {
   const [schema, kinds, presets, qualities, assets, clips, music, job] = await Promise.all([
     loadSchema(), api("/transitions"), api("/presets"), api("/qualities"),
     api("/assets?limit=500"), api("/library?kind=clip&scope=shared&limit=100"),
-    api("/library?kind=music&limit=100"), from ? api(`/tasks/${encodeURIComponent(from)}`) : null]);
+    api("/library?kind=music&limit=100"),
+    from ? api(`/tasks/${encodeURIComponent(from)}`).catch((error) => {
+      toast(`Could not open that video's timeline: ${error.message}.`, "error");
+      return null;
+    }) : null]);
   const items = [
     ...assets.filter((a) => a.kind === "image" || a.kind === "video")
       .map((a) => ({ id: a.id, kind: a.kind, name: a.filename, shared: false, duration_s: a.duration_s })),
