@@ -125,10 +125,18 @@ FACTORIES: dict[str, Factory] = {
 # Retiring a shared library item is an admin tool: tests/api/test_library.py covers it.
 # A platform name is no one's: connecting and its callback states are covered by
 # tests/api/test_social_accounts.py (another user's state is refused there).
+# A transition's preview is the same for everyone (a kind from the registry, no one's).
+# A batch archive's signed link carries its own proof: tests/api/test_batch_archive.py
+# checks that it works without a token and that a forged one is refused (403).
+# Resending a delivery: tests/webhooks/test_resend.py checks another user's (404); making a
+# delivery here would need a webhook endpoint that answers.
 NOT_OWNED = {"/api/v1/files/{key}", "/api/v1/admin/users/{user_id}/deactivate",
              "/api/v1/admin/users/{user_id}/plan", "/api/v1/admin/library/{asset_id}/retire",
              "/api/v1/social/accounts/{platform}/connect",
-             "/api/v1/social/oauth/{platform}/callback"}
+             "/api/v1/social/oauth/{platform}/callback",
+             "/api/v1/transitions/{name}/preview",
+             "/api/v1/batches/{batch_id}/archive/signed",
+             "/api/v1/webhooks/deliveries/{delivery_id}/resend"}
 
 
 def _id_routes(api_server: ApiServer) -> list[tuple[str, str, str]]:
