@@ -81,6 +81,11 @@ def test_a_finished_slideshow_in_the_gallery(page: sync_api.Page, api_server: Ap
     check_a11y(page)
     screenshots(page, "results")
 
+    # the same video opens in the timeline editor, its two photos as two scenes
+    card.get_by_role("link", name="Edit in timeline").click()
+    expect(page).to_have_url(f"{api_server.base_url}/#/editor?from={job['id']}")
+    expect(page.locator(".strip .scene-tile")).to_have_count(2)
+
 
 def test_a_workflow_reel_with_its_platform_versions(page: sync_api.Page, api_server: ApiServer,
                                                     account: Account, worker: CeleryWorker,

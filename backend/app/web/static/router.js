@@ -13,11 +13,11 @@ import { h, toast } from "./dom.js";
 export const VIEWS = {
   projects: { label: "Projects", load: () => import("./views/projects.js") },
   reel: { label: "Topic → reel", load: () => import("./views/reel.js") },
+  editor: { label: "Timeline editor", load: () => import("./views/editor.js") },
+  studio: { label: "Slideshow" },
   batches: { label: "Batches", load: () => import("./views/batches.js") },
   results: { label: "Results", load: () => import("./views/results.js") },
-  editor: { label: "Timeline editor", load: () => import("./views/editor.js") },
   account: { label: "Account", load: () => import("./views/account.js") },
-  studio: { label: "Slideshow" },
   fleet: { label: "Fleet", load: () => import("./views/fleet.js"), admin: true },
   "dead-letters": { label: "Dead letters", load: () => import("./views/dead_letters.js"),
                     admin: true },

@@ -38,9 +38,12 @@ export function resultCard(job, { onPublish }) {
   const caption = h("button", { type: "button", class: "ghost small", hidden: true },
     "Caption text");
   const publish = h("button", { type: "button", class: "ghost small" }, "Publish or schedule");
+  // the job's timeline (or slideshow) opens in the editor, to change a scene and render again
+  const edit = h("a", { class: "button ghost small", href: `#/editor?from=${job.id}` },
+    "Edit in timeline");
   const card = h("li", { class: "card result", "data-job-id": job.id },
     heading, meta, box, pickerField, subtitles,
-    h("div", { class: "result-actions" }, download, caption, publish));
+    h("div", { class: "result-actions" }, download, caption, publish, edit));
 
   const versions = () => {
     const list = [{ id: job.id, label: "Original render", result: job.result, platform: null }];
