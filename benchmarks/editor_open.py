@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import shutil
 import statistics
 import sys
-from pathlib import Path
 
 import httpx
+from _browser import ARGS, chromium, sign_in
 from _platform import Platform, machine_facts
 from PIL import Image
 
-CHROMIUM = "/usr/bin/chromium"
 # Runs in the page from its first script on; checked every animation frame.
 PROBE = """n => {
   window.__editor = new Promise((resolve) => {
@@ -64,15 +62,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scenes", type=int, default=20)
     args = parser.parse_args()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("Playwright is missing: pip install -e '.[dev]'")
-        return 1
-    chromium = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not chromium:
-        print("Chromium is missing: apt-get install -y chromium (or make setup)")
-        return 1
+    browser_path = chromium()
+    from playwright.sync_api import sync_playwright
+
     print(machine_facts())
     built: list[float] = []
     ready: list[float] = []
@@ -85,15 +77,11 @@ def main() -> int:
                                 files={"file": (f"photo-{i:02}.jpg", photo(i))}, timeout=30.0)
             answer.raise_for_status()
             ids.append(answer.json()["id"])
-        browser = playwright.chromium.launch(executable_path=chromium,
-                                             args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=browser_path, args=ARGS)
         for _ in range(args.runs):
             context = browser.new_context(viewport={"width": 1366, "height": 900})
             page = context.new_page()
-            page.goto(platform.base_url + "/static/icon.svg")
-            page.evaluate("t => sessionStorage.setItem('reelforge.token', JSON.stringify("
-                          "{token: t, email: 'bench', expiresAt: Date.now() + 3600e3}))",
-                          account.token)
+            sign_in(page, platform.base_url, account.token)
             page.add_init_script(f"({PROBE})({args.scenes})")
             page.goto(f"{platform.base_url}/#/editor?assets={','.join(ids)}")
             times = page.evaluate("window.__editor")

@@ -13,19 +13,17 @@ the slowest event-to-paint delay, and animation frames longer than 50 ms.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import redis
+from _browser import ARGS, chromium, sign_in
 from _platform import Platform, machine_facts, percentiles
 
 from app.realtime.bus import publish_sync
 from app.realtime.events import job_event
 
-CHROMIUM = "/usr/bin/chromium"
 # Samples the bar on every frame: a value set and replaced between two frames was never seen.
 SAMPLER = """jobId => {
   window.painted = new Map(); window.longFrames = 0; window.frames = 0;
@@ -50,15 +48,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--rate", type=float, default=10.0, help="events per second")
     args = parser.parse_args()
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        print("Playwright is missing: pip install -e '.[dev]'")
-        return 1
-    chromium = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not chromium:
-        print("Chromium is missing: apt-get install -y chromium (or make setup)")
-        return 1
+    browser_path = chromium()
+    from playwright.sync_api import expect, sync_playwright
+
     print(machine_facts())
     count = int(args.seconds * args.rate)
     with Platform() as platform, sync_playwright() as playwright:
@@ -68,13 +60,9 @@ def main() -> int:
         job = httpx.post(f"{platform.base_url}/api/v1/tasks/submit/video",
                          headers=account.headers, timeout=30.0,
                          json={"asset_ids": [image], "seconds_per_image": 60}).json()
-        browser = playwright.chromium.launch(executable_path=chromium,
-                                             args=["--headless", "--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=browser_path, args=ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(platform.base_url + "/static/icon.svg")
-        page.evaluate("t => sessionStorage.setItem('reelforge.token', JSON.stringify("
-                      "{token: t, email: 'bench', expiresAt: Date.now() + 3600e3}))",
-                      account.token)
+        sign_in(page, platform.base_url, account.token)
         page.goto(platform.base_url + "/#/studio")
         expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
         expect(page.locator(f'.job[data-job-id="{job["id"]}"]')).to_be_visible()
