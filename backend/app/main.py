@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from app.api.errors import install_error_handlers
 from app.api.limits import BodySizeLimit
+from app.api.openapi_document import install_openapi
 from app.api.router import api_router
 from app.api.routes import health, metrics
 from app.api.text_guard import NulGuard
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
         openapi_url=f"{settings.app.API_PREFIX}/openapi.json",
     )
     install_error_handlers(app)
+    install_openapi(app)  # reads app.routes when first served: later routes are covered
     uploads = settings.uploads
     # Video clips above this go by direct upload (POST /assets/uploads) up to
     # MAX_VIDEO_BYTES: the API does not stream 200 MB bodies through itself.

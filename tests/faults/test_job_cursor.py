@@ -22,6 +22,9 @@ def _cursor(raw: str) -> str:
     _cursor("only-a-date"),
     "%%%not-base64",
     base64.urlsafe_b64encode(b"\xff\xfe|x").decode(),
+    f"12345678901234567-{uuid.uuid4().hex}",  # past the 16 digits of the pattern
+    f"1796380800000000-{uuid.uuid4().hex[:31]}",
+    f"1796380800000000-{uuid.uuid4().hex.upper()}",
 ])
 def test_malformed_cursor_is_422(account: Account, cursor: str) -> None:
     answer = account.client.get("/api/v1/tasks", params={"cursor": cursor})

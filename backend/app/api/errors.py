@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.errors import AppError, error_body
 from app.storage import StorageUnavailable
@@ -31,8 +34,12 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
+        if all(e.get("loc", ("",))[0] == "path" for e in errors):
+            wrong_method = literal_path_405(request)
+            if wrong_method is not None:
+                return wrong_method
         first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
         field = _field_of(first.get("loc", ()))
         message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
@@ -58,10 +65,55 @@ def install_error_handlers(app: FastAPI) -> None:
                             503, headers={"Retry-After": str(STORE_RETRY_AFTER_S)})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed"}.get(
             exc.status_code, "http_error"
         )
-        return JSONResponse(
-            error_body(code, str(exc.detail)), exc.status_code, headers=exc.headers
-        )
+        headers = exc.headers
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, headers=headers)
+
+
+def _templates(request: Request) -> tuple[list[Any], list[Any]]:
+    """The routes whose path matches the request's: those that take its method (in the
+    order Starlette tries them), and those that do not."""
+    full: list[Any] = []
+    partial: list[Any] = []
+    for route in iter_route_contexts(request.app.router.routes):
+        match, _ = route.matches(request.scope)
+        if match is Match.FULL:
+            full.append(route)
+        elif match is Match.PARTIAL:
+            partial.append(route)
+    return full, partial
+
+
+def _methods_of(request: Request, template: str | None) -> str:
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):
+        if template is not None and getattr(route, "path_format", None) == template:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the path's template takes: Starlette's own 405 names only the methods
+    of the first route whose path matched (GET /jobs/{id} and DELETE /jobs/{id} are two
+    routes), and a path such as /assets/uploads also matches /assets/{asset_id}."""
+    full, partial = _templates(request)
+    first = (partial or full or [None])[0]
+    return _methods_of(request, getattr(first, "path_format", None))
+
+
+def literal_path_405(request: Request) -> JSONResponse | None:
+    """GET /assets/uploads reaches GET /assets/{asset_id} and fails on the id; but the path
+    names POST /assets/uploads, whose template is more literal: that is a 405."""
+    full, partial = _templates(request)
+    if not full or not partial:
+        return None
+    literal = min(partial, key=lambda route: str(route.path_format).count("{"))
+    if str(literal.path_format).count("{") >= str(full[0].path_format).count("{"):
+        return None
+    return JSONResponse(error_body("method_not_allowed", "Method Not Allowed"), 405,
+                        headers={"Allow": _methods_of(request, literal.path_format)})

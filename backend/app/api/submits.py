@@ -24,6 +24,14 @@ SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"description": "Invalid field (the error names it)"},
     429: {"description": "Over a quota or the queue is full; see Retry-After"},
 }
+
+
+def submit_responses(read: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """SUBMIT_RESPONSES for a submit that answers `read` (a batch, a workflow), not a job."""
+    replay = {**SUBMIT_RESPONSES[200], "model": read}
+    return {**SUBMIT_RESPONSES, 200: replay}
+
+
 IdempotencyKeyHeader = Annotated[str | None, Header(
     alias="Idempotency-Key", max_length=255,
     description="Repeat a submit safely: the same key and body within 24 h return the "

@@ -24,4 +24,5 @@ def signed_path(key: str, *, ttl_s: int | None = None) -> str:
 def verify(key: str, expires: int, signature: str) -> bool:
     if expires < time.time():
         return False
-    return hmac.compare_digest(_signature(key, expires), signature)
+    # bytes: compare_digest refuses a str with non-ASCII characters (a TypeError, a 500)
+    return hmac.compare_digest(_signature(key, expires).encode(), signature.encode())

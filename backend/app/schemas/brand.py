@@ -23,7 +23,7 @@ class _Kit(BaseModel):
 
 class BrandFonts(_Kit):
     family: FontFamily = "roboto"
-    bold: bool = True
+    bold: bool = Field(True, strict=True)  # 0 or "yes" is not a boolean
 
 
 class BrandColors(_Kit):

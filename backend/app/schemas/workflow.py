@@ -110,7 +110,7 @@ class WorkflowSubmit(BaseModel):
     duration_s: float = Field(30.0, ge=12.0, le=300.0,
                               description="Target narration length (topics only)")
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)  # "7" or 7.0 is not an integer
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     voice_id: str | None = Field(None, min_length=1, max_length=100, exclude=True,
                                  description="Shorthand for `voice.voice` (the original "
@@ -206,7 +206,7 @@ class ContentSubmit(BaseModel):
     platform: Platform = Field("tiktok", description="Default: the project's first platform")
     duration_s: float = Field(30.0, ge=12.0, le=300.0)
     language: str = Field("en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+    seed: int = Field(0, ge=0, le=2**31 - 1, strict=True)  # "7" or 7.0 is not an integer
     variants: int = Field(2, ge=1, le=10, description="How many scripts (variations only)")
     priority: int = Field(5, ge=0, le=10)
     project_id: ProjectId | None = Field(None, description=PROJECT_ID_HELP)

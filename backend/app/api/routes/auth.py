@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep, oauth2_scheme, token_claims
@@ -45,9 +45,23 @@ async def register_user(body: UserCreate, session: SessionDep, request: Request)
     return UserRead.model_validate(user)
 
 
+class PasswordForm(OAuth2PasswordRequestForm):
+    """OAuth2's password form. FastAPI reads an empty form field as not sent, so an empty
+    `grant_type` is accepted like none at all: its pattern says so."""
+
+    def __init__(
+        self, *, username: Annotated[str, Form()], password: Annotated[str, Form()],
+        grant_type: Annotated[str | None, Form(pattern="^(password)?$")] = None,
+        scope: Annotated[str, Form()] = "", client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form()] = None,
+    ) -> None:
+        super().__init__(grant_type=grant_type, username=username, password=password,
+                         scope=scope, client_id=client_id, client_secret=client_secret)
+
+
 @router.post("/token", response_model=TokenRead, summary="Log in (OAuth2 password form)",
              responses={401: {"description": "Wrong email or password"}, **_THROTTLED})
-async def create_token(form: Annotated[OAuth2PasswordRequestForm, Depends()],
+async def create_token(form: Annotated[PasswordForm, Depends()],
                        session: SessionDep, request: Request) -> TokenRead:
     throttle = sign_in_throttle(request)
     await throttle.before_login(client_address(request), form.username)

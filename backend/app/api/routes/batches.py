@@ -12,7 +12,8 @@ from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep, StorageDep
-from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
+from app.api.paging import CursorQuery
+from app.api.submits import IdempotencyKeyHeader, submit_once, submit_responses
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.core.signing import signed_path, verify
@@ -27,7 +28,7 @@ router = APIRouter(tags=["batches"])
 
 
 @router.post("/tasks/submit/batch", status_code=status.HTTP_202_ACCEPTED,
-             response_model=BatchRead, responses=SUBMIT_RESPONSES,
+             response_model=BatchRead, responses=submit_responses(BatchRead),
              summary="Submit up to 500 workflows, videos or script jobs with shared defaults",
              description="`task_type` sets the kind of every item that names none; an "
                          "item's `project_id` makes its project's settings the defaults "
@@ -57,7 +58,7 @@ async def read_batch(batch_id: uuid.UUID, user: CurrentUser, session: SessionDep
             summary="Your batches, newest first, with each item's state (cursor pages)")
 async def list_my_batches(user: CurrentUser, session: SessionDep,
                           limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                          cursor: Annotated[str | None, Query(max_length=200)] = None
+                          cursor: CursorQuery = None
                           ) -> BatchPage:
     items, next_cursor = await list_batches(session=session, user=user, project_id=None,
                                             limit=limit, cursor=cursor)

@@ -21,6 +21,7 @@ from app.api.deps import (
     request_session,
 )
 from app.api.object_response import ResultGone, object_answer
+from app.api.paging import CursorQuery
 from app.api.sse import job_event_stream
 from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
 from app.core.config import settings
@@ -95,7 +96,7 @@ async def list_jobs(
     kind: Annotated[str | None, Query(max_length=32)] = None,
     queue: Queue | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: CursorQuery = None,
     project_id: Annotated[str | None, Query(
         max_length=36, description="Only this project's jobs (its id or number)")] = None,
 ) -> JobPage:
@@ -166,7 +167,9 @@ async def job_events(
     session: SessionDep,
     redis: RedisDep,
     hub: HubDep,
-    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=40)] = None,
+    last_event_id: Annotated[str | None, Header(
+        alias="Last-Event-ID", max_length=39, pattern=r"^[0-9]{1,19}(-[0-9]{1,19})?$",
+        description="The id of the last event received (a Redis stream id, `ms-seq`)")] = None,
 ) -> StreamingResponse:
     job = await job_service.get_job(session=session, user=user, job_id=job_id)
     if last_event_id is not None:

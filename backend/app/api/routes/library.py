@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from app.api.deps import CurrentUser, SessionDep, StorageDep
 from app.api.object_response import ResultGone, object_answer
+from app.api.paging import CursorQuery
 from app.core.config import settings
 from app.core.errors import AppError, NotFound
 from app.models import Asset
@@ -84,7 +85,7 @@ async def list_library(
     include_retired: Annotated[bool, Query(description="Admins: list retired items too")
                                ] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: CursorQuery = None,
 ) -> LibraryPage:
     query = LibraryQuery(
         kind=kind, tags=[t.strip().lower() for t in tag or [] if t.strip()], mood=mood,
@@ -125,7 +126,7 @@ async def update_item(asset_id: uuid.UUID, user: CurrentUser, session: SessionDe
             responses={**_NOT_YOURS, 422: {"description": "A bad cursor"}})
 async def read_usage(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep,
                      limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                     cursor: Annotated[str | None, Query(max_length=200)] = None) -> UsagePage:
+                     cursor: CursorQuery = None) -> UsagePage:
     asset = await item_service.get_item(session=session, user=user, asset_id=asset_id)
     rows, next_cursor = await usage_of(session=session, user=user, asset=asset, limit=limit,
                                        cursor=cursor)

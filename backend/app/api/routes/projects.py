@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, status
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
+from app.api.paging import CursorQuery
 from app.api.routes.jobs import job_read
 from app.jobs.names import Queue
 from app.models import JobState, Project
@@ -42,7 +43,7 @@ KIT: Responses = {
 ProjectPath = Annotated[str, Path(max_length=36,
                                   description="The project's id, or its number among yours")]
 Limit = Annotated[int, Query(ge=1, le=100)]
-Cursor = Annotated[str | None, Query(max_length=200)]
+Cursor = CursorQuery
 
 
 async def _project(session: SessionDep, user: CurrentUser, project_id: str) -> Project:

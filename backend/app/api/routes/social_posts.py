@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
+from app.api.paging import CursorQuery
 from app.core.errors import AppError
 from app.schemas.social_post import (
     PostStateName,
@@ -56,7 +57,7 @@ async def list_social_posts(
     account_id: Annotated[uuid.UUID | None, Query()] = None,
     project_id: Annotated[uuid.UUID | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: CursorQuery = None,
 ) -> SocialPostPage:
     rows, next_cursor = await post_service.list_posts(
         session=session, user=user, state=state, account_id=account_id,

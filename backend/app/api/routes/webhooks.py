@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CurrentUser, SessionDep
+from app.api.paging import CursorQuery
 from app.schemas.webhook import (
     DeliveryPage,
     DeliveryRead,
@@ -84,7 +85,7 @@ async def delete_webhook(webhook_id: uuid.UUID, user: CurrentUser,
 async def list_webhook_deliveries(
         webhook_id: uuid.UUID, user: CurrentUser, session: SessionDep,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
-        cursor: Annotated[str | None, Query(max_length=200)] = None) -> DeliveryPage:
+        cursor: CursorQuery = None) -> DeliveryPage:
     rows, next_cursor = await webhook_deliveries.list_endpoint_deliveries(
         session=session, user=user, endpoint_id=webhook_id, limit=limit, cursor=cursor)
     return DeliveryPage(items=[DeliveryRead.model_validate(d) for d in rows],

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from app.api.deps import CurrentUser, RedisDep, SessionDep
-from app.api.submits import SUBMIT_RESPONSES, IdempotencyKeyHeader, submit_once
+from app.api.submits import IdempotencyKeyHeader, submit_once, submit_responses
 from app.core.config import settings
 from app.core.errors import AppError
 from app.schemas.workflow import WorkflowRead, WorkflowSubmit
@@ -28,7 +28,7 @@ async def _read(session: SessionDep, user: CurrentUser, workflow_id: uuid.UUID) 
 
 
 WORKFLOW_SUBMIT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **SUBMIT_RESPONSES,
+    **submit_responses(WorkflowRead),
     404: {"description": "An asset, the `project_id` or an account of "
                          "`publish.account_ids` is unknown or not yours (the field names it)"},
     409: {"description": "The Idempotency-Key was used with a different body, or an account "

@@ -8,7 +8,6 @@ tagging finishes)."""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,11 +27,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.cursor import decode_cursor
+from app.core.cursor import encode_cursor as cursor_of
 from app.core.errors import AppError
 from app.models import Asset, User
 from app.schemas.library import KIND_OF
 from app.services.library.items import is_admin
-from app.services.submits.jobs import decode_cursor
 
 Scope = Literal["shared", "mine", "all"]
 SQUARE_TOLERANCE = 0.1  # as app.media.analysis.visual: 1:1 +- 10 % is square
@@ -54,8 +54,8 @@ class LibraryQuery:
 
 
 def encode_cursor(asset: Asset) -> str:
-    raw = f"{asset.created_at.isoformat()}|{asset.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    """The cursor of the page after `asset` (app.core.cursor)."""
+    return cursor_of(asset.created_at, asset.id)
 
 
 def _orientation(word: str) -> ColumnElement[bool]:

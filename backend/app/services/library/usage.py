@@ -4,34 +4,20 @@ sees their own, an admin everyone's."""
 
 from __future__ import annotations
 
-import base64
 import uuid
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.errors import AppError
+from app.core.cursor import decode_cursor
+from app.core.cursor import encode_cursor as cursor_of
 from app.models import Asset, AssetUsage, User
 from app.services.library.items import is_admin
 
 
 def encode_cursor(row: AssetUsage) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
-    invalid = AppError("invalid_cursor", "cursor is not valid", 422, field="cursor")
-    try:
-        created_text, _, row_text = base64.urlsafe_b64decode(
-            cursor.encode("ascii")).decode().partition("|")
-        created, row_id = datetime.fromisoformat(created_text), uuid.UUID(row_text)
-    except ValueError:
-        raise invalid from None
-    if created.tzinfo is None:
-        raise invalid
-    return created.astimezone(UTC), row_id
+    """The cursor of the page after `row` (app.core.cursor)."""
+    return cursor_of(row.created_at, row.id)
 
 
 async def usage_of(*, session: AsyncSession, user: User, asset: Asset, limit: int,
@@ -41,7 +27,7 @@ async def usage_of(*, session: AsyncSession, user: User, asset: Asset, limit: in
     if asset.user_id is None and not is_admin(user):
         query = query.where(AssetUsage.user_id == user.id)
     if cursor:
-        created, row_id = _decode(cursor)
+        created, row_id = decode_cursor(cursor)
         query = query.where(tuple_(AssetUsage.created_at, AssetUsage.id)
                             < tuple_(created, row_id))
     rows = list(await session.scalars(query.order_by(

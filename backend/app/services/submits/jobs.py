@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -13,6 +12,8 @@ from anyio import to_thread
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.cursor import decode_cursor as decode_cursor  # the lists of other services
+from app.core.cursor import encode_cursor as cursor_of
 from app.core.errors import AppError, NotFound
 from app.core.transaction import after_commit
 from app.jobs import fair_share
@@ -100,28 +101,8 @@ class Keyed(Protocol):
 
 
 def encode_cursor(row: Keyed) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    """The (created_at, id) a cursor from `encode_cursor` holds; anything else is a 422.
-
-    A cursor is client input: a time without a zone would be read in the database
-    session's zone (or refused by the driver), so only an aware time is accepted."""
-    invalid = AppError("invalid_cursor", "cursor is not valid", 422, field="cursor")
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
-        created_text, _, job_text = raw.partition("|")
-        created, job_id = datetime.fromisoformat(created_text), uuid.UUID(job_text)
-    except ValueError:
-        raise invalid from None
-    if created.tzinfo is None or created.utcoffset() is None:
-        raise invalid
-    try:
-        return created.astimezone(UTC), job_id
-    except OverflowError:  # e.g. year 1 at +01:00 is before year 1 in UTC
-        raise invalid from None
+    """The cursor of the page after `row` (app.core.cursor)."""
+    return cursor_of(row.created_at, row.id)
 
 
 async def list_jobs(
