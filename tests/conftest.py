@@ -84,11 +84,9 @@ def default_worker() -> Iterator[CeleryWorker]:
 
 
 def _session_worker(queue: str) -> Iterator[CeleryWorker]:
-    proc = CeleryWorker.start(name=queue, queues=queue, concurrency=1, log_dir=_TMP / "logs")
-    try:
+    with CeleryWorker.running(name=queue, queues=queue, concurrency=1,
+                              log_dir=_TMP / "logs") as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 pytest_plugins = ["tests.support.fixtures"]

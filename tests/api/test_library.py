@@ -30,12 +30,9 @@ from tests.support.processes import CeleryWorker
 @pytest.fixture(scope="module")
 def content_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """A worker on the content queue: the auto-tagger's."""
-    proc = CeleryWorker.start(name="content-library", queues="content", concurrency=2,
-                              log_dir=tmp_root / "logs")
-    try:
+    with CeleryWorker.running(name="content-library", queues="content", concurrency=2,
+                              log_dir=tmp_root / "logs") as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def quiet_pulse(dest: Path, *, bpm: float, seconds: float = 10.0) -> Path:

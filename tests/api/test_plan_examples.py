@@ -26,12 +26,9 @@ REEL_DEADLINE_S = 480.0
 @pytest.fixture(scope="module")
 def script_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """Script writing, speech and per-platform optimisation (content and social queues)."""
-    proc = CeleryWorker.start(name="plan", queues="content,social", concurrency=2,
-                              log_dir=tmp_root / "logs")
-    try:
+    with CeleryWorker.running(name="plan", queues="content,social", concurrency=2,
+                              log_dir=tmp_root / "logs") as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def _project_ids(model: Any, ids: list[str]) -> dict[str, str | None]:

@@ -18,12 +18,9 @@ URL = "/api/v1/admin/scale"
 @pytest.fixture
 def gpu_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """A worker of its own on the gpu queue, which nothing else in these tests consumes."""
-    proc = CeleryWorker.start(name="gpu", queues="gpu", concurrency=1,
-                              log_dir=tmp_root / "logs")
-    try:
+    with CeleryWorker.running(name="gpu", queues="gpu", concurrency=1,
+                              log_dir=tmp_root / "logs") as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def test_scale_to_three_then_one_changes_the_pool(admin_account: Account,

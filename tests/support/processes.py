@@ -8,8 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import kombu.exceptions
@@ -111,6 +114,16 @@ class CeleryWorker:
         worker = cls(proc, hostname, log)
         worker.wait_ready()
         return worker
+
+    @classmethod
+    @contextmanager
+    def running(cls, **start: Any) -> Iterator[CeleryWorker]:
+        """`start(**start)`, stopped again when the block ends (a fixture's whole body)."""
+        worker = cls.start(**start)
+        try:
+            yield worker
+        finally:
+            worker.stop()
 
     @property
     def temp_dir(self) -> Path:

@@ -14,9 +14,6 @@ from tests.support.processes import CeleryWorker
 @pytest.fixture(scope="session")
 def reel_worker(tmp_root: Path, worker: CeleryWorker) -> Iterator[CeleryWorker]:
     """Content and social steps; the video steps go to the session `worker`."""
-    proc = CeleryWorker.start(name="reels", queues="content,social", concurrency=2,
-                              log_dir=tmp_root / "logs")
-    try:
+    with CeleryWorker.running(name="reels", queues="content,social", concurrency=2,
+                              log_dir=tmp_root / "logs") as proc:
         yield proc
-    finally:
-        proc.stop()

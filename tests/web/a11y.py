@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / ".var" / "web" / "axe.min.js"  # fetched by `make setup` (scripts/axe-core.py)
 SHOTS = Path(os.environ.get("REELFORGE_SCREENSHOTS", ROOT / "out" / "screenshots"))
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 BLOCKING = {"serious", "critical"}
 
 

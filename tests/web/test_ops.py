@@ -44,12 +44,9 @@ def _delete_jobs(ids: list[uuid.UUID]) -> None:
 def gpu_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """A worker of its own on the gpu queue (nothing else here consumes it); scaled back to
     its one process and stopped afterwards, so no pool outlives the test."""
-    proc = CeleryWorker.start(name="gpu-ops", queues="gpu", concurrency=1,
-                              log_dir=tmp_root / "logs")
-    try:
+    with CeleryWorker.running(name="gpu-ops", queues="gpu", concurrency=1,
+                              log_dir=tmp_root / "logs") as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def test_an_operator_finds_a_dead_letter_reads_it_and_requeues_it(
@@ -135,6 +132,9 @@ def test_an_operator_filters_dead_letters_and_discards_the_selected(
 def test_an_operator_scales_a_queue_on_the_local_backend(
         page: sync_api.Page, api_server: ApiServer, admin_account: Account,
         gpu_worker: CeleryWorker) -> None:
+    # the queue's asked size outlives the workers that had it (tests/ops scale gpu too)
+    assert admin_account.client.post("/api/v1/admin/scale", json={
+        "queue": "gpu", "desired_workers": 1}).status_code == 200
     try:
         open_as(page, api_server.base_url, admin_account, "fleet")
         queue = page.locator('.fleet table tr[data-queue="gpu"]').first
