@@ -58,31 +58,39 @@ def _distinct_titles(document: dict[str, Any]) -> None:
 
 
 def _links(document: dict[str, Any]) -> None:
-    """Link each operation that answers an object (a create, a submit) to the operations
-    on the path where that object is read (GET /x/{id} answering the same schema): its
-    read, update, delete and actions, with the path parameter taken from the body's id."""
+    """Link each operation that answers an object (a create, a submit) to every operation
+    that takes that object's id: the path parameter of the path where it is read (GET
+    /x/{id} answering the same schema), or else of the create's own path plus `/{id}`;
+    path parameters of one name name one kind of object (`asset_id` in /assets/{asset_id}
+    and /library/{asset_id}), so the link reaches every path that has it alone."""
     paths: dict[str, Any] = document.get("paths", {})
-    reads: dict[str, tuple[str, str]] = {}  # schema ref -> (item path, its parameter)
+    reads: dict[str, str] = {}  # schema ref -> the parameter its read path takes
     for path, item in paths.items():
         params = _PARAM.findall(path)
         ref = _success_ref(item.get("get", {}))
         if len(params) == 1 and path.endswith("/{" + params[0] + "}") and ref:
-            reads.setdefault(ref, (path, params[0]))
+            reads.setdefault(ref, params[0])
     for path, item in paths.items():
+        if _PARAM.search(path):
+            continue
         for method, operation in item.items():
-            if method not in ("post", "put"):
+            ref = _success_ref(operation) if method in ("post", "put") else None
+            param = reads.get(ref or "") or _own_item_param(paths, path)
+            if ref is None or param is None:
                 continue
-            ref = _success_ref(operation)
-            if ref not in reads or reads[ref][0] == path or _PARAM.search(path):
-                continue
-            item_path, param = reads[ref]
             for target_path, target in paths.items():
-                if target_path != item_path and not target_path.startswith(item_path + "/"):
-                    continue
-                if _PARAM.findall(target_path) != [param]:
-                    continue
-                for target_method, target_op in target.items():
-                    _add_link(operation, target_op, target_method, param)
+                if _PARAM.findall(target_path) == [param]:
+                    for target_method, target_op in target.items():
+                        _add_link(operation, target_op, target_method, param)
+
+
+def _own_item_param(paths: dict[str, Any], path: str) -> str | None:
+    """`webhook_id` for /webhooks when /webhooks/{webhook_id} exists."""
+    for other in paths:
+        found = re.fullmatch(re.escape(path) + r"/\{([^}/]+)\}", other)
+        if found:
+            return found.group(1)
+    return None
 
 
 def _success_ref(operation: dict[str, Any]) -> str | None:
