@@ -19,7 +19,9 @@ class WebhookCreate(BaseModel):
     url: str = Field(min_length=1, max_length=2048)
     events: list[str] = Field(default_factory=lambda: list(EVENT_TYPES), min_length=1,
                               max_length=len(EVENT_TYPES),
-                              description=f"Any of {', '.join(EVENT_TYPES)}")
+                              description=f"Any of {', '.join(EVENT_TYPES)}",
+                              json_schema_extra={"items": {"type": "string",
+                                                           "enum": list(EVENT_TYPES)}})
     description: str | None = Field(None, max_length=200)
 
     @field_validator("events")
