@@ -93,12 +93,16 @@ async def apublish_committed(db: AsyncSession | AsyncConnection, jobs: Sequence[
     pending = [j for j in jobs if j.state == JobState.PENDING.value and j not in hold]
     sent = await to_thread.run_sync(_publish_in_order, pending) if pending else []
     out: list[Announcement] = []
+    # The rows are copied back from RETURNING; the session must not expire the loaded jobs
+    # itself: a job a worker started first matches in memory but not in the database, and an
+    # expired attribute could not be read once the request's session is closed.
+    unsynced = {"synchronize_session": False}
     if hold:
-        out += _refresh(jobs, await db.execute(_held([j.id for j in hold]).returning(*MOVED)),
-                        JobState.HELD)
+        out += _refresh(jobs, await db.execute(_held([j.id for j in hold]).returning(*MOVED),
+                                               execution_options=unsynced), JobState.HELD)
     if sent:
-        out += _refresh(jobs, await db.execute(_queued(sent).returning(*MOVED)),
-                        JobState.QUEUED)
+        out += _refresh(jobs, await db.execute(_queued(sent).returning(*MOVED),
+                                               execution_options=unsynced), JobState.QUEUED)
     if hold or sent:
         await db.commit()
     return out + _already_held(jobs, hold)
