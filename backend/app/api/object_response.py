@@ -83,9 +83,11 @@ async def stream_object(storage: Storage, key: str, *, range_header: str | None,
 
 
 async def object_answer(storage: Storage, key: str, *, range_header: str | None,
-                        media_type: str, filename: str) -> Response:
-    """A redirect to the store when it has URLs and RESULT_DELIVERY allows; else a stream."""
-    if settings.storage.RESULT_DELIVERY == "redirect":
+                        media_type: str, filename: str, redirect: bool = True) -> Response:
+    """A redirect to the store when it has URLs, RESULT_DELIVERY allows and the caller does
+    (`redirect=False` for small pictures the page fetches: a cross-origin hop would need the
+    store in the page's connect-src and CORS on the store); else a stream."""
+    if redirect and settings.storage.RESULT_DELIVERY == "redirect":
         try:  # one HEAD, so a removed result is our clear 410 and not the store's XML
             await to_thread.run_sync(storage.size, key)
         except FileNotFoundError:

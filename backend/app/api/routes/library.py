@@ -36,7 +36,6 @@ Responses = dict[int | str, dict[str, Any]]
 _NOT_YOURS: Responses = {404: {"description": "No such item, or another user's upload"}}
 _PREVIEW: Responses = {
     200: {"content": {"image/jpeg": {}, "image/png": {}}},
-    307: {"description": "Redirect to a presigned URL on the store"},
     404: {"description": "No such item (or another user's), or tagging failed: no preview"},
     409: {"description": "Auto-tagging has not finished yet (`preview_pending`)"},
     410: {"description": "The stored file is gone"}}
@@ -135,10 +134,10 @@ async def read_usage(asset_id: uuid.UUID, user: CurrentUser, session: SessionDep
 
 
 async def _serve(storage: StorageDep, request: Request, key: str, media_type: str,
-                 filename: str) -> Response:
+                 filename: str, redirect: bool = True) -> Response:
     try:
         return await object_answer(storage, key, range_header=request.headers.get("range"),
-                                   media_type=media_type, filename=filename)
+                                   media_type=media_type, filename=filename, redirect=redirect)
     except ResultGone:  # its wording speaks of results and resubmitting
         raise AppError("file_gone", "the item's stored file is gone", 410,
                        field="asset_id") from None
@@ -171,5 +170,6 @@ async def read_preview(asset_id: uuid.UUID, user: CurrentUser, session: SessionD
                            "has not finished; ask again shortly", 409, field="asset_id")
         raise NotFound("preview", field="asset_id")
     media_type = "image/png" if key.endswith(".png") else "image/jpeg"
+    # streamed, never redirected: the editor fetches previews with its token (a few KB each)
     return await _serve(storage, request, key, media_type,
-                        f"{asset.id}-{key.rsplit('/', 1)[-1]}")
+                        f"{asset.id}-{key.rsplit('/', 1)[-1]}", redirect=False)
