@@ -26,6 +26,10 @@ __all__ = ["broker", "db"]  # module fixtures shared with the stats tests
 
 TOKEN = "metrics-token-" + uuid.uuid4().hex
 
+# No worker of the session consumes gpu (the reel workers take content and social once a
+# workflow test has run; gpu workers live only within their own tests).
+QUEUE = "gpu"
+
 
 @pytest.fixture(scope="module")
 def metrics_api(tmp_root: Path) -> Iterator[ApiServer]:
@@ -90,32 +94,32 @@ def test_metrics_report_jobs_depth_connections_and_run_times(
     for state, run_s, wait_s in (("succeeded", 0.3, 0.2), ("succeeded", 2.0, 1.0),
                                  ("succeeded", 40.0, 3.0), ("failed", 700.0, 100.0)):
         started = now - timedelta(minutes=20)
-        finished_rows.append({"task_name": task, "queue": "social", "state": state,
+        finished_rows.append({"task_name": task, "queue": QUEUE, "state": state,
                               "attempts": 1, "created_at": started - timedelta(seconds=wait_s),
                               "started_at": started,
                               "finished_at": started + timedelta(seconds=run_s)})
     ids = insert_jobs(db, account.user_id, [
         *finished_rows,
-        {"task_name": task, "queue": "social", "state": "cancelled", "finished_at": now},
-        {"task_name": task, "queue": "social", "state": "started", "started_at": now},
-        {"task_name": task, "queue": "social", "state": "queued", "queued_at": now},
-        {"task_name": task, "queue": "social", "state": "queued", "queued_at": now},
+        {"task_name": task, "queue": QUEUE, "state": "cancelled", "finished_at": now},
+        {"task_name": task, "queue": QUEUE, "state": "started", "started_at": now},
+        {"task_name": task, "queue": QUEUE, "state": "queued", "queued_at": now},
+        {"task_name": task, "queue": QUEUE, "state": "queued", "queued_at": now},
     ])
     try:
-        for job_id, priority in zip(ids[-2:], (1, 9), strict=True):  # no worker eats social
-            publish_job(job_id=job_id, task_name=task, queue="social", priority=priority)
+        for job_id, priority in zip(ids[-2:], (1, 9), strict=True):  # no worker eats it
+            publish_job(job_id=job_id, task_name=task, queue=QUEUE, priority=priority)
         with websockets(metrics_api, account, 2):
             families = scrape(metrics_api)
 
         jobs = families["reelforge_jobs"]
-        assert value(jobs, queue="social", task_name=task, state="queued") == 2
-        assert value(jobs, queue="social", task_name=task, state="started") == 1
+        assert value(jobs, queue=QUEUE, task_name=task, state="queued") == 2
+        assert value(jobs, queue=QUEUE, task_name=task, state="started") == 1
         assert value(jobs, task_name=task, state="succeeded") is None  # live states only
         recent = families["reelforge_jobs_finished_recent"]
         for state, count in (("succeeded", 3), ("failed", 1), ("cancelled", 1)):
             assert value(recent, task_name=task, state=state) == count
-        assert value(families["reelforge_queue_depth"], queue="social") == 2
-        assert value(families["reelforge_queue_workers"], queue="social") == 0
+        assert value(families["reelforge_queue_depth"], queue=QUEUE) == 2
+        assert value(families["reelforge_queue_workers"], queue=QUEUE) == 0
         assert value(families["reelforge_websocket_connections"]) == 2
         assert value(families["reelforge_recent_window_seconds"]) == 3600
 
@@ -131,7 +135,7 @@ def test_metrics_report_jobs_depth_connections_and_run_times(
         assert value(wait, "_sum", task_name=task) == pytest.approx(104.2)
         assert value(wait, "_bucket", task_name=task, le="1.0") == 2
     finally:
-        for key in broker_lists(broker, "social"):
+        for key in broker_lists(broker, QUEUE):
             broker.delete(key)
         delete_jobs(db, ids)
 

@@ -7,6 +7,7 @@ import math
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,15 @@ HISTORY = "/api/v1/tasks/stats/performance/history"
 DEAD = "/api/v1/admin/dead-letters"
 DISCARD = "/api/v1/admin/dead-letters/discard"
 USERS = "/api/v1/admin/users"
+
+
+@pytest.fixture(scope="module")
+def canary_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
+    """A default-queue worker for this module only: the session's `default_worker` would go on
+    taking default-queue jobs under tests/deploy, whose supervised worker must run its own."""
+    with CeleryWorker.running(name="console", queues="default", concurrency=1,
+                              log_dir=tmp_root / "logs") as proc:
+        yield proc
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +95,7 @@ def test_history_buckets_match_the_rows(admin_account: Account, db: Engine) -> N
 
 
 def test_history_shows_a_real_run_and_refuses_too_many_buckets(
-        account: Account, admin_account: Account, default_worker: CeleryWorker) -> None:
+        account: Account, admin_account: Account, canary_worker: CeleryWorker) -> None:
     job_id = insert_canary(account.user_id)
     done = account.wait_job(str(job_id))
     assert done["state"] == "succeeded"
