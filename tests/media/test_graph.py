@@ -155,3 +155,21 @@ def test_escaping_round_trips_through_ffmpeg(tmp_path: Path) -> None:
 def test_filter_refuses_a_bare_string_as_args() -> None:
     with pytest.raises(TypeError):
         Filter("setsar", "1")
+
+
+def test_a_copied_input_stream_is_mapped_by_its_specifier(tmp_path: Path) -> None:
+    from app.media.ffmpeg import build_command
+
+    graph = Graph()
+    src = graph.source(tmp_path / "in.mp4")
+    graph.copy(src.video)
+    assert graph.script() == ""
+    cmd = build_command(graph, tmp_path / "g.txt", ["-c", "copy"], tmp_path / "out.mp4")
+    assert "-/filter_complex" not in cmd
+    assert cmd[cmd.index("-map") + 1] == "0:v:0"
+    with pytest.raises(ValueError, match="only an input stream"):
+        graph.copy(graph.then(src.audio, "anull"))
+    plain = Graph()
+    plain.output(plain.source(tmp_path / "in.mp4").video)
+    with pytest.raises(ValueError):
+        plain.script()  # outputting an input stream without copy() is still a mistake

@@ -125,9 +125,12 @@ def build_command(
         cmd += ["-protocol_whitelist", "file,pipe", *src.options]
         cmd += ["-i", f"file:{src.path.resolve()}"]
     # ffmpeg 8 removed -filter_complex_script; "-/opt file" reads any option from a file.
-    cmd += ["-/filter_complex", f"file:{script.resolve()}"]
-    for pad in graph.outputs:
-        cmd += ["-map", pad.ref]
+    if graph.filters:
+        cmd += ["-/filter_complex", f"file:{script.resolve()}"]
+    sources = {src.video.label for src in graph.sources} | {
+        src.audio.label for src in graph.sources}
+    for pad in graph.outputs:  # a copied input stream is mapped by its specifier
+        cmd += ["-map", pad.label if pad.label in sources else pad.ref]
     cmd += [*output_args, f"file:{target.resolve()}"]
     return cmd
 

@@ -153,6 +153,7 @@ class Graph:
         self._outputs: list[Pad] = []
         self._serial = itertools.count()
         self._produced: set[str] = set()
+        self._copies: set[str] = set()
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -207,9 +208,20 @@ class Graph:
         """Mark a pad as a graph output; outputs are mapped in the order marked."""
         self._outputs.append(pad)
 
+    def copy(self, pad: Pad) -> None:
+        """Map an input stream to the output as it is (no filter: `-c copy` keeps its
+        packets); mapped in order among the outputs."""
+        if not _SOURCE_LABEL.fullmatch(pad.label):
+            raise ValueError(f"only an input stream can be copied, not {pad.ref}")
+        self._copies.add(pad.label)
+        self._outputs.append(pad)
+
     def script(self) -> str:
-        """Check the wiring and serialise for `-/filter_complex <file>`."""
+        """Check the wiring and serialise for `-/filter_complex <file>` ("" when every
+        output is a copied input stream)."""
         self._check_wiring()
+        if not self._filters:
+            return ""
         return ";\n".join(f.to_text() for f in self._filters) + "\n"
 
     def _new_pad(self, media: Media) -> Pad:
@@ -218,14 +230,15 @@ class Graph:
         return Pad(label, media)
 
     def _check_wiring(self) -> None:
-        if not self._filters:
+        if not self._filters and not (self._outputs and all(
+                p.label in self._copies for p in self._outputs)):
             raise ValueError("graph has no filters")
         uses: Counter[str] = Counter()
         for pad in [p for f in self._filters for p in f.inputs] + self._outputs:
             if _SOURCE_LABEL.fullmatch(pad.label):
                 if int(pad.label.split(":")[0]) >= len(self._sources):
                     raise ValueError(f"pad {pad.ref} names an input that was not added")
-                if pad in self._outputs:
+                if pad in self._outputs and pad.label not in self._copies:
                     raise ValueError(f"input stream {pad.ref} cannot be a graph output")
                 continue
             if pad.label not in self._produced:

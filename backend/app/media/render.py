@@ -57,9 +57,16 @@ def _stages(plan: Plan, callback: ProgressCallback | None) -> Stages:
     return Stages(weights, callback)
 
 
+def prepare_files(plan: Plan, folder: Path, *, stills: bool = True) -> build.Workfiles:
+    """The files a render writes before ffmpeg: stills (unless a segment writes its own),
+    captions, the logo, and where the soundtrack goes."""
+    return _prepare(plan, folder, Stages([("prepare", 1)], None), captions=True,
+                    soundtrack=True, with_stills=stills)
+
+
 def _prepare(plan: Plan, folder: Path, stages: Stages, *, captions: bool,
-             soundtrack: bool) -> build.Workfiles:
-    stills_n = sum(1 for s in plan.scenes if s.scene.kind != "video")
+             soundtrack: bool, with_stills: bool = True) -> build.Workfiles:
+    stills_n = sum(1 for s in plan.scenes if s.scene.kind != "video") if with_stills else 0
     stills = folder / "stills.ppm" if stills_n else None
     if stills is not None:
         write_stills(plan, stills, lambda k: stages.report("prepare", k / stills_n))
