@@ -141,3 +141,14 @@ def test_a_plan_missing_from_the_catalogue_gets_the_free_retention(tmp_path: Pat
     result = cleanup_temp_files(now=now)
     assert not stored_keys(f"results/{user}/")
     assert result["results_expired"] >= 1
+
+
+def test_cached_segments_are_kept_for_the_cache_retention(tmp_path: Path) -> None:
+    user = make_user()
+    segment = put(f"cache/segments/{user}/{uuid.uuid4().hex}.mp4", tmp_path, size=700)
+    days = settings.render.SEGMENT_CACHE_DAYS
+    cleanup_temp_files(now=datetime.now(UTC) + timedelta(days=days - 1))
+    assert segment in stored_keys(f"cache/segments/{user}/")
+    after = cleanup_temp_files(now=datetime.now(UTC) + timedelta(days=days, hours=1))
+    assert after["segments_expired"] >= 1 and after["bytes_freed"] >= 700
+    assert segment not in stored_keys(f"cache/segments/{user}/")

@@ -17,6 +17,7 @@ class JobFolder(StrEnum):
     """A job attempt's private folder: `<kind>-<job id>-<random>` (jobs/stored_inputs)."""
 
     RENDER = "render"
+    SEGMENT = "segment"  # one segment of a chunked render (services/workers/segment_job)
     REEL = "reel"
     SPEECH = "speech"
     OPTIMISE = "optimise"

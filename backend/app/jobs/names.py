@@ -20,6 +20,8 @@ class Queue(enum.StrEnum):
 class TaskName(enum.StrEnum):
     VIDEO_RENDER = "video.render"
     VIDEO_RENDER_GPU = "video.render_gpu"  # 4K renders; NVENC where a probe encode works
+    VIDEO_SEGMENT = "video.segment"  # one segment of a long render (docs/scaling.md)
+    VIDEO_SEGMENT_GPU = "video.segment_gpu"  # a segment of a render on the gpu queue
     MAINTENANCE_SWEEP = "maintenance.sweep_unpublished"
     MAINTENANCE_REAP = "maintenance.reap_stale"
     MAINTENANCE_CLEANUP_TEMP = "maintenance.cleanup_temp_files"
@@ -43,10 +45,16 @@ class TaskName(enum.StrEnum):
     LIBRARY_TAG = "library.tag"  # auto-tagging of a new asset; the message carries its id
 
 
+# The kind of a job that renders one segment of a longer render for its parent job: not a
+# submit of the user's own (no quota, no running limit, not listed), but a real job.
+SEGMENT_KIND = "segment"
+
 # Every task's queue. The API publishes with these, so a route exists for each name.
 TASK_QUEUES: dict[TaskName, Queue] = {
     TaskName.VIDEO_RENDER: Queue.VIDEO,
     TaskName.VIDEO_RENDER_GPU: Queue.GPU,
+    TaskName.VIDEO_SEGMENT: Queue.VIDEO,
+    TaskName.VIDEO_SEGMENT_GPU: Queue.GPU,
     TaskName.MAINTENANCE_SWEEP: Queue.DEFAULT,
     TaskName.MAINTENANCE_REAP: Queue.DEFAULT,
     TaskName.MAINTENANCE_CLEANUP_TEMP: Queue.DEFAULT,

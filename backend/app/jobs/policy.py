@@ -49,6 +49,11 @@ DEFAULT_POLICY = RetryPolicy()
 POLICIES: dict[str, RetryPolicy] = {
     TaskName.VIDEO_RENDER.value: RetryPolicy(max_retries=2, backoff_base_s=5.0,
                                              backoff_cap_s=120.0),
+    # a lost segment is rendered again at once: its parent waits on it
+    TaskName.VIDEO_SEGMENT.value: RetryPolicy(max_retries=3, backoff_base_s=1.0,
+                                              backoff_cap_s=10.0),
+    TaskName.VIDEO_SEGMENT_GPU.value: RetryPolicy(max_retries=3, backoff_base_s=1.0,
+                                                  backoff_cap_s=10.0),
 }
 
 

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, aliased
 from app.core.config import PlanLimits, settings
 from app.core.errors import AppError
 from app.jobs.broker import priority_lists, queue_depths
+from app.jobs.names import SEGMENT_KIND
 from app.jobs.runtime import RUNNING
 from app.models import Job, JobState, Resubmit, User
 
@@ -124,11 +125,13 @@ def _recent(user: User, kind: str) -> Select[int, datetime]:
 
 
 def _waiting(user: User) -> Select[int]:
-    return select(func.count()).where(Job.user_id == user.id, Job.state.in_(WAITING))
+    return select(func.count()).where(Job.user_id == user.id, Job.state.in_(WAITING),
+                                      Job.kind != SEGMENT_KIND)
 
 
 def _running(user: User) -> Select[int]:
-    return select(func.count()).where(Job.user_id == user.id, Job.state.in_(RUNNING))
+    return select(func.count()).where(Job.user_id == user.id, Job.state.in_(RUNNING),
+                                      Job.kind != SEGMENT_KIND)
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,10 @@ def under_running_limit() -> ColumnElement[bool]:
                    for name, plan in settings.admission.PLANS.items()),
                  else_=settings.admission.PLANS["free"].max_running)
     running_now = (select(func.count()).select_from(others)
-                   .where(others.user_id == owner.id, others.state.in_(RUNNING))
+                   .where(others.user_id == owner.id, others.state.in_(RUNNING),
+                          others.kind != SEGMENT_KIND)
                    .scalar_subquery())
     owner_row = select(owner.role, limit).where(owner.id == Job.user_id)
-    return exists(owner_row.where(or_(owner.role == "admin", running_now < limit)))
+    # a segment is a part of a render that already counts: it never waits on the limit
+    return or_(Job.kind == SEGMENT_KIND,
+               exists(owner_row.where(or_(owner.role == "admin", running_now < limit))))

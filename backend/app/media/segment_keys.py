@@ -72,6 +72,23 @@ def caption_slice(ass: Path | None, start_s: float, end_s: float) -> list[str]:
     return [*header, *events]
 
 
+def caption_excerpt(ass: Path | None, start_s: float, end_s: float) -> str | None:
+    """The .ass file with only the events shown in `[start_s, end_s)`, times unchanged:
+    what a segment rendered elsewhere needs of the captions (None without captions)."""
+    if ass is None:
+        return None
+    lo, hi = round(start_s * 100), round(end_s * 100)
+    kept = []
+    for line in ass.read_text(encoding="utf-8").splitlines():
+        found = _DIALOGUE.fullmatch(line)
+        if found is not None:
+            g = found.groups()
+            if not (_centis(*g[5:9]) > lo and _centis(*g[1:5]) < hi):
+                continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
 def segment_key(plan: Plan, seg: Segment, files: build.Workfiles, encoder_args: Sequence[str],
                 digests: dict[Path, str] | None = None) -> str:
     """The segment's content hash (hex sha256)."""

@@ -99,3 +99,12 @@ class PerformanceHistoryRead(BaseModel):
     alerts: list[FailureAlert] = Field(
         description="Task types whose failure rate over the alert window crosses the queue "
                     "thresholds (docs/operations.md), once enough jobs finished")
+
+
+class SegmentCacheRead(BaseModel):
+    """The encoded segments kept for re-renders (docs/scaling.md)."""
+
+    objects: int = Field(description="Encoded segments stored")
+    bytes: int = Field(description="Their total size")
+    users: int = Field(description="Users with at least one")
+    retention_days: int = Field(description="SEGMENT_CACHE_DAYS: how long one is kept")

@@ -25,13 +25,16 @@ class JobTask(Task):  # type: ignore[misc]
         return str(self.request.hostname or "worker")
 
     def run_job(self, job_id: str, body: JobBody,
-                on_final: Callable[[uuid.UUID], None] | None = None) -> str:
-        """Run `body` on the job; at its end the webhooks go out, then `on_final` (a kind's
-        own bookkeeping, e.g. a post settled after its job failed)."""
+                on_final: Callable[[uuid.UUID], None] | None = None, *,
+                webhooks: bool = True) -> str:
+        """Run `body` on the job; at its end the webhooks go out (unless the job is a part
+        of another, which sends its own), then `on_final` (a kind's own bookkeeping, e.g. a
+        post settled after its job failed)."""
         queue = (self.request.delivery_info or {}).get("routing_key") or "default"
 
         def final(ended: uuid.UUID) -> None:
-            enqueue_job_webhooks(ended)
+            if webhooks:
+                enqueue_job_webhooks(ended)
             if on_final is not None:
                 on_final(ended)
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import APIRouter, Query
 
-from app.api.deps import AdminUser, RedisDep, SessionDep
+from app.api.deps import AdminUser, RedisDep, SessionDep, StorageDep
+from app.core.config import settings
 from app.core.errors import AppError
-from app.schemas.stats import PerformanceHistoryRead, PerformanceRead, QueueStatsRead
+from app.schemas.stats import (
+    PerformanceHistoryRead,
+    PerformanceRead,
+    QueueStatsRead,
+    SegmentCacheRead,
+)
 from app.services.fleet import stats as stats_service
 
 router = APIRouter(prefix="/tasks/stats", tags=["stats"])
@@ -51,3 +58,19 @@ async def read_performance_history(
                        f"(at most {MAX_HISTORY_POINTS} buckets)", 422, field="bucket_minutes")
     return await stats_service.performance_history(session=session, hours=hours,
                                                    bucket_minutes=bucket_minutes)
+
+
+@router.get("/segment-cache", response_model=SegmentCacheRead,
+            summary="Size of the cache of encoded segments that re-renders reuse",
+            responses={401: {"description": "Missing or invalid credentials"},
+                       403: {"description": "Admin role required"}})
+async def read_segment_cache(_: AdminUser, storage: StorageDep) -> SegmentCacheRead:
+    def measure() -> SegmentCacheRead:
+        objects = size = 0
+        users: set[str] = set()
+        for item in storage.list("cache/segments/"):
+            objects, size = objects + 1, size + item.size
+            users.add(item.key.split("/")[2])
+        return SegmentCacheRead(objects=objects, bytes=size, users=len(users),
+                                retention_days=settings.render.SEGMENT_CACHE_DAYS)
+    return await to_thread.run_sync(measure)

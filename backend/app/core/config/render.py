@@ -1,4 +1,5 @@
-"""ffmpeg renders: how long one may run and the x264 preset."""
+"""ffmpeg renders: how long one may run, the x264 preset, and how long timelines are cut
+into segments that render on several workers at once (docs/scaling.md)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from app.core.config.group import Group
 
 
 class RenderSettings(Group):
-    """The render's time limit and encoder speed."""
+    """The render's time limit, encoder speed, segments and their cache."""
 
     RENDER_TIMEOUT_S: int = 1800
     RENDER_PRESET: str = "veryfast"
+    # A timeline at least twice RENDER_SEGMENT_MIN_S long is cut into segments of about
+    # RENDER_SEGMENT_S, each a job of its own on the video (or gpu) queue; 0 turns it off.
+    RENDER_SEGMENT_S: float = 10.0
+    RENDER_SEGMENT_MIN_S: float = 5.0
+    # Encoded segments are kept per user in the store for re-renders of edited timelines.
+    SEGMENT_CACHE_DAYS: int = 7

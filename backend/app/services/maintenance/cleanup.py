@@ -20,6 +20,7 @@ from app.services.maintenance.runs import prune_runs
 from app.services.maintenance.store_cleanup import (
     clean_orphan_uploads,
     clean_results,
+    clean_segment_cache,
     clean_stale_direct_uploads,
 )
 from app.storage import Storage, get_storage
@@ -111,11 +112,15 @@ def cleanup_temp_files(*, now: datetime | None = None, temp_max_age_s: float | N
     orphans += stale
     orphan_bytes += stale_bytes
     results = clean_results(storage, now=at, orphan_cutoff=orphan_cutoff)
+    segments, segment_bytes = clean_segment_cache(
+        storage, cutoff=at - timedelta(days=settings.render.SEGMENT_CACHE_DAYS))
     pruned = prune_runs(before=at - timedelta(days=config.MAINTENANCE_RUN_RETENTION_DAYS))
     result = {"temp_removed": temp, "orphans_removed": orphans,
-              "bytes_freed": temp_bytes + orphan_bytes + results.pop("result_bytes_freed"),
-              **results, "runs_pruned": pruned,
+              "bytes_freed": temp_bytes + orphan_bytes + segment_bytes
+              + results.pop("result_bytes_freed"),
+              **results, "segments_expired": segments, "runs_pruned": pruned,
               "oauth_states_removed": prune_oauth_states(now=at)}
-    if temp or orphans or results["result_orphans_removed"] or results["results_expired"]:
+    if temp or orphans or segments or results["result_orphans_removed"] \
+            or results["results_expired"]:
         log.info("maintenance.cleanup.removed", extra=result)
     return result

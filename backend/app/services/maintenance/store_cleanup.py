@@ -57,6 +57,17 @@ def clean_stale_direct_uploads(storage: Storage, *, cutoff: datetime) -> tuple[i
     return removed, freed
 
 
+def clean_segment_cache(storage: Storage, *, cutoff: datetime) -> tuple[int, int]:
+    """Encoded segments (`cache/segments/`) stored before `cutoff` (SEGMENT_CACHE_DAYS): a
+    re-render after that renders them again."""
+    removed = freed = 0
+    for item in storage.list("cache/segments/"):
+        if item.modified < cutoff:
+            storage.delete(item.key)
+            removed, freed = removed + 1, freed + item.size
+    return removed, freed
+
+
 @dataclass(frozen=True)
 class _JobFacts:
     state: str

@@ -19,7 +19,7 @@ from app.core.transaction import after_commit
 from app.jobs import fair_share
 from app.jobs.committed import apublish_committed
 from app.jobs.lifecycle import CANCELLABLE, cancel_key, history_entry, transition
-from app.jobs.names import TaskName, queue_for
+from app.jobs.names import SEGMENT_KIND, TaskName, queue_for
 from app.jobs.quotas import capped_priority
 from app.models import Job, JobState, User
 from app.realtime import bus
@@ -125,6 +125,8 @@ async def list_jobs(
         query = query.where(Job.state == state)
     if kind:
         query = query.where(Job.kind == kind)
+    else:  # a render's segments are read through the render (`result.segments`)
+        query = query.where(Job.kind != SEGMENT_KIND)
     if queue:
         query = query.where(Job.queue == queue)
     if cursor:
@@ -147,8 +149,13 @@ async def cancel_job(*, session: AsyncSession, redis: aioredis.Redis, user: User
     if row.first() is None:
         raise AppError("not_cancellable", f"job is already {job.state}", 409, field="job_id")
     await cancel_posts_of_job(session, job_id)  # a publish job's post ends with it
+    parts = (await session.execute(  # a render's segments stop with it
+        transition(JobState.CANCELLED, Job.kind == SEGMENT_KIND, Job.user_id == user.id,
+                   Job.params["parent_id"].astext == str(job_id), from_=CANCELLABLE,
+                   finished_at=datetime.now(UTC)).returning(Job.id))).scalars().all()
     await session.refresh(job)
-    await redis.set(cancel_key(job_id), "1", ex=CANCEL_KEY_TTL_S)
+    for stopped in (job_id, *parts):
+        await redis.set(cancel_key(stopped), "1", ex=CANCEL_KEY_TTL_S)
 
     async def _announce() -> None:
         await bus.publish(redis, user.id, job_event(JOB_CANCELLED, job_id,

@@ -10,8 +10,10 @@ from app.core.temp_names import JobFolder
 from app.jobs.runtime import JobFailed, JobRun
 from app.jobs.stored_inputs import fetch_assets, private_folder, result_key
 from app.media import SpecError, Timeline, render_timeline
+from app.media.plan import make_plan
 from app.media.shorthand import slideshow_timeline
 from app.services.assets.usage import record_usage, uses_of
+from app.services.workers.chunked_render import SegmentCounts, plan_segments, render_in_segments
 from app.storage import get_storage
 
 
@@ -37,12 +39,20 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         files = fetch_assets(run.user_id, ids, workdir / "inputs")
         output = workdir / "video.mp4"
         run.progress(0.0, "rendering", force=True)
+        counts = None
         try:
-            rendered = render_timeline(
-                timeline, files.__getitem__, output,
-                on_progress=lambda p: run.progress(p.fraction, p.stage, eta_s=p.eta_s),
-                should_cancel=run.should_cancel, timeout_s=settings.render.RENDER_TIMEOUT_S,
-                prefer_gpu=timeline.output.quality == "ultra")
+            plan = make_plan(timeline, files.__getitem__)
+            segments = plan_segments(plan)
+            if len(segments) > 1:
+                counts, rendered = render_in_segments(run, timeline, plan, segments, workdir,
+                                                      output)
+            else:
+                rendered = render_timeline(
+                    timeline, files.__getitem__, output,
+                    on_progress=lambda p: run.progress(p.fraction, p.stage, eta_s=p.eta_s),
+                    should_cancel=run.should_cancel,
+                    timeout_s=settings.render.RENDER_TIMEOUT_S,
+                    prefer_gpu=timeline.output.quality == "ultra")
         except SpecError as exc:
             raise JobFailed("invalid_timeline", str(exc)) from None
         run.progress(1.0, "storing", force=True)
@@ -54,5 +64,6 @@ def render_video_job(run: JobRun) -> dict[str, Any]:
         "height": rendered.height, "fps": rendered.fps, "codec": rendered.codec,
         "encoder": rendered.encoder, "gpu": rendered.gpu,
         "size_bytes": rendered.size_bytes, "render_s": round(rendered.wall_s, 3),
+        "segments": (counts or SegmentCounts(1, 1, 0)).as_dict(),
         "attribution": attribution,
     }
