@@ -4,17 +4,21 @@ touched, and cancelling the render stops its segments."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import av
+import psutil
 import pytest
 
 from app.core.config import settings
 from tests.support.fixtures import Account
-from tests.support.jobs import upload_images
+from tests.support.jobs import job_row, upload_images
 from tests.support.processes import CeleryWorker
 
 FINAL = {"succeeded", "failed", "cancelled", "dead"}
@@ -29,7 +33,7 @@ def second_worker(tmp_root: Path, worker: CeleryWorker) -> Iterator[CeleryWorker
 
 
 def _timeline(images: list[str], scenes: int, *, text_at: int | None = None,
-              words: str = "") -> dict[str, Any]:
+              words: str = "", quality: str = "draft") -> dict[str, Any]:
     out: list[dict[str, Any]] = []
     for i in range(scenes):
         scene: dict[str, Any] = {"kind": "image", "asset": images[i % len(images)],
@@ -41,7 +45,7 @@ def _timeline(images: list[str], scenes: int, *, text_at: int | None = None,
             scene["text"] = {"text": words}
         out.append(scene)
     return {"scenes": out, "transition": {"kind": "fade", "duration_s": 0.4},
-            "output": {"preset": "square", "quality": "draft", "fps": 30}}
+            "output": {"preset": "square", "quality": quality, "fps": 30}}
 
 
 def _render(account: Account, timeline: dict[str, Any]) -> dict[str, Any]:
@@ -126,3 +130,39 @@ def test_cancelling_a_render_stops_its_segments(account: Account,
     short = account.wait_job(_render(account, _timeline(images, 2))["id"], deadline_s=120)
     assert short["state"] == "succeeded"
     assert short["result"]["segments"] == {"total": 1, "rendered": 1, "cached": 0}
+
+
+def test_a_worker_killed_in_a_segment_costs_only_that_segment(
+        account: Account, worker: CeleryWorker, second_worker: CeleryWorker,
+        tmp_path: Path) -> None:
+    images = upload_images(account, 3)
+    job = _render(account, _timeline(images, 24, quality="standard"))
+    deadline = time.monotonic() + 120
+    victim, owner = None, ""
+    while victim is None:  # a segment another worker process renders than the render's own
+        assert time.monotonic() < deadline, "no segment ran beside the render"
+        parent = job_row(uuid.UUID(job["id"])).worker or ""
+        for part in _segments(account, job["id"]):
+            row = job_row(uuid.UUID(part["id"]))
+            if row.state in {"started", "progress"} and row.worker and row.worker != parent:
+                victim, owner = part["id"], row.worker
+                break
+        time.sleep(0.05)  # polling interval of a bounded wait on the system of record
+    pid = int(owner.split("#")[1].split(".")[0])  # owners read "<worker>#<pid>.<token>"
+    assert pid in {c.pid for w in (worker, second_worker)
+                   for c in psutil.Process(w.proc.pid).children()}
+    os.kill(pid, signal.SIGKILL)
+
+    done = account.wait_job(job["id"], deadline_s=240)
+    assert done["state"] == "succeeded", done
+    counts = done["result"]["segments"]
+    assert counts["rendered"] == counts["total"] >= 4
+    # 24 scenes of 60 frames, 18 fades of 12 frames: exact however the parts were made
+    assert _frames(account, job["id"], tmp_path) == 24 * 60 - 18 * 12
+    parts = {p["id"]: account.client.get(f"/api/v1/tasks/{p['id']}").json()
+             for p in _segments(account, job["id"])}
+    lost = parts[victim]
+    assert lost["state"] == "succeeded"
+    assert lost["attempt_log"][0]["error"] == {"code": "worker_lost"}
+    # only the killed segment ran twice
+    assert [p["attempts"] for i, p in parts.items() if i != victim] == [1] * (len(parts) - 1)
