@@ -10,6 +10,7 @@ import pytest
 from app.core.config import settings
 from tests.ops.pools import consumed_queues, pool_size, wait_pool
 from tests.support.fixtures import Account
+from tests.support.jobs import cancel_waiting
 from tests.support.processes import CeleryWorker
 
 URL = "/api/v1/admin/scale"
@@ -18,6 +19,7 @@ URL = "/api/v1/admin/scale"
 @pytest.fixture
 def gpu_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """A worker of its own on the gpu queue, which nothing else in these tests consumes."""
+    cancel_waiting("gpu")  # 4K submits of other tests: a backlog would keep it busy
     with CeleryWorker.running(name="gpu", queues="gpu", concurrency=1,
                               log_dir=tmp_root / "logs") as proc:
         yield proc

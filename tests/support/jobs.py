@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 
 from app.core.config import settings
 from app.models import Job
@@ -39,5 +39,20 @@ def job_row(job_id: uuid.UUID) -> Any:
     try:
         with engine.connect() as conn:
             return conn.execute(select(Job.__table__).where(Job.id == job_id)).one()
+    finally:
+        engine.dispose()
+
+
+def cancel_waiting(queue: str) -> int:
+    """Cancel every job still waiting for `queue` (left by earlier tests that only needed
+    it submitted), so a worker started on it now skips their messages instead of running
+    a backlog; returns how many."""
+    engine = create_engine(settings.database.sync_url)
+    try:
+        with engine.begin() as conn:
+            return int(conn.execute(update(Job).where(
+                Job.queue == queue,
+                Job.state.in_(["pending", "queued", "held", "retrying"])).values(
+                state="cancelled")).rowcount)
     finally:
         engine.dispose()

@@ -21,6 +21,7 @@ from tests.ops.pools import wait_pool
 from tests.ops.rows import add_jobs, job
 from tests.support.canary import insert_canary
 from tests.support.fixtures import Account
+from tests.support.jobs import cancel_waiting
 from tests.support.processes import ApiServer, CeleryWorker
 from tests.web.a11y import check_a11y, screenshots
 from tests.web.dashboard import open_as
@@ -44,6 +45,7 @@ def _delete_jobs(ids: list[uuid.UUID]) -> None:
 def gpu_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """A worker of its own on the gpu queue (nothing else here consumes it); scaled back to
     its one process and stopped afterwards, so no pool outlives the test."""
+    cancel_waiting("gpu")  # 4K submits of other tests: a backlog would keep it busy
     with CeleryWorker.running(name="gpu-ops", queues="gpu", concurrency=1,
                               log_dir=tmp_root / "logs") as proc:
         yield proc

@@ -5,6 +5,8 @@ reels, its script edited and run again as a new workflow, and a failed step retr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,11 +15,7 @@ from tests.support.fixtures import Account
 from tests.support.processes import ApiServer, CeleryWorker
 from tests.web.a11y import check_a11y, screenshots
 from tests.web.dashboard import open_as
-from tests.workflows.conftest import (  # noqa: F401  (session fixtures of the workflow tests)
-    content_worker,
-    social_worker,
-    wait_workflow,
-)
+from tests.workflows.conftest import start_hook_worker, wait_workflow
 from tests.workflows.test_failures import video_paused
 
 sync_api = pytest.importorskip(
@@ -25,6 +23,22 @@ sync_api = pytest.importorskip(
 expect = sync_api.expect
 
 WORKFLOW_DEADLINE_MS = 240_000
+
+
+# The workflow tests' workers, for this module only: a session-long content or social worker
+# would take the work of later tests (webhooks with their own retry settings, workflows).
+@pytest.fixture(scope="module")
+def content_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
+    proc = start_hook_worker("content-web", "content", tmp_root / "logs")
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def social_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
+    proc = start_hook_worker("social-web-reel", "social", tmp_root / "logs")
+    yield proc
+    proc.stop()
 STEPS = ["content", "voice", "render", "optimize:tiktok", "optimize:reels"]
 EDITED = ("Honey never spoils. Archaeologists found pots of it in old tombs. "
           "It was still good to eat. Share this with a friend.")
@@ -74,7 +88,7 @@ def _submit(page: sync_api.Page, button: str) -> tuple[dict[str, Any], dict[str,
 
 def test_topic_to_reels_live_then_script_edited_and_rerun(
         page: sync_api.Page, api_server: ApiServer, account: Account, worker: CeleryWorker,
-        content_worker: CeleryWorker, social_worker: CeleryWorker) -> None:  # noqa: F811
+        content_worker: CeleryWorker, social_worker: CeleryWorker) -> None:
     snapshots: list[str] = []
     page.on("request", lambda r: snapshots.append(r.url) if "/api/v1/workflows/" in r.url
             else None)
@@ -147,7 +161,7 @@ def test_topic_to_reels_live_then_script_edited_and_rerun(
 
 def test_a_failed_step_shows_its_error_and_retries(
         page: sync_api.Page, api_server: ApiServer, account: Account,
-        content_worker: CeleryWorker) -> None:  # noqa: F811
+        content_worker: CeleryWorker) -> None:
     answer = account.client.post("/api/v1/tasks/submit/workflow", json={
         "script": EDITED, "voice": {"voice": "zz-nowhere"}, "video": {"quality": "draft"}})
     assert answer.status_code == 202, answer.text
@@ -177,7 +191,7 @@ def test_a_failed_step_shows_its_error_and_retries(
 
 def test_cancel_reload_and_run_the_rest_again(
         page: sync_api.Page, api_server: ApiServer, account: Account, worker: CeleryWorker,
-        content_worker: CeleryWorker, social_worker: CeleryWorker) -> None:  # noqa: F811
+        content_worker: CeleryWorker, social_worker: CeleryWorker) -> None:
     with video_paused(worker):
         answer = account.client.post("/api/v1/tasks/submit/workflow", json={
             "script": EDITED, "video": {"quality": "draft"}})

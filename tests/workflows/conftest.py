@@ -23,7 +23,8 @@ WORKFLOW_DEADLINE_S = 240.0
 FINAL = {"succeeded", "failed", "cancelled"}
 
 
-def _start(name: str, queues: str, log_dir: Path) -> CeleryWorker:
+def start_hook_worker(name: str, queues: str, log_dir: Path) -> CeleryWorker:
+    """A one-slot worker on `queues` that may call loopback publish hooks."""
     saved = {k: os.environ.get(k) for k in LOCAL_HOOKS}
     os.environ.update(LOCAL_HOOKS)  # inherited by the worker process only
     try:
@@ -39,7 +40,7 @@ def _start(name: str, queues: str, log_dir: Path) -> CeleryWorker:
 @pytest.fixture(scope="session")
 def content_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """Script writing and speech."""
-    proc = _start("content", "content", tmp_root / "logs")
+    proc = start_hook_worker("content", "content", tmp_root / "logs")
     try:
         yield proc
     finally:
@@ -49,7 +50,7 @@ def content_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
 @pytest.fixture(scope="session")
 def social_worker(tmp_root: Path) -> Iterator[CeleryWorker]:
     """Platform optimisation and publish hooks (loopback hooks allowed)."""
-    proc = _start("social", "social", tmp_root / "logs")
+    proc = start_hook_worker("social", "social", tmp_root / "logs")
     try:
         yield proc
     finally:
