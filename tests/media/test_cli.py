@@ -79,3 +79,25 @@ def test_bad_spec_exits_2_naming_the_field(
     assert main(["render", str(missing), "-o", str(tmp_path / "x.mp4")]) == 2
     assert "scenes.0.asset: asset 'nope.png' has no file" in capsys.readouterr().err
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_render_in_segments_with_a_cache(make_image: Callable[..., Path], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    make_image(RED, name="red.png")
+    make_image(BLUE, name="blue.png")
+    scenes = [{"kind": "image", "asset": f"inputs/{('red', 'blue')[i % 2]}.png",
+               "duration_s": 1.0, "transition": {"kind": "none"}} for i in range(12)]
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"scenes": scenes, "output": {"preset": "square",
+                                                             "quality": "draft"}}))
+    cache = tmp_path / "cache"
+    args = ["render", str(spec), "-o", str(tmp_path / "a.mp4"), "--segments", "2",
+            "--cache", str(cache)]
+    assert main(args) == 0
+    assert "2 segments (2 rendered, 0 from the cache)" in capsys.readouterr().out
+    assert probe(tmp_path / "a.mp4").video_duration_s == pytest.approx(12.0, abs=1 / 30)
+    assert main([*args[:3], str(tmp_path / "b.mp4"), *args[4:]]) == 0
+    assert "2 segments (0 rendered, 2 from the cache)" in capsys.readouterr().out
+    assert main(["render", str(spec), "-o", str(tmp_path / "c.mp4"), "--cache",
+                 str(cache)]) == 2
+    assert "--cache: only with --segments" in capsys.readouterr().err

@@ -29,6 +29,12 @@ def register(subparsers: Subparsers) -> None:
                         help="use NVENC if a probe encode succeeds on this machine")
     render.add_argument("--timeout", type=float, default=3600, metavar="SECONDS",
                         help="stop the render after this long (default: 3600)")
+    render.add_argument("--segments", type=int, metavar="N",
+                        help="render in segments of about 6 s on N ffmpeg processes at once, "
+                             "stitched without re-encoding (docs/render.md)")
+    render.add_argument("--cache", type=Path, metavar="DIR",
+                        help="with --segments: keep encoded segments in DIR and reuse the "
+                             "ones whose content did not change")
     render.set_defaults(handler=handle_render)
     gallery = subparsers.add_parser(
         "gallery", help="write a contact sheet PNG of one frame per scene",
@@ -81,16 +87,32 @@ def handle_render(args: argparse.Namespace) -> int:
         eta = f"{p.eta_s:.0f}s left" if p.eta_s is not None else "…"
         bar.set_postfix_str(f"{p.stage}, {eta}", refresh=True)
 
+    if args.cache is not None and args.segments is None:
+        return _fail("--cache: only with --segments")
+    if args.segments is not None and args.segments < 1:
+        return _fail("--segments: must be at least 1")
+    parts = ""
     try:
-        result = render_timeline(timeline, resolve, args.output, on_progress=show,
-                                 timeout_s=args.timeout, prefer_gpu=args.gpu)
+        if args.segments is None:
+            result = render_timeline(timeline, resolve, args.output, on_progress=show,
+                                     timeout_s=args.timeout, prefer_gpu=args.gpu)
+        else:
+            from app.media.chunked import FolderCache, render_chunked
+
+            chunked = render_chunked(
+                timeline, resolve, args.output, on_progress=show, timeout_s=args.timeout,
+                prefer_gpu=args.gpu, parallel=args.segments,
+                cache=None if args.cache is None else FolderCache(args.cache))
+            result = chunked.result
+            parts = (f", {chunked.segments} segments ({chunked.rendered} rendered, "
+                     f"{chunked.cached} from the cache)")
     except RenderError as exc:
         bar.close()
         return _fail(str(exc))
     bar.close()
     print(f"{args.output}: {result.width}x{result.height} {result.fps:g} fps "
           f"{result.duration_s:.2f} s, {result.encoder}, {result.size_bytes / 1e6:.1f} MB "
-          f"in {result.wall_s:.1f} s")
+          f"in {result.wall_s:.1f} s{parts}")
     return 0
 
 

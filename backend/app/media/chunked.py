@@ -37,10 +37,10 @@ from app.media.segment_keys import segment_key
 from app.media.segments import Segment, segment_graph, split, sub_plan
 from app.media.timeline import AssetResolver, Timeline
 
-# Segments of about 10 s; below 4 s a split costs more (a process, an IDR frame) than it
-# saves. Settings of the worker override both.
-TARGET_SEGMENT_S = 10.0
-MIN_SEGMENT_S = 4.0
+# Segments of about 6 s (a one-scene edit re-renders 6 s, not the reel); below 3 s a split
+# costs more (a process, an IDR frame) than it saves. The worker's settings say the same.
+TARGET_SEGMENT_S = 6.0
+MIN_SEGMENT_S = 3.0
 
 
 class SegmentCache(Protocol):
@@ -119,6 +119,22 @@ def render_segment(plan: Plan, seg: Segment, shared: build.Workfiles, output: Pa
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def soundtrack_pass(plan: Plan, files: build.Workfiles, *, should_cancel: CancelFn | None,
+                    timeout_s: float,
+                    on_progress: Callable[[float, str], None] | None = None,
+                    ) -> Sequence[str] | None:
+    """Mix the whole soundtrack once into `files.soundtrack` while loudnorm measures it;
+    the measurement's log lines (None without audio), for `stitch`."""
+    if files.soundtrack is None:
+        return None
+    stats = run_graph(build.soundtrack_graph(plan), files.soundtrack,
+                      output_args=["-c:a", "pcm_f32le", "-f", "wav"], total_s=plan.total_s,
+                      stage="soundtrack", on_progress=on_progress,
+                      should_cancel=should_cancel, timeout_s=timeout_s, loglevel="info",
+                      log_lines=LOUDNESS_LOG_LINES)
+    return stats.log_tail
+
+
 def stitch(plan: Plan, parts: Sequence[Path], files: build.Workfiles, output: Path, *,
            loudness_log: Sequence[str] | None, timeout_s: float = 600) -> None:
     """Join encoded segments by copying their packets; normalise and encode the
@@ -172,15 +188,9 @@ def render_chunked(
     folder = Path(tempfile.mkdtemp(prefix=f".{output.stem}.", dir=output.parent))
     try:
         shared = prepare_files(plan, folder, stills=False)
-        loudness_log = None
-        if shared.soundtrack is not None:
-            stats = run_graph(build.soundtrack_graph(plan), shared.soundtrack,
-                              output_args=["-c:a", "pcm_f32le", "-f", "wav"],
-                              total_s=plan.total_s, stage="soundtrack",
-                              on_progress=stages.stage_fn("soundtrack"),
-                              should_cancel=should_cancel, timeout_s=timeout_s,
-                              loglevel="info", log_lines=LOUDNESS_LOG_LINES)
-            loudness_log = stats.log_tail
+        loudness_log = soundtrack_pass(plan, shared, should_cancel=should_cancel,
+                                       timeout_s=timeout_s,
+                                       on_progress=stages.stage_fn("soundtrack"))
         digests: dict[Path, str] = {}
         keys = [segment_key(plan, s, shared, args, digests) for s in segments]
         parts = [folder / f"part-{s.index:04d}.mp4" for s in segments]

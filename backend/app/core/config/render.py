@@ -13,7 +13,7 @@ class RenderSettings(Group):
     RENDER_PRESET: str = "veryfast"
     # A timeline at least twice RENDER_SEGMENT_MIN_S long is cut into segments of about
     # RENDER_SEGMENT_S, each a job of its own on the video (or gpu) queue; 0 turns it off.
-    RENDER_SEGMENT_S: float = 10.0
-    RENDER_SEGMENT_MIN_S: float = 5.0
+    RENDER_SEGMENT_S: float = 6.0
+    RENDER_SEGMENT_MIN_S: float = 3.0
     # Encoded segments are kept per user in the store for re-renders of edited timelines.
     SEGMENT_CACHE_DAYS: int = 7

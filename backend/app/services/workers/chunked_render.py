@@ -31,15 +31,15 @@ from app.jobs.committed import publish_committed
 from app.jobs.execute import Delivery, run_job
 from app.jobs.lifecycle import CANCELLABLE, cancel_key, history_entry, transition
 from app.jobs.names import SEGMENT_KIND, TaskName, queue_for
+from app.jobs.policy import TransientError
 from app.jobs.runtime import RUNNING, JobFailed, JobRun, worker_redis
 from app.media import RenderCancelled, Timeline
 from app.media import compile as build
-from app.media.chunked import segment_args, stitch
+from app.media.chunked import segment_args, soundtrack_pass, stitch
 from app.media.encoders import choose_encoder
-from app.media.ffmpeg import run_graph
 from app.media.plan import Plan
 from app.media.probe import probe
-from app.media.render import LOUDNESS_LOG_LINES, TimelineResult, prepare_files
+from app.media.render import TimelineResult, prepare_files
 from app.media.segment_keys import segment_key
 from app.media.segments import Segment, split
 from app.models import Job, JobState
@@ -83,14 +83,8 @@ def render_in_segments(run: JobRun, timeline: Timeline, plan: Plan, segments: li
     shared_dir = workdir / "shared"
     shared_dir.mkdir()
     shared = prepare_files(plan, shared_dir, stills=False)
-    loudness = None
-    if shared.soundtrack is not None:
-        stats = run_graph(build.soundtrack_graph(plan), shared.soundtrack,
-                          output_args=["-c:a", "pcm_f32le", "-f", "wav"], total_s=plan.total_s,
-                          stage="soundtrack", should_cancel=run.should_cancel,
-                          timeout_s=settings.render.RENDER_TIMEOUT_S, loglevel="info",
-                          log_lines=LOUDNESS_LOG_LINES)
-        loudness = stats.log_tail
+    loudness = soundtrack_pass(plan, shared, should_cancel=run.should_cancel,
+                               timeout_s=settings.render.RENDER_TIMEOUT_S)
     keys = [segment_key(plan, s, shared, args) for s in segments]
     storage = get_storage()
     stored = {s.index for s, k in zip(segments, keys, strict=True)
@@ -105,7 +99,8 @@ def render_in_segments(run: JobRun, timeline: Timeline, plan: Plan, segments: li
         try:
             storage.download(cache_key(run.user_id, key), part)
         except FileNotFoundError:  # removed by the cache's retention since: a retry renders it
-            raise RuntimeError(f"segment {seg.index} left the cache before the stitch") from None
+            raise TransientError(f"segment {seg.index} left the cache before the stitch") \
+                from None
         parts.append(part)
     run.progress(SEGMENTS_SHARE, "stitching", force=True)
     stitch(plan, parts, shared, output, loudness_log=loudness,

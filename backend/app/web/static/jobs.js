@@ -12,6 +12,9 @@ const RANK = { pending: 0, queued: 1, retrying: 1, started: 2, progress: 3,
 
 const jobs = new Map(); // id -> { job, card }
 const waiting = new Map(); // id -> events that came before the job's snapshot
+// A long render's segments are jobs of their own that report too; the render's card
+// shows their progress, so they get no card (and no second fetch per event).
+const parts = new Set();
 let cursor = null;
 
 function list() {
@@ -31,6 +34,11 @@ function place(card, job) {
 
 /** Take a job as read from the API, unless the page already knows a later state of it. */
 export function mergeSnapshot(read) {
+  if (read.kind === "segment") {
+    parts.add(read.id);
+    waiting.delete(read.id);
+    return;
+  }
   const known = jobs.get(read.id);
   if (!known) {
     const entry = { job: { ...read, eta_s: null }, card: null };
@@ -76,7 +84,7 @@ export function applyEvent(event, { live = true } = {}) {
   // a kind of event this page does not know still says which state the job is in
   const change = CHANGES[event.type]
     ?? (event.state in RANK ? (e) => ({ state: e.state, error: e.error, eta_s: null }) : null);
-  if (!change) return;
+  if (!change || parts.has(event.job_id) || event.kind === "segment") return;
   const known = jobs.get(event.job_id);
   if (!known) {
     fetchJob(event.job_id, event);
