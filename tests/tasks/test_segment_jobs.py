@@ -18,7 +18,7 @@ import pytest
 
 from app.core.config import settings
 from tests.support.fixtures import Account
-from tests.support.jobs import job_row, upload_images
+from tests.support.jobs import cancel_waiting, job_row, upload_images
 from tests.support.processes import CeleryWorker
 
 FINAL = {"succeeded", "failed", "cancelled", "dead"}
@@ -169,3 +169,26 @@ def test_a_worker_killed_in_a_segment_costs_only_that_segment(
     assert lost["attempt_log"][0]["error"] == {"code": "worker_lost"}
     # only the killed segment ran twice
     assert [p["attempts"] for i, p in parts.items() if i != victim] == [1] * (len(parts) - 1)
+
+
+def test_an_ultra_render_splits_onto_the_gpu_queue(account: Account, tmp_root: Path) -> None:
+    """`ultra` renders and their segments stay on the gpu queue; the encoder is the one the
+    render's probe chose (NVENC where a probe encode works, here as on the worker)."""
+    from app.media.encoders import nvenc_available
+
+    cancel_waiting("gpu")  # 4K submits of other tests would be rendered first
+    scenes = [{"kind": "card", "color": f"#{40 * i:02x}3060", "duration_s": 2.0}
+              for i in range(5)]
+    timeline = {"scenes": scenes, "transition": {"kind": "none"},
+                "output": {"preset": "square", "quality": "ultra"}}
+    with CeleryWorker.running(name="gpu-segments", queues="gpu", concurrency=1,
+                              log_dir=tmp_root / "logs"):
+        job = _render(account, timeline)
+        assert job["queue"] == "gpu"
+        done = account.wait_job(job["id"], deadline_s=300)
+    assert done["state"] == "succeeded", done
+    assert done["result"]["segments"] == {"total": 2, "rendered": 2, "cached": 0}
+    assert done["result"]["gpu"] is nvenc_available("h264_nvenc")
+    assert (done["result"]["width"], done["result"]["height"]) == (2160, 2160)
+    parts = _segments(account, job["id"])
+    assert [(p["queue"], p["state"]) for p in parts] == [("gpu", "succeeded")] * 2
