@@ -41,6 +41,9 @@ def test_cancel_running_render_kills_ffmpeg(account: Account, worker: CeleryWork
     final = account.client.get(f"/api/v1/tasks/{job['id']}").json()
     assert final["state"] == "cancelled" and final["result"] is None
     assert not stored_keys(f"results/{account.user_id}/{job['id']}/")
+    # the worker removes it as the render unwinds, just after its encoder exits
+    while list(worker.temp_dir.glob(f"render-{job['id']}-*")) and time.monotonic() < end:
+        time.sleep(0.05)  # polling interval of a bounded wait for the clean-up
     assert not list(worker.temp_dir.glob(f"render-{job['id']}-*")), "its private folder goes"
     again = account.client.delete(f"/api/v1/tasks/{job['id']}")
     assert again.status_code == 409
