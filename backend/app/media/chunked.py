@@ -83,6 +83,15 @@ class ChunkedResult:
     cached: int
 
 
+def describe(output: Path, codec: str, choice: EncoderChoice, wall_s: float) -> TimelineResult:
+    """A stitched file's facts, read back from it."""
+    info = probe(output)
+    return TimelineResult(
+        duration_s=info.duration_s, width=info.width, height=info.height, fps=info.fps,
+        codec=codec, encoder=choice.encoder, gpu=choice.gpu,
+        size_bytes=output.stat().st_size, wall_s=wall_s, has_audio=info.has_audio)
+
+
 def segment_args(choice: EncoderChoice, quality: str, fps: int, threads: int | None) -> list[str]:
     """One segment's encoder and muxer options: the whole render's, video only, and no
     faststart (the stitch writes the final file)."""
@@ -231,10 +240,5 @@ def render_chunked(
         stages.report("stitch", 1.0)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    info = probe(output)
-    result = TimelineResult(
-        duration_s=info.duration_s, width=info.width, height=info.height, fps=info.fps,
-        codec=timeline.output.codec, encoder=choice.encoder, gpu=choice.gpu,
-        size_bytes=output.stat().st_size, wall_s=time.monotonic() - began,
-        has_audio=info.has_audio)
+    result = describe(output, timeline.output.codec, choice, time.monotonic() - began)
     return ChunkedResult(result, len(segments), len(todo), len(segments) - len(todo))

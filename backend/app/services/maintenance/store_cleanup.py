@@ -46,26 +46,26 @@ def clean_orphan_uploads(storage: Storage, *, cutoff: datetime) -> tuple[int, in
     return removed, freed
 
 
-def clean_stale_direct_uploads(storage: Storage, *, cutoff: datetime) -> tuple[int, int]:
-    """Direct uploads (`uploads/`) never completed: stored before `cutoff`, their URL and
-    pending entry long expired."""
+def _clean_older(storage: Storage, prefix: str, cutoff: datetime) -> tuple[int, int]:
+    """Delete every object under `prefix` stored before `cutoff`: (count, bytes)."""
     removed = freed = 0
-    for item in storage.list("uploads/"):
+    for item in storage.list(prefix):
         if item.modified < cutoff:
             storage.delete(item.key)
             removed, freed = removed + 1, freed + item.size
     return removed, freed
+
+
+def clean_stale_direct_uploads(storage: Storage, *, cutoff: datetime) -> tuple[int, int]:
+    """Direct uploads (`uploads/`) never completed: stored before `cutoff`, their URL and
+    pending entry long expired."""
+    return _clean_older(storage, "uploads/", cutoff)
 
 
 def clean_segment_cache(storage: Storage, *, cutoff: datetime) -> tuple[int, int]:
     """Encoded segments (`cache/segments/`) stored before `cutoff` (SEGMENT_CACHE_DAYS): a
     re-render after that renders them again."""
-    removed = freed = 0
-    for item in storage.list("cache/segments/"):
-        if item.modified < cutoff:
-            storage.delete(item.key)
-            removed, freed = removed + 1, freed + item.size
-    return removed, freed
+    return _clean_older(storage, "cache/segments/", cutoff)
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,9 @@ from app.jobs.policy import TransientError
 from app.jobs.runtime import RUNNING, JobFailed, JobRun, worker_redis
 from app.media import RenderCancelled, Timeline
 from app.media import compile as build
-from app.media.chunked import segment_args, soundtrack_pass, stitch
+from app.media.chunked import describe, segment_args, soundtrack_pass, stitch
 from app.media.encoders import choose_encoder
 from app.media.plan import Plan
-from app.media.probe import probe
 from app.media.render import TimelineResult, prepare_files
 from app.media.segment_keys import segment_key
 from app.media.segments import Segment, split
@@ -105,12 +104,7 @@ def render_in_segments(run: JobRun, timeline: Timeline, plan: Plan, segments: li
     run.progress(SEGMENTS_SHARE, "stitching", force=True)
     stitch(plan, parts, shared, output, loudness_log=loudness,
            timeout_s=settings.render.RENDER_TIMEOUT_S)
-    info = probe(output)
-    result = TimelineResult(
-        duration_s=info.duration_s, width=info.width, height=info.height, fps=info.fps,
-        codec=timeline.output.codec, encoder=choice.encoder, gpu=choice.gpu,
-        size_bytes=output.stat().st_size, wall_s=time.monotonic() - began,
-        has_audio=info.has_audio)
+    result = describe(output, timeline.output.codec, choice, time.monotonic() - began)
     return SegmentCounts(len(segments), len(todo), len(stored)), result
 
 
