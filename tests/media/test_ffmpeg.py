@@ -215,3 +215,25 @@ def test_run_graph_refuses_bad_limits(
     with pytest.raises(SpecError) as caught:
         run_graph(g, tmp_path / "x.mp4", output_args=[], total_s=total_s, timeout_s=timeout_s)
     assert caught.value.field == field
+
+
+def test_a_niced_process_starts_ffmpeg_below_normal_priority(
+        make_image: Callable[..., Path], resolver: Resolver, out_dir: Path) -> None:
+    from app.media.ffmpeg import build_command, run_niced
+
+    with pytest.raises(ValueError, match="0..19"):
+        run_niced(20)
+    make_image(RED, name="r.png")
+    timeline = parse_timeline({"scenes": [{"kind": "image", "asset": "r.png",
+                                           "duration_s": 0.5}],
+                               "output": {"preset": "square", "quality": "draft"}})
+    run_niced(7)
+    try:
+        command = build_command(Graph(), out_dir / "g.txt", [], out_dir / "x.mp4")
+        assert command[1:3] == ["-n", "7"] and command[0].endswith("nice")
+        assert "ffmpeg" in command[3]
+        render_timeline(timeline, resolver, out_dir / "niced.mp4")  # nice execs ffmpeg
+        assert close(frame_rgb_at(out_dir / "niced.mp4", 0.25), RED)
+    finally:
+        run_niced(0)
+    assert "nice" not in build_command(Graph(), out_dir / "g.txt", [], out_dir / "y.mp4")[0]

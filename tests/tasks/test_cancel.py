@@ -6,6 +6,7 @@ import time
 
 import psutil
 
+from app.core.config import settings
 from tests.support.fixtures import Account
 from tests.support.jobs import submit, upload_images
 from tests.support.processes import CeleryWorker
@@ -31,6 +32,8 @@ def test_cancel_running_render_kills_ffmpeg(account: Account, worker: CeleryWork
     while not _ffmpeg_children(worker) and time.monotonic() < end:
         time.sleep(0.05)  # polling interval of a bounded wait for the encoder to appear
     assert _ffmpeg_children(worker), "ffmpeg should be running"
+    # renders run below the API's CPU priority (RENDER_NICE)
+    assert {p.nice() for p in _ffmpeg_children(worker)} == {settings.render.RENDER_NICE}
 
     cancelled = account.client.delete(f"/api/v1/tasks/{job['id']}")
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"

@@ -6,6 +6,7 @@ import functools
 import math
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import time
@@ -109,6 +110,24 @@ def _check_inputs(graph: Graph, output: Path) -> None:
         raise SpecError("output", f"{output} is a directory")
 
 
+_priority = {"nice": 0}  # set once per process by `run_niced`
+
+
+def run_niced(nice: int) -> None:
+    """Start every later ffmpeg of this process `nice` steps below normal CPU priority (0:
+    normal). A worker sharing a machine with the API renders without delaying it."""
+    if not 0 <= nice <= 19:
+        raise ValueError(f"nice must be 0..19, got {nice}")
+    _priority["nice"] = nice
+
+
+def _nice_prefix() -> list[str]:
+    nice = _priority["nice"]
+    tool = shutil.which("nice") if nice else None
+    # nice(1) execs ffmpeg in its place: the same pid, so the kill by process group holds
+    return [tool, "-n", str(nice)] if tool else []
+
+
 def build_command(
     graph: Graph,
     script: Path,
@@ -117,7 +136,8 @@ def build_command(
     loglevel: str = "warning",
 ) -> list[str]:
     """The full ffmpeg argument list for a graph whose script is written to `script`."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", loglevel]
+    cmd = [*_nice_prefix(), ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel",
+           loglevel]
     cmd += ["-progress", "pipe:1", "-nostats", "-stats_period", str(PROGRESS_INTERVAL_S)]
     for src in graph.sources:
         # Input options reset after each -i, so the whitelist is repeated per input; the

@@ -12,6 +12,7 @@ from celery.signals import worker_init, worker_ready
 
 from app.core.config import settings
 from app.jobs.policy import check_policies_fit_visibility_timeout
+from app.media.ffmpeg import run_niced
 from app.services.maintenance.cleanup import clean_temp_dirs
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ def check_broker_eviction_policy(url: str) -> None:
 
 @worker_init.connect
 def _on_worker_init(**_: Any) -> None:
+    run_niced(settings.render.RENDER_NICE)  # inherited by the pool's processes
     try:
         check_policies_fit_visibility_timeout()
         check_broker_eviction_policy(settings.broker.REDIS_URL)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,16 +114,15 @@ class Tracker:
 
     def _emit(self, type_: str, fraction: float) -> None:
         self.states[self.link.step] = (JobState.PROGRESS.value, fraction)
-        # parallel steps each see their own snapshot of the others: publish the running
-        # maximum so a client never sees the workflow go backwards
-        overall = monotonic_progress(worker_redis(), self.link.workflow_id,
-                                     overall_progress(self.names, self.states))
         elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
-        bus.publish_sync(worker_redis(), self.link.user_id, stage_event(
-            self.link.workflow_id, stage=self.link.step.partition(":")[0],
-            step=self.link.step, progress=overall, eta=eta_s(overall, elapsed),
-            type_=type_, job_id=str(self.run.job_id), state=WorkflowState.RUNNING.value,
-            step_progress=round(fraction, 4)))
+        publish_progress(
+            worker_redis(), self.link.user_id, self.link.workflow_id,
+            overall_progress(self.names, self.states),
+            lambda overall: stage_event(
+                self.link.workflow_id, stage=self.link.step.partition(":")[0],
+                step=self.link.step, progress=overall, eta=eta_s(overall, elapsed),
+                type_=type_, job_id=str(self.run.job_id), state=WorkflowState.RUNNING.value,
+                step_progress=round(fraction, 4)))
 
 
 _MAX_PROGRESS = """
@@ -135,6 +135,19 @@ end
 return tostring(current)
 """
 PROGRESS_KEY_TTL_S = 7 * 24 * 3600
+PROGRESS_LOCK_S = 5  # held for two Redis calls; lapses on its own if a step dies inside
+
+
+def publish_progress(client: Any, user_id: uuid.UUID, workflow_id: uuid.UUID, offered: float,
+                     event: Callable[[float], dict[str, Any]]) -> str:
+    """Publish `event(progress)` where progress is the highest offered for the workflow so
+    far. Parallel steps each see their own snapshot of the others; taking the maximum and
+    appending happen under one lock, or a step holding an older maximum could append after
+    a step that raised it and a client would see the workflow go backwards."""
+    with client.lock(f"workflow:{workflow_id}:progress-lock", timeout=PROGRESS_LOCK_S,
+                     blocking_timeout=2 * PROGRESS_LOCK_S):
+        overall = monotonic_progress(client, workflow_id, offered)
+        return bus.publish_sync(client, user_id, event(overall))
 
 
 def monotonic_progress(client: Any, workflow_id: uuid.UUID, progress: float) -> float:
