@@ -222,11 +222,14 @@ class Platform:
         self.children.append(child)
         return child
 
-    def start_api(self, app: str = "app.main:app", env: dict[str, str] | None = None) -> Child:
-        """`uvicorn app.main:app` with one worker process, as the launcher runs it."""
+    def start_api(self, app: str = "app.main:app", env: dict[str, str] | None = None,
+                  workers: int = 1) -> Child:
+        """`uvicorn app.main:app` as the launcher runs it; `workers` > 1 runs that many
+        processes behind the one port (uvicorn's `--workers`)."""
         port = free_port()
+        extra = ["--workers", str(workers)] if workers > 1 else []
         child = self.spawn("api", [sys.executable, "-m", "uvicorn", app,
-                                   "--ws-per-message-deflate", "false",
+                                   "--ws-per-message-deflate", "false", *extra,
                                    "--host", "127.0.0.1", "--port", str(port)], env)
         self.base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + STARTUP_DEADLINE_S

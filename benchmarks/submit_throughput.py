@@ -194,8 +194,15 @@ def purge_queue(redis_url: str) -> int:
 
 
 def cpu_seconds(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system)
+    """CPU time of the API: its process and, with `--workers`, its worker processes."""
+    total = 0.0
+    for proc in [process, *process.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def print_outcome(run: Outcome) -> None:
@@ -229,15 +236,18 @@ def main() -> None:
                         help="FAIR_SHARE_PER_USER for the API (0: every job is published "
                              "to the broker; default: the platform's, which holds a user's "
                              "jobs beyond one queued message in PostgreSQL)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="API processes behind the one port (uvicorn --workers)")
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
 
     print(f"machine: {machine_facts()}")
     with Platform(redis_db=args.redis_db) as platform:
         env = {} if args.fair_share is None else {"FAIR_SHARE_PER_USER": str(args.fair_share)}
-        api = platform.start_api(env=env).process
+        api = platform.start_api(env=env, workers=args.workers).process
         callers = make_callers(platform, args.users or args.clients)
-        print(f"API {platform.base_url} (pid {api.pid}, one process); Redis db "
+        processes = "one process" if args.workers == 1 else f"{args.workers} processes"
+        print(f"API {platform.base_url} (pid {api.pid}, {processes}); Redis db "
               f"{platform.redis_db}; {args.clients} clients as {len(callers)} users; "
               f"{args.warmup:g} s warm-up, {args.seconds:g} s measured; no worker consumes")
         kinds = args.client or ["wrk" if shutil.which("wrk") else "httpx", "paced"]

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from app.api.errors import install_error_handlers
 from app.api.limits import BodySizeLimit
 from app.api.openapi_document import install_openapi
-from app.api.router import api_router
+from app.api.router import API_ROUTERS
 from app.api.routes import health, metrics
 from app.api.text_guard import NulGuard
 from app.core.config import settings
@@ -72,7 +72,8 @@ def create_app() -> FastAPI:
     app.add_middleware(ExposeTransport)  # added last, so outermost: sees uvicorn's own send
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.include_router(api_router, prefix=settings.app.API_PREFIX)
+    for router in API_ROUTERS:
+        app.include_router(router, prefix=settings.app.API_PREFIX)
     app.include_router(web.router)
     return app
 

@@ -1,5 +1,5 @@
 """One batch of video submits: decide each under its owner's quota lock, insert the
-accepted jobs in one statement, commit, then publish, mark `queued` and announce.
+accepted jobs in one pipelined statement, commit, then publish, mark `queued` and announce.
 
 Every item gets its own answer: its job, or the first check it fails (unknown caller,
 an asset that is missing or not its own or of another kind, a full queue, a plan limit),
@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import redis.asyncio as aioredis
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.core.config import settings
 from app.core.errors import AppError
@@ -32,16 +31,18 @@ from app.jobs.committed import apublish_committed
 from app.jobs.lifecycle import history_entry
 from app.jobs.quotas import (
     WAITING,
+    WINDOW,
     capped_priority,
     over_quota,
     queue_full,
     quota_lock_key,
-    window_submits,
 )
-from app.models import Asset, Job, JobState, User, WebhookSecret
+from app.models import Job, JobState
 from app.realtime import bus
 from app.realtime.events import job_event
 from app.services.assets.library import Usable
+from app.services.submits import admit_sql
+from app.services.submits.admit_sql import as_uuid
 from app.services.submits.videos import VideoWork, asset_error
 from app.webhooks.webhooks import new_secret
 
@@ -50,10 +51,6 @@ log = logging.getLogger(__name__)
 # committed submits that are (or are about to be) messages on the broker: an earlier
 # batch's jobs stay `pending` until their publish is marked, after that batch's commit
 _ON_BROKER = (JobState.PENDING.value, JobState.QUEUED.value)
-
-_LOCK = text("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
-             "FROM unnest(CAST(:keys AS text[])) AS k")
-
 
 @dataclass
 class Item:
@@ -92,15 +89,19 @@ async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list
     """Answer every item of the batch (set each future); raises only before the commit."""
     queues = sorted({item.work.queue for item in items})
     depths = Counter(await queue_depths(redis, queues))
-    async with engine.begin() as conn:
-        rows, answers = await _decide(conn, items, depths)
-        if rows:
-            await conn.execute(insert(Job), rows)
-        signing = {row["user_id"] for row in rows if row["callback_url"]}
-        if signing:
-            await conn.execute(pg_insert(WebhookSecret).values([
-                {"user_id": u, "secret": new_secret(), "created_at": datetime.now(UTC)}
-                for u in signing]).on_conflict_do_nothing(index_elements=["user_id"]))
+    async with engine.connect() as pooled:
+        # the statements run on the asyncpg driver itself (admit_sql says why), in a
+        # transaction of its own; the pool's reset on return finds nothing open
+        raw = await pooled.get_raw_connection()
+        conn: asyncpg.Connection = raw.driver_connection
+        async with conn.transaction():
+            rows, answers = await _decide(conn, items, depths)
+            if rows:
+                await admit_sql.insert_jobs(conn, rows)
+            signing = {row["user_id"] for row in rows if row["callback_url"]}
+            if signing:
+                await admit_sql.insert_signing_secrets(
+                    conn, {u: new_secret() for u in signing}, datetime.now(UTC))
     jobs = {row["id"]: Job(**row) for row in rows}
     try:
         await _publish_and_announce(engine=engine, redis=redis, jobs=list(jobs.values()))
@@ -115,18 +116,18 @@ async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list
             item.future.set_result(jobs[answer])
 
 
-async def _decide(conn: AsyncConnection, items: list[Item], depths: Counter[str]
+async def _decide(conn: asyncpg.Connection, items: list[Item], depths: Counter[str]
                   ) -> tuple[list[dict[str, Any]], list[AppError | uuid.UUID]]:
     users = sorted({item.user_id for item in items})
-    callers = {row.id: Owner(row.role, row.plan, row.is_active) for row in await conn.execute(
-        select(User.id, User.role, User.plan, User.is_active).where(User.id.in_(users)))}
-    asset_ids = {ref.asset_id for item in items for ref in item.work.refs}
-    owned = {row.id: (row.user_id, Usable(row.kind, row.retired_at is not None))
-             for row in await conn.execute(select(
-                 Asset.id, Asset.user_id, Asset.kind, Asset.retired_at).where(
-                 Asset.id.in_(asset_ids)))}
-    live = sorted(u for u in users if u in callers)
-    await conn.execute(_LOCK, {"keys": [quota_lock_key(u) for u in live]})
+    callers = {as_uuid(r["id"]): Owner(r["role"], r["plan"], r["is_active"])
+               for r in await conn.fetch(admit_sql.USERS, users)}
+    asset_ids = list({ref.asset_id for item in items for ref in item.work.refs})
+    owned = {as_uuid(r["id"]): (None if r["user_id"] is None else as_uuid(r["user_id"]),
+                                Usable(r["kind"], r["retired"]))
+             for r in (await conn.fetch(admit_sql.ASSETS, asset_ids) if asset_ids else [])}
+    live = [u for u in users if u in callers]
+    if live:
+        await conn.fetchval(admit_sql.LOCK, [quota_lock_key(u) for u in live])
     usage = await _usage(conn, live)
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
@@ -176,29 +177,23 @@ def _refusal(item: Item, caller: Owner | None,
                       oldest=use.oldest.get(item.kind), waiting=use.waiting)
 
 
-async def _usage(conn: AsyncConnection, users: list[uuid.UUID]) -> dict[uuid.UUID, Usage]:
+async def _usage(conn: asyncpg.Connection, users: list[uuid.UUID]) -> dict[uuid.UUID, Usage]:
     """Each user's window counts per kind, waiting jobs and queued messages: read after
     the locks are taken, so they include every committed submit of these users."""
     usage = {u: Usage(Counter(), {}, 0, 0, None) for u in users}
     if not users:
         return usage
-    submits = window_submits(*users)
-    for row in await conn.execute(
-            select(submits.c.user_id, submits.c.kind, func.count(), func.min(submits.c.at))
-            .group_by(submits.c.user_id, submits.c.kind)):
-        use: Usage = usage[row[0]]
-        use.recent[row[1]] += row[2]
-        use.oldest[row[1]] = row[3]
-    for user_id, count in await conn.execute(
-            select(Job.user_id, func.count())
-            .where(Job.user_id.in_(users), Job.state.in_(WAITING)).group_by(Job.user_id)):
-        usage[user_id].waiting += count
-    if settings.admission.FAIR_SHARE_PER_USER > 0:
-        for user_id, count, top in await conn.execute(
-                select(Job.user_id, func.count(), func.max(Job.priority))
-                .where(Job.user_id.in_(users), Job.state.in_(_ON_BROKER))
-                .group_by(Job.user_id)):
-            usage[user_id].queued, usage[user_id].top = count, top
+    for r in await conn.fetch(admit_sql.USAGE, users, datetime.now(UTC) - WINDOW,
+                              list(WAITING), settings.admission.FAIR_SHARE_PER_USER > 0,
+                              list(_ON_BROKER)):
+        use = usage[as_uuid(r["user_id"])]
+        if r["what"] == "window":
+            use.recent[r["kind"]] += r["n"]
+            use.oldest[r["kind"]] = r["oldest"]
+        elif r["what"] == "waiting":
+            use.waiting += r["n"]
+        else:
+            use.queued, use.top = r["n"], r["top"]
     return usage
 
 
