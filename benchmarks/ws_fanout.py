@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing as mp
 import time
@@ -26,9 +27,13 @@ from typing import Any
 import psutil
 import redis
 from _platform import Platform, machine_facts, percentiles, raise_fd_limit
+from _render_load import WORKER_NICE, render_beside
 from websockets.asyncio.client import connect
 
 GOAL_P99_MS = 100.0
+# --beside: the render's nice level (None: no render)
+BESIDE: dict[str, int | None] = {"quiet": None, "render": WORKER_NICE,
+                                 "render-unniced": 0}
 CONNECT_CONCURRENCY = 25  # handshakes in flight per client process
 TICK = "bench.tick"
 
@@ -272,9 +277,19 @@ def main() -> None:
                         help="offer permessage-deflate, as browsers do")
     parser.add_argument("--layouts", default="one,spread",
                         help="comma-separated: one (all as one user), spread (over --users)")
+    parser.add_argument("--beside", default="quiet",
+                        help="comma-separated conditions, each run in turn: quiet (nothing "
+                             "else runs), render (a 1080x1920 render loops beside, its ffmpeg "
+                             "at RENDER_NICE as workers start it), render-unniced (the same "
+                             "at normal priority)")
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
     args.burst = min(args.burst, 1900)
+    conditions = args.beside.split(",")
+    unknown = set(conditions) - set(BESIDE)
+    if unknown:
+        parser.error(f"--beside: unknown {', '.join(sorted(unknown))}; choose from "
+                     f"{', '.join(BESIDE)}")
 
     print(f"machine: {machine_facts()}; open files limit {raise_fd_limit()}")
     with Platform(redis_db=args.redis_db) as platform:
@@ -285,14 +300,18 @@ def main() -> None:
               f"client processes; compression {'deflate' if args.compression else 'off'}")
         time.sleep(1.0)
         layouts = args.layouts.split(",")
-        if "one" in layouts:
-            one = accounts[0]
-            run_layout(platform, api, "one user", [one.token] * args.connections,
-                       [one.user_id], args)
-        if "spread" in layouts:
-            spread = [accounts[i % len(accounts)] for i in range(args.connections)]
-            run_layout(platform, api, f"{len(accounts)} users", [a.token for a in spread],
-                       [a.user_id for a in accounts], args)
+        for condition in conditions:
+            nice = BESIDE[condition]
+            with contextlib.nullcontext() if nice is None else render_beside(nice):
+                where = "" if nice is None else f", beside a render at nice {nice}"
+                if "one" in layouts:
+                    one = accounts[0]
+                    run_layout(platform, api, f"one user{where}",
+                               [one.token] * args.connections, [one.user_id], args)
+                if "spread" in layouts:
+                    spread = [accounts[i % len(accounts)] for i in range(args.connections)]
+                    run_layout(platform, api, f"{len(accounts)} users{where}",
+                               [a.token for a in spread], [a.user_id for a in accounts], args)
 
 
 if __name__ == "__main__":
