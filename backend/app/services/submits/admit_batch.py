@@ -15,13 +15,14 @@ import asyncio
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.core.config import settings
 from app.core.errors import AppError
@@ -88,25 +89,32 @@ def unauthorized() -> AppError:
 async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list[Item]) -> None:
     """Answer every item of the batch (set each future); raises only before the commit."""
     queues = sorted({item.work.queue for item in items})
-    depths = Counter(await queue_depths(redis, queues))
-    async with engine.connect() as pooled:
-        # the statements run on the asyncpg driver itself (admit_sql says why), in a
-        # transaction of its own; the pool's reset on return finds nothing open
-        raw = await pooled.get_raw_connection()
-        conn: asyncpg.Connection = raw.driver_connection
-        async with conn.transaction():
-            rows, answers = await _decide(conn, items, depths)
-            if rows:
-                await admit_sql.insert_jobs(conn, rows)
-            signing = {row["user_id"] for row in rows if row["callback_url"]}
-            if signing:
-                await admit_sql.insert_signing_secrets(
-                    conn, {u: new_secret() for u in signing}, datetime.now(UTC))
-    jobs = {row["id"]: Job(**row) for row in rows}
+    # the queues' depths are read while the locks are taken
+    depths = asyncio.ensure_future(queue_depths(redis, queues))
     try:
-        await _publish_and_announce(engine=engine, redis=redis, jobs=list(jobs.values()))
-    except Exception:  # committed: answer with the jobs as stored; the sweeper heals
-        log.exception("submit.after_commit_failed", extra={"size": len(jobs)})
+        async with engine.connect() as pooled:
+            # the statements run on the asyncpg driver itself (admit_sql says why), in a
+            # transaction of its own; SQLAlchemy's side of the connection is left idle
+            raw = await pooled.get_raw_connection()
+            conn: asyncpg.Connection = raw.driver_connection
+            async with conn.transaction():
+                rows, answers = await _decide(conn, items, depths)
+                if rows:
+                    await admit_sql.insert_jobs(conn, rows)
+                signing = {row["user_id"] for row in rows if row["callback_url"]}
+                if signing:
+                    await admit_sql.insert_signing_secrets(
+                        conn, {u: new_secret() for u in signing}, datetime.now(UTC))
+            jobs = {row["id"]: Job(**row) for row in rows}
+            try:  # on the same connection: no second checkout on the way to the broker
+                await _publish_and_announce(pooled, redis=redis, jobs=list(jobs.values()))
+            except Exception:  # committed: answer with the jobs as stored; the sweeper heals
+                log.exception("submit.after_commit_failed", extra={"size": len(jobs)})
+    finally:
+        if not depths.done():
+            depths.cancel()
+        elif not depths.cancelled():
+            depths.exception()  # retrieved: a failure before _decide read it is not logged twice
     for item, answer in zip(items, answers, strict=True):
         if item.future.done():
             continue
@@ -116,19 +124,22 @@ async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list
             item.future.set_result(jobs[answer])
 
 
-async def _decide(conn: asyncpg.Connection, items: list[Item], depths: Counter[str]
+async def _decide(conn: asyncpg.Connection, items: list[Item],
+                  pending_depths: Awaitable[dict[str, int]]
                   ) -> tuple[list[dict[str, Any]], list[AppError | uuid.UUID]]:
     users = sorted({item.user_id for item in items})
-    callers = {as_uuid(r["id"]): Owner(r["role"], r["plan"], r["is_active"])
-               for r in await conn.fetch(admit_sql.USERS, users)}
     asset_ids = list({ref.asset_id for item in items for ref in item.work.refs})
-    owned = {as_uuid(r["id"]): (None if r["user_id"] is None else as_uuid(r["user_id"]),
-                                Usable(r["kind"], r["retired"]))
-             for r in (await conn.fetch(admit_sql.ASSETS, asset_ids) if asset_ids else [])}
-    live = [u for u in users if u in callers]
-    if live:
-        await conn.fetchval(admit_sql.LOCK, [quota_lock_key(u) for u in live])
-    usage = await _usage(conn, live)
+    callers: dict[uuid.UUID, Owner] = {}
+    owned: dict[uuid.UUID, tuple[uuid.UUID | None, Usable]] = {}
+    for r in await conn.fetch(admit_sql.LOCK_AND_READ, [quota_lock_key(u) for u in users],
+                              users, asset_ids):
+        if r["what"] == "user":
+            callers[as_uuid(r["id"])] = Owner(r["label"], r["plan"], r["flag"])
+        else:
+            owner = None if r["owner"] is None else as_uuid(r["owner"])
+            owned[as_uuid(r["id"])] = (owner, Usable(r["label"], r["flag"]))
+    usage = await _usage(conn, [u for u in users if u in callers])
+    depths = Counter(await pending_depths)
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     answers: list[AppError | uuid.UUID] = []
@@ -212,11 +223,10 @@ def _row(item: Item, *, now: datetime, held: bool, priority: int) -> dict[str, A
     }
 
 
-async def _publish_and_announce(*, engine: AsyncEngine, redis: aioredis.Redis,
+async def _publish_and_announce(conn: AsyncConnection, *, redis: aioredis.Redis,
                                 jobs: list[Job]) -> None:
     # the share was decided at insert: held jobs are only announced
-    async with engine.connect() as conn:
-        events = await apublish_committed(conn, jobs, fair=False)
+    events = await apublish_committed(conn, jobs, fair=False)
     await bus.publish_many(redis, events)
 
 

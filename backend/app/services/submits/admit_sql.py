@@ -24,13 +24,20 @@ import asyncpg
 
 from app.jobs.names import SEGMENT_KIND
 
-USERS = "SELECT id, role, plan, is_active FROM users WHERE id = ANY($1::uuid[])"
-
-ASSETS = ("SELECT id, user_id, kind, retired_at IS NOT NULL AS retired FROM assets "
-          "WHERE id = ANY($1::uuid[])")
-
-LOCK = ("SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) "
-        "FROM unnest($1::text[]) AS k")
+# The batch's callers and the assets its items name, read in the statement that takes the
+# callers' quota locks (keys in sorted order, so batches never wait on each other in a
+# cycle; a key of an unknown caller locks nothing anyone else takes). A user's row
+# carries (role, plan, active), an asset's (kind, retired, owner).
+LOCK_AND_READ = """
+WITH locked AS (SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) AS n
+                FROM unnest($1::text[]) AS k)
+SELECT 'user' AS what, u.id, u.role AS label, u.plan, u.is_active AS flag,
+       NULL::uuid AS owner
+FROM users AS u, locked WHERE u.id = ANY($2::uuid[])
+UNION ALL
+SELECT 'asset', a.id, a.kind, NULL, a.retired_at IS NOT NULL, a.user_id
+FROM assets AS a, locked WHERE a.id = ANY($3::uuid[])
+"""
 
 # One row per (what, user[, kind]): 'window' submits per kind in the quota window (jobs
 # created and retries made since $2), 'waiting' jobs, and 'queued' messages on the broker
