@@ -5,7 +5,9 @@
   2. the same with the (persisted, AOF) Redis killed once and restarted: time until
      workers consume again;
   3. the API killed during a burst of submits whose clients retry with Idempotency-Key;
-  4. two beat processes at once for the whole run: each periodic slot runs once.
+  4. two beat processes at once for the whole run: each periodic slot runs once;
+  5. renders whose pool process is SIGKILLed at a random point (benchmarks/recovery.py,
+     --render-kills of them): the gap from the kill to the next attempt running.
 Each reports submitted, succeeded, lost, executed more than once and double effects.
 The security matrix, schemathesis and hostile-input scenarios are the tests in
 tests/faults/ (run them with `pytest tests/faults`).
@@ -203,6 +205,8 @@ def main() -> None:
     parser.add_argument("--worker-kill-s", type=float, default=60.0)
     parser.add_argument("--deadline-s", type=float, default=1800.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--render-kills", type=int, default=5,
+                        help="renders killed once each in scenario 5 (0: skip it)")
     args = parser.parse_args()
     _configure()
     from tests.ops.beat import CeleryBeat
@@ -220,6 +224,30 @@ def main() -> None:
         _report_beats()
         REDIS["server"].stop()  # type: ignore[attr-defined]
         shutil.rmtree(WORK, ignore_errors=True)
+    if args.render_kills:
+        scenario_render_kills(args)
+
+
+def scenario_render_kills(args: argparse.Namespace) -> None:
+    """Scenario 5: renders killed at a random point, on a platform of their own (the API, a
+    video worker, rendered files) as benchmarks/recovery.py starts it."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "recovery.py"),
+                           "--renders", str(args.render_kills), "--baseline-renders", "0",
+                           "--seed", str(args.seed)], capture_output=True, text=True,
+                          check=False, env=_platform_env())
+    lines = [line for line in done.stdout.splitlines() if line.startswith("with leases")]
+    shown = lines[-1] if lines else f"did not finish (exit {done.returncode}): " + (
+        done.stderr.strip().splitlines() or ["no output"])[-1]
+    print(f"scenario 5 (render pool processes killed): {shown}")
+
+
+def _platform_env() -> dict[str, str]:
+    """This process's environment without the drill's database, Redis and recovery windows:
+    recovery.py brings up its own, with the production recovery settings."""
+    drill = {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "ENVIRONMENT", *FAST_RECOVERY}
+    return {k: v for k, v in os.environ.items() if k not in drill}
 
 
 def _make_user() -> str:

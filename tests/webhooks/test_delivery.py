@@ -10,7 +10,10 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from app.core.db import sync_session
+from app.models import WebhookSecret
 from app.webhooks.webhooks import verify_signature
 from tests.support.canary import insert_canary
 from tests.support.fixtures import Account
@@ -170,6 +173,35 @@ def test_a_video_callback_url_is_signed_with_the_user_secret(
     assert event["type"] == "job.succeeded" and event["data"]["job_id"] == job["id"]
     assert event["data"]["result_url"].endswith(f"/api/v1/tasks/{job['id']}/result")
     assert delivery["source"] == "callback" and delivery["endpoint_id"] is None
+
+
+def test_a_first_callback_url_creates_the_secret_that_signs_it(
+        account: Account, local_client: httpx.Client, receiver: Receiver,
+        social_worker: CeleryWorker, worker: CeleryWorker) -> None:
+    """The batched submit path makes the user's signing secret on first use, and a second
+    submit keeps it."""
+    assert _stored_secret(account) is None
+    images = upload_images(account, 1)
+    body = {"asset_ids": images, "seconds_per_image": 0.5, "transition": "none",
+            "resolution": "1080x1080", "fps": 24, "callback_url": f"{receiver.url}/first"}
+    first = local_client.post("/api/v1/tasks/submit/video", json=body)
+    assert first.status_code == 202, first.text
+    secret = _stored_secret(account)
+    assert secret is not None
+    again = local_client.post("/api/v1/tasks/submit/video", json=body)
+    assert again.status_code == 202, again.text
+    assert _stored_secret(account) == secret
+    for job in (first.json(), again.json()):
+        assert account.wait_job(job["id"])["state"] == "succeeded"
+        wait_deliveries(account.client, job["id"])
+    assert len(receiver.requests) == 2
+    assert all(verifies(request, secret) for request in receiver.requests)
+
+
+def _stored_secret(account: Account) -> str | None:
+    with sync_session() as session:
+        return session.scalar(select(WebhookSecret.secret)
+                              .where(WebhookSecret.user_id == account.user_id))
 
 
 def test_deliveries_are_owner_only(account: Account, local_client: httpx.Client,
