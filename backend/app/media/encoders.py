@@ -11,7 +11,7 @@ import functools
 import subprocess
 from dataclasses import dataclass
 
-from app.media.ffmpeg import ffmpeg_exe
+from app.media.ffmpeg import ffmpeg_argv
 
 CPU_ENCODERS = {"h264": "libx264", "hevc": "libx265", "av1": "libsvtav1"}
 GPU_ENCODERS = {"h264": "h264_nvenc", "hevc": "hevc_nvenc", "av1": "av1_nvenc"}
@@ -40,9 +40,9 @@ class EncoderChoice:
 @functools.cache
 def nvenc_available(encoder: str = "h264_nvenc") -> bool:
     """True if a one-frame 64x64 encode with `encoder` succeeds on this machine."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error",
-           "-f", "lavfi", "-i", "color=c=black:s=64x64:r=1:d=1", "-frames:v", "1",
-           "-c:v", encoder, "-f", "null", "-"]
+    cmd = ffmpeg_argv("-hide_banner", "-nostdin", "-loglevel", "error",
+                      "-f", "lavfi", "-i", "color=c=black:s=64x64:r=1:d=1", "-frames:v", "1",
+                      "-c:v", encoder, "-f", "null", "-")
     try:
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=PROBE_TIMEOUT_S, check=False)

@@ -128,6 +128,12 @@ def _nice_prefix() -> list[str]:
     return [tool, "-n", str(nice)] if tool else []
 
 
+def ffmpeg_argv(*args: str) -> list[str]:
+    """`ffmpeg args…` at this process's render priority (`run_niced`): every ffmpeg a
+    worker starts, probes and analysis included, goes through here or `build_command`."""
+    return [*_nice_prefix(), ffmpeg_exe(), *args]
+
+
 def build_command(
     graph: Graph,
     script: Path,
@@ -136,8 +142,7 @@ def build_command(
     loglevel: str = "warning",
 ) -> list[str]:
     """The full ffmpeg argument list for a graph whose script is written to `script`."""
-    cmd = [*_nice_prefix(), ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel",
-           loglevel]
+    cmd = ffmpeg_argv("-hide_banner", "-nostdin", "-y", "-loglevel", loglevel)
     cmd += ["-progress", "pipe:1", "-nostats", "-stats_period", str(PROGRESS_INTERVAL_S)]
     for src in graph.sources:
         # Input options reset after each -i, so the whitelist is repeated per input; the

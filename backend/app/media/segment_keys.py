@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.media import compile as build
-from app.media.ffmpeg import ffmpeg_exe
+from app.media.ffmpeg import ffmpeg_argv
 from app.media.plan import Plan
 from app.media.segments import Segment, sub_plan
 
@@ -30,7 +30,7 @@ _DIALOGUE = re.compile(rf"Dialogue: (\d+),{_CLOCK},{_CLOCK},(.*)")
 
 @functools.cache
 def _ffmpeg_version() -> str:
-    done = subprocess.run([ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True,
+    done = subprocess.run(ffmpeg_argv("-hide_banner", "-version"), capture_output=True,
                           text=True, check=False, stdin=subprocess.DEVNULL)
     return done.stdout.splitlines()[0] if done.stdout else "unknown"
 

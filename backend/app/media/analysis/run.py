@@ -6,7 +6,7 @@ import subprocess
 from dataclasses import dataclass
 
 from app.media.errors import ProbeFailed
-from app.media.ffmpeg import ffmpeg_exe
+from app.media.ffmpeg import ffmpeg_argv
 
 # Analysing a 30-minute track (the audio cap) decodes it twice at 11 kHz: well under a minute.
 ANALYSIS_TIMEOUT_S = 300.0
@@ -20,7 +20,7 @@ class Output:
 
 def run_ffmpeg(args: list[str], *, timeout_s: float = ANALYSIS_TIMEOUT_S) -> Output:
     """Run ffmpeg with `args` (inputs with their demuxer forced); ProbeFailed on failure."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", *args]
+    cmd = ffmpeg_argv("-hide_banner", "-nostdin", "-nostats", *args)
     try:
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout_s, check=False)
