@@ -50,11 +50,15 @@ def _configure() -> object:
     REDIS["server"] = redis_server
     os.environ.update({"DATABASE_URL": with_database(local, DATABASE),
                        "REDIS_URL": redis_server.url, "DATA_DIR": str(WORK / "data"),
+                       # the canaries' effects go to a folder every process here shares
+                       "STORAGE_BACKEND": "local", "STORAGE_DIR": str(WORK / "storage"),
                        "ENVIRONMENT": "test", **FAST_RECOVERY})
     from app.core.config import settings
     from app.core.migrate import upgrade_head
+    from app.tasks.publish import install_celery_broker
 
     upgrade_head(settings.database.sync_url)
+    install_celery_broker()  # canaries are published through the runtime, as the API does
     return redis_server
 
 
@@ -143,12 +147,13 @@ def scenario_api_crash(args: argparse.Namespace) -> None:
     install_celery_broker()  # the sweep below publishes from this process
     server = ApiServer.start(log_dir=WORK / "logs")
     client = httpx.Client(base_url=server.base_url, timeout=10)
-    email = f"burst-{uuid.uuid4().hex[:8]}@example.com"
-    user = client.post("/api/v1/auth/register", json={"email": email,
-                                                      "password": "burst password"}).json()
+    email, password = f"burst-{uuid.uuid4().hex[:8]}@example.com", uuid.uuid4().hex
+    created = client.post("/api/v1/auth/register", json={"email": email, "password": password})
+    created.raise_for_status()
+    user = created.json()
     promote_to_admin(user["id"])  # admins are exempt from plan quotas
     token = client.post("/api/v1/auth/token", data={"username": email,
-                                                    "password": "burst password"}).json()
+                                                    "password": password}).json()
     headers = {"Authorization": f"Bearer {token['access_token']}"}
     image = client.post("/api/v1/assets", headers=headers,
                         files={"file": ("a.png", image_bytes((1, 2, 3)))}).json()["id"]
@@ -246,7 +251,8 @@ def scenario_render_kills(args: argparse.Namespace) -> None:
 def _platform_env() -> dict[str, str]:
     """This process's environment without the drill's database, Redis and recovery windows:
     recovery.py brings up its own, with the production recovery settings."""
-    drill = {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "ENVIRONMENT", *FAST_RECOVERY}
+    drill = {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "STORAGE_BACKEND", "STORAGE_DIR",
+             "ENVIRONMENT", *FAST_RECOVERY}
     return {k: v for k, v in os.environ.items() if k not in drill}
 
 

@@ -81,10 +81,12 @@ def run(renders: int, leases: bool, rng: random.Random) -> tuple[list[float], in
         images = _images(platform, account)
         with httpx.Client(base_url=platform.base_url, headers=account.headers,
                           timeout=30.0) as http:
-            for _ in range(renders):
+            for index in range(renders):
+                # a length of its own: the segment cache would otherwise serve every render
+                # after the first before it could be killed
                 answer = http.post("/api/v1/tasks/submit/video", json={
-                    "asset_ids": images, "seconds_per_image": 2.5, "transition": "fade",
-                    "resolution": "1080x1920", "fps": 30})
+                    "asset_ids": images, "seconds_per_image": 2.5 + 0.1 * index,
+                    "transition": "fade", "resolution": "1080x1920", "fps": 30})
                 answer.raise_for_status()
                 job_id = answer.json()["id"]
                 _wait(http, job_id, lambda j: j["state"] == "progress" and j["progress"] > 0)
