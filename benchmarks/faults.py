@@ -36,6 +36,7 @@ from app.dev.services import ensure_database, with_database  # noqa: E402
 
 WORK = Path(tempfile.mkdtemp(prefix="reelforge-faults-"))
 REDIS: dict[str, object] = {}
+DRILL_ENV: dict[str, str] = {}  # what _configure exported for the drill
 DATABASE = "reelforge_bench_faults"
 FAST_RECOVERY = {"JOB_STALE_AFTER_S": "8", "QUEUED_REPUBLISH_S": "30",
                  "MAINTENANCE_INTERVAL_OVERRIDE_S": "5",
@@ -48,11 +49,12 @@ def _configure() -> object:
     ensure_database(local, DATABASE, fresh=True)
     redis_server = start_embedded_redis(WORK / "redis")
     REDIS["server"] = redis_server
-    os.environ.update({"DATABASE_URL": with_database(local, DATABASE),
-                       "REDIS_URL": redis_server.url, "DATA_DIR": str(WORK / "data"),
-                       # the canaries' effects go to a folder every process here shares
-                       "STORAGE_BACKEND": "local", "STORAGE_DIR": str(WORK / "storage"),
-                       "ENVIRONMENT": "test", **FAST_RECOVERY})
+    DRILL_ENV.update({"DATABASE_URL": with_database(local, DATABASE),
+                      "REDIS_URL": redis_server.url, "DATA_DIR": str(WORK / "data"),
+                      # the canaries' effects go to a folder every process here shares
+                      "STORAGE_BACKEND": "local", "STORAGE_DIR": str(WORK / "storage"),
+                      "ENVIRONMENT": "test", **FAST_RECOVERY})
+    os.environ.update(DRILL_ENV)
     from app.core.config import settings
     from app.core.migrate import upgrade_head
     from app.tasks.publish import install_celery_broker
@@ -251,9 +253,7 @@ def scenario_render_kills(args: argparse.Namespace) -> None:
 def _platform_env() -> dict[str, str]:
     """This process's environment without the drill's database, Redis and recovery windows:
     recovery.py brings up its own, with the production recovery settings."""
-    drill = {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "STORAGE_BACKEND", "STORAGE_DIR",
-             "ENVIRONMENT", *FAST_RECOVERY}
-    return {k: v for k, v in os.environ.items() if k not in drill}
+    return {k: v for k, v in os.environ.items() if k not in DRILL_ENV}
 
 
 def _make_user() -> str:

@@ -110,7 +110,7 @@ def _check_inputs(graph: Graph, output: Path) -> None:
         raise SpecError("output", f"{output} is a directory")
 
 
-_priority = {"nice": 0}  # set once per process by `run_niced`
+_nice_prefix: list[str] = []  # `nice -n N`, set once per process by `run_niced`
 
 
 def run_niced(nice: int) -> None:
@@ -118,20 +118,15 @@ def run_niced(nice: int) -> None:
     normal). A worker sharing a machine with the API renders without delaying it."""
     if not 0 <= nice <= 19:
         raise ValueError(f"nice must be 0..19, got {nice}")
-    _priority["nice"] = nice
-
-
-def _nice_prefix() -> list[str]:
-    nice = _priority["nice"]
     tool = shutil.which("nice") if nice else None
     # nice(1) execs ffmpeg in its place: the same pid, so the kill by process group holds
-    return [tool, "-n", str(nice)] if tool else []
+    _nice_prefix[:] = [tool, "-n", str(nice)] if tool else []
 
 
 def ffmpeg_argv(*args: str) -> list[str]:
     """`ffmpeg args…` at this process's render priority (`run_niced`): every ffmpeg a
     worker starts, probes and analysis included, goes through here or `build_command`."""
-    return [*_nice_prefix(), ffmpeg_exe(), *args]
+    return [*_nice_prefix, ffmpeg_exe(), *args]
 
 
 def build_command(
