@@ -1,21 +1,30 @@
 """A job another process moves between the API's commit and its `queued` mark (a worker's
 claim, a cancel) is published once and still reads whole in the answer: the mark does not
-expire the loaded job that the response is built from."""
+expire the loaded job that the response is built from. A worker that claims the job before
+the mark records and announces `queued` itself, so every client sees queued < started."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import create_engine, update
+import redis
+from sqlalchemy import create_engine, select, update
 
 from app.core.config import settings
-from app.core.db import make_async_engine, make_sessionmaker
+from app.core.db import make_async_engine, make_sessionmaker, sync_session
+from app.jobs.claim import claim, finish
 from app.jobs.committed import apublish_committed
-from app.models import Job
+from app.jobs.policy import DEFAULT_POLICY
+from app.jobs.publish import publish_job
+from app.jobs.runtime import JobRun
+from app.models import Job, JobState
+from app.realtime.bus import user_stream
 from tests.support.canary import insert_canary
 from tests.support.fixtures import Account
+from tests.support.processes import CeleryWorker
 
 
 def _move(job_id: uuid.UUID, state: str) -> None:
@@ -50,3 +59,66 @@ def test_a_job_moved_before_its_queued_mark_still_reads_whole(
     assert job.state == "pending"
     read = account.client.get(f"/api/v1/tasks/{job_id}").json()
     assert read["state"] == "cancelled"
+
+
+async def _mark(job: Job) -> list[object]:
+    engine = make_async_engine()
+    try:
+        async with make_sessionmaker(engine)() as session:
+            return list(await apublish_committed(session, [job], fair=False))
+    finally:
+        await engine.dispose()
+
+
+def _stored(job_id: uuid.UUID) -> Job:
+    with sync_session() as session:
+        row = session.scalar(select(Job).where(Job.id == job_id))
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def test_a_claim_ahead_of_the_mark_records_queued_itself(
+        make_account: Callable[..., Account]) -> None:
+    account = make_account()
+    early = insert_canary(account.user_id, publish=False, sleep_s=0)
+    loaded = _stored(early)  # the submit's copy, `pending`
+    run = claim(early, "default@here", DEFAULT_POLICY)
+    assert isinstance(run, JobRun) and run.queued_event is not None
+    assert run.queued_event["type"] == "job.queued"
+    assert run.queued_event["job_id"] == str(early)
+    assert run.queued_event["kind"] == "canary" and run.queued_event["queue"] == "default"
+    row = _stored(early)
+    assert [h["state"] for h in row.history] == ["pending", "queued", "started"]
+    assert row.queued_at == row.started_at
+    # the publisher's mark comes second and matches nothing: one `queued` in all
+    assert asyncio.run(_mark(loaded)) == []
+    assert [h["state"] for h in _stored(early).history] == ["pending", "queued", "started"]
+    assert finish(run, JobState.SUCCEEDED)  # the mark's message finds it finished
+
+    on_time = insert_canary(account.user_id, publish=True, sleep_s=0)  # marked `queued`
+    run = claim(on_time, "default@here", DEFAULT_POLICY)
+    assert isinstance(run, JobRun) and run.queued_event is None
+    row = _stored(on_time)
+    assert [h["state"] for h in row.history] == ["pending", "started"]
+    assert row.queued_at is not None and row.queued_at < row.started_at
+    assert finish(run, JobState.SUCCEEDED)
+
+
+def test_a_worker_ahead_of_the_mark_announces_queued_before_started(
+        make_account: Callable[..., Account], default_worker: CeleryWorker) -> None:
+    account = make_account()
+    job_id = insert_canary(account.user_id, publish=False, sleep_s=0)
+    # published and never marked: the worker finds the row `pending`
+    publish_job(job_id=job_id, task_name="system.canary", queue="default", priority=5)
+    assert account.wait_job(str(job_id))["state"] == "succeeded"
+    client = redis.Redis.from_url(settings.broker.REDIS_URL)
+    try:
+        events = [json.loads(fields[b"d"]) for _, fields in
+                  client.xrange(user_stream(account.user_id))]  # type: ignore[union-attr]
+    finally:
+        client.close()
+    types = [e["type"] for e in events if e.get("job_id") == str(job_id)]
+    assert types.count("job.queued") == 1, types
+    assert types.index("job.queued") < types.index("job.started") < types.index(
+        "job.succeeded")

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import and_, bindparam, case, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.db import sync_session
 from app.jobs import liveness
-from app.jobs.lifecycle import lost_attempt_entry, transition
+from app.jobs.lifecycle import event, history_entry, lost_attempt_entry, transition
 from app.jobs.policy import RetryPolicy
 from app.jobs.quotas import under_running_limit
 from app.jobs.runtime import RUNNING, JobRun
 from app.models import Job, JobState
 from app.models.job import CLAIMABLE_STATES, FINAL_STATES
+from app.realtime.events import JOB_QUEUED
 
 HEARTBEAT_S = 3.0  # how often a running attempt writes heartbeat_at (JobRun.start_heartbeat)
 LEASE_RECHECK_SLACK_S = 0.5  # look again this long after the owner's lease would lapse
@@ -78,6 +79,12 @@ def _claim(job_id: uuid.UUID, owner: str, policy: RetryPolicy,
     if lapsed is not None:
         takeover.append(and_(running, Job.worker == lapsed.worker,
                              Job.attempts == lapsed.attempts))
+    # A message can arrive before its publisher has marked the job `queued` (the mark
+    # follows the publish): the claim then records `queued` itself, at the same instant as
+    # `started`, and the worker announces it; the publisher's mark matches nothing.
+    pending = Job.state == JobState.PENDING.value
+    queued_then_started = history_entry(JobState.QUEUED) + history_entry(JobState.STARTED,
+                                                                         worker=owner)
     with sync_session() as session:
         row = session.execute(
             transition(
@@ -90,9 +97,16 @@ def _claim(job_id: uuid.UUID, owner: str, policy: RetryPolicy,
                 attempt_log=case((running, Job.attempt_log.op("||")(lost_attempt_entry(now))),
                                  else_=Job.attempt_log),
                 retries=case((running, Job.retries + 1), else_=Job.retries),
+                queued_at=case((pending, now), else_=Job.queued_at),
                 started_at=now, heartbeat_at=now, worker=owner, attempts=Job.attempts + 1)
-            .returning(Job.user_id, Job.params, Job.attempts, Job.retries, Job.task_name,
-                       Job.queue, Job.priority, Job.callback_url)
+            .values(history=case(
+                (pending, Job.history.op("||")(bindparam(None, queued_then_started,
+                                                         type_=JSONB))),
+                else_=Job.history.op("||")(bindparam(None, history_entry(
+                    JobState.STARTED, worker=owner), type_=JSONB))))
+            .returning(Job.id, Job.user_id, Job.kind, Job.params, Job.attempts, Job.retries,
+                       Job.task_name, Job.queue, Job.priority, Job.callback_url,
+                       Job.queued_at, Job.started_at)
         ).first()
         seen = None
         if row is None:
@@ -101,9 +115,12 @@ def _claim(job_id: uuid.UUID, owner: str, policy: RetryPolicy,
         session.commit()
     if row is None:
         return None if seen is None else _Seen(seen.state, seen.worker, seen.attempts)
+    # queued_at was set by this statement only when the claim found the job `pending`
+    skipped = row.queued_at == row.started_at
     return JobRun(job_id=job_id, user_id=row.user_id, params=row.params, attempt=row.attempts,
                   retries=row.retries, task_name=row.task_name, queue=row.queue,
-                  priority=row.priority, callback_url=row.callback_url)
+                  priority=row.priority, callback_url=row.callback_url,
+                  queued_event=event(JOB_QUEUED, row, JobState.QUEUED) if skipped else None)
 
 
 def finish(run: JobRun, state: JobState, **values: Any) -> bool:

@@ -91,6 +91,8 @@ class _Attempt:
         if run.retries > self.policy.max_retries:
             return self._dead({"code": "worker_lost", "attempt": run.attempt,
                                "message": "the worker running this job was lost too often"})
+        if run.queued_event is not None:
+            run.announce(run.queued_event)
         run.emit(JOB_STARTED, state=JobState.STARTED.value, attempt=run.attempt)
         log.info("job.started", extra={"attempt": run.attempt})
         run.start_heartbeat(HEARTBEAT_S)

@@ -69,7 +69,8 @@ class JobRun:
 
     def __init__(self, *, job_id: uuid.UUID, user_id: uuid.UUID, params: dict[str, Any],
                  attempt: int, retries: int = 0, task_name: str = "", queue: str = "",
-                 priority: int = 5, callback_url: str | None = None) -> None:
+                 priority: int = 5, callback_url: str | None = None,
+                 queued_event: dict[str, Any] | None = None) -> None:
         self.job_id = job_id
         self.user_id = user_id
         self.params = params
@@ -79,6 +80,8 @@ class JobRun:
         self.queue = queue
         self.priority = priority
         self.callback_url = callback_url
+        # `job.queued`, when the claim recorded it (the message beat the publisher's mark)
+        self.queued_event = queued_event
         self.started = time.monotonic()
         self.started_wall = datetime.now(UTC).isoformat()
         self._heartbeat: Heartbeat | None = None
@@ -87,7 +90,10 @@ class JobRun:
         self._cancelled = False
 
     def emit(self, type_: str, **fields: Any) -> None:
-        bus.publish_sync(worker_redis(), self.user_id, job_event(type_, self.job_id, **fields))
+        self.announce(job_event(type_, self.job_id, **fields))
+
+    def announce(self, event: dict[str, Any]) -> None:
+        bus.publish_sync(worker_redis(), self.user_id, event)
 
     def eta_s(self, fraction: float) -> float | None:
         if fraction < ETA_AFTER_FRACTION:
