@@ -13,14 +13,20 @@ request, so the load generator leaves the cores to the server.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections import Counter
 from urllib.parse import urlsplit
 
+# Stands for a fresh Idempotency-Key in a prepared request; paced_load puts a new one
+# (the same length) in each send.
+KEY_MARK = b"K" * 32
 
-def prepared_post(*, host: str, path: str, token: str, body: str) -> bytes:
+
+def prepared_post(*, host: str, path: str, token: str, body: str, keyed: bool = False) -> bytes:
     data = body.encode()
+    key = f"Idempotency-Key: {KEY_MARK.decode()}\r\n" if keyed else ""
     head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n")
+            f"{key}Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n")
     return head.encode() + data
 
 
@@ -55,7 +61,8 @@ async def paced_load(*, base_url: str, requests: list[bytes], rate: float, secon
                 delay = due - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)  # pacing to the schedule, not a wait on state
-                writer.write(request)
+                writer.write(request.replace(KEY_MARK, uuid.uuid4().hex.encode())
+                             if KEY_MARK in request else request)
                 status = await _answer(reader)
                 statuses[status] += 1
                 if status == "202":

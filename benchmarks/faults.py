@@ -214,8 +214,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--render-kills", type=int, default=5,
                         help="renders killed once each in scenario 5 (0: skip it)")
+    parser.add_argument("--only-api-crash", action="store_true",
+                        help="run scenario 3 alone (the keyed submit burst through an API kill)")
     args = parser.parse_args()
     _configure()
+    if args.only_api_crash:
+        try:
+            scenario_api_crash(args)
+        finally:
+            REDIS["server"].stop()  # type: ignore[attr-defined]
+            shutil.rmtree(WORK, ignore_errors=True)
+        return
     from tests.ops.beat import CeleryBeat
 
     user_id = _make_user()

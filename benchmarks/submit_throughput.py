@@ -120,17 +120,20 @@ def run_httpx(platform: Platform, callers: list[Caller], clients: int,
 
 
 def run_paced(platform: Platform, callers: list[Caller], clients: int, seconds: float,
-              rate: float) -> Outcome:
-    """An open loop at `rate` submits/s over `clients` connections, in this process."""
+              rate: float, keyed: bool = False) -> Outcome:
+    """An open loop at `rate` submits/s over `clients` connections, in this process;
+    `keyed`: each submit carries a fresh Idempotency-Key."""
     host = platform.base_url.split("://", 1)[1]
-    requests = [prepared_post(host=host, path=SUBMIT_PATH, token=c.token, body=c.body)
+    requests = [prepared_post(host=host, path=SUBMIT_PATH, token=c.token, body=c.body,
+                              keyed=keyed)
                 for c in (callers[i % len(callers)] for i in range(clients))]
     cpu0 = time.process_time()
     latencies, statuses = asyncio.run(paced_load(base_url=platform.base_url,
                                                  requests=requests, rate=rate,
                                                  seconds=seconds))
     ok = statuses["202"]
-    return Outcome(f"paced: {rate:g} submits/s offered over {clients} connections, "
+    keys = ", each with a fresh Idempotency-Key" if keyed else ""
+    return Outcome(f"paced: {rate:g} submits/s offered over {clients} connections{keys}, "
                    "latency from each scheduled send", seconds, ok,
                    sum(statuses.values()) - ok, percentiles(latencies),
                    time.process_time() - cpu0, statuses=statuses)
@@ -238,8 +241,13 @@ def main() -> None:
                              "jobs beyond one queued message in PostgreSQL)")
     parser.add_argument("--workers", type=int, default=1,
                         help="API processes behind the one port (uvicorn --workers)")
+    parser.add_argument("--idempotency-keys", action="store_true",
+                        help="the paced client sends a fresh Idempotency-Key with each submit "
+                             "(the keyed path; paced only)")
     parser.add_argument("--redis-db", type=int, default=14)
     args = parser.parse_args()
+    if args.idempotency_keys and set(args.client or []) != {"paced"}:
+        parser.error("--idempotency-keys goes with --client paced alone")
 
     print(f"machine: {machine_facts()}")
     with Platform(redis_db=args.redis_db) as platform:
@@ -257,7 +265,8 @@ def main() -> None:
             ensure("wrk")  # installed now (apt-get, as root) or named in one line
         runners: dict[str, Callable[[Platform, list[Caller], int, float], Outcome]] = {
             "httpx": run_httpx, "wrk": run_wrk,
-            "paced": lambda p, c, n, s: run_paced(p, c, n, s, args.rate)}
+            "paced": lambda p, c, n, s: run_paced(p, c, n, s, args.rate,
+                                                  args.idempotency_keys)}
         purged = 0
         for kind in kinds:
             runner = runners[kind]

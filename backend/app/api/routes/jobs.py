@@ -35,7 +35,8 @@ from app.schemas.jobs import JobPage, JobRead, JobUrls, VideoSubmit
 from app.services.projects import submits as project_submits
 from app.services.projects.manage import get_project, parse_ref
 from app.services.submits import jobs as job_service
-from app.services.submits.videos import submit_video, video_work
+from app.services.submits.idempotency import check_key, request_hash
+from app.services.submits.videos import video_work
 from app.services.webhooks import check_target
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -72,18 +73,18 @@ async def submit_video_job(body: VideoSubmit, caller: CurrentCaller, request: Re
                     session=session, redis=redis, user=user, request=body, job_id=job_id))
             job = await project_submits.reel_job(session, job)
         return job_read(job)
-    if idempotency_key is None:  # batched admission: no session of its own
-        work = video_work(body)
-        if body.callback_url is not None:
-            await check_target(body.callback_url, field="callback_url")
-        return job_read(await admitter.admit(user_id=caller.user_id, work=work))
-    async with request_session(request) as session:  # committed before the 202 is sent
-        user = await caller.load(session)
-        job = await submit_once(
-            route="video", body=body, session=session, user=user, key=idempotency_key,
-            response=response,
-            create=lambda job_id: submit_video(session=session, redis=redis, user=user,
-                                               request=body, job_id=job_id))
+    # batched admission (services/submits/admission), the key claimed in the batch
+    work = video_work(body)
+    if idempotency_key is not None:
+        check_key(idempotency_key)
+    if body.callback_url is not None:
+        await check_target(body.callback_url, field="callback_url")
+    job, replayed = await admitter.admit(
+        user_id=caller.user_id, work=work, key=idempotency_key,
+        fingerprint="" if idempotency_key is None else request_hash(
+            "video", body.model_dump(mode="json")))
+    if replayed:
+        response.status_code = status.HTTP_200_OK
     return job_read(job)
 
 

@@ -8,8 +8,9 @@ and at 7-11 ms of API CPU each one process topped out near 135 submits/s
 process's admitter; a batcher that is free takes every item waiting (up to
 SUBMIT_BATCH_MAX) and runs the same checks for all of them at once (services/submits/admit_batch).
 The rules are those of the one-at-a-time path (services/videos.submit_video, still used
-by keyed and batch submits): the same per-user advisory lock and counts, so the two paths
-together never take more than a plan allows.
+by project and batch submits): the same per-user advisory lock and counts, so the two paths
+together never take more than a plan allows. Idempotency keys are claimed in the batch's
+transaction too (services/submits/admit_keys).
 """
 
 from __future__ import annotations
@@ -54,11 +55,14 @@ class Admitter:
                 await task
         self._tasks = []
 
-    async def admit(self, *, user_id: uuid.UUID, work: VideoWork, kind: str = "video") -> Job:
-        """Store and publish one job, or raise the AppError that refuses it."""
+    async def admit(self, *, user_id: uuid.UUID, work: VideoWork, kind: str = "video",
+                    key: str | None = None, fingerprint: str = "") -> tuple[Job, bool]:
+        """Store and publish one job, or raise the AppError that refuses it; with an
+        Idempotency-Key (`fingerprint`: the request's hash) the job may be a replay of the
+        key's first (then the second value is True)."""
         if not self._tasks:
             raise RuntimeError("the admitter is not running")
-        item = Item(user_id=user_id, work=work, kind=kind,
+        item = Item(user_id=user_id, work=work, kind=kind, key=key, fingerprint=fingerprint,
                     future=asyncio.get_running_loop().create_future())
         self._queue.put_nowait(item)
         # A client that goes away before its batch starts leaves nothing behind: the
@@ -74,7 +78,9 @@ class Admitter:
             if not live:
                 continue
             try:
-                await admit_batch(engine=self.engine, redis=self.redis, items=live)
+                for item in await admit_batch(engine=self.engine, redis=self.redis,
+                                              items=live):
+                    self._queue.put_nowait(item)  # its key's first submit is now decided
             except asyncio.CancelledError:
                 _fail(live, AppError("shutting_down", "the server is stopping; submit "
                                      "again", 503, headers={"Retry-After": "1"}))

@@ -1,5 +1,6 @@
-"""One batch of video submits: decide each under its owner's quota lock, insert the
-accepted jobs in one pipelined statement, commit, then publish, mark `queued` and announce.
+"""One batch of video submits: claim their Idempotency-Keys (services/submits/admit_keys),
+decide each under its owner's quota lock, insert the accepted jobs in one pipelined
+statement, commit, then publish, mark `queued` and announce.
 
 Every item gets its own answer: its job, or the first check it fails (unknown caller,
 an asset that is missing or not its own or of another kind, a full queue, a plan limit),
@@ -22,7 +23,8 @@ from typing import Any
 
 import asyncpg
 import redis.asyncio as aioredis
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from app.core.config import settings
 from app.core.errors import AppError
@@ -42,8 +44,9 @@ from app.models import Job, JobState
 from app.realtime import bus
 from app.realtime.events import job_event
 from app.services.assets.library import Usable
-from app.services.submits import admit_sql
+from app.services.submits import admit_keys, admit_sql
 from app.services.submits.admit_sql import as_uuid
+from app.services.submits.idempotency import conflict_error
 from app.services.submits.videos import VideoWork, asset_error
 from app.webhooks.webhooks import new_secret
 
@@ -58,7 +61,23 @@ class Item:
     user_id: uuid.UUID
     work: VideoWork
     kind: str
-    future: asyncio.Future[Job]
+    future: asyncio.Future[tuple[Job, bool]]  # the job, and whether it is a key's replay
+    key: str | None = None  # Idempotency-Key
+    fingerprint: str = ""  # of the request, compared with the key's first
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The answer is the job the item's key created first."""
+
+    job_id: uuid.UUID
+
+
+class Later:
+    """The item goes to the next batch (a second submit with a key of this batch)."""
+
+
+Answer = AppError | uuid.UUID | Replay | Later
 
 
 @dataclass(frozen=True)
@@ -86,8 +105,10 @@ def unauthorized() -> AppError:
                     headers={"WWW-Authenticate": "Bearer"})
 
 
-async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list[Item]) -> None:
-    """Answer every item of the batch (set each future); raises only before the commit."""
+async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis,
+                      items: list[Item]) -> list[Item]:
+    """Answer every item of the batch (set each future), but those returned, which belong
+    in the next batch; raises only before the commit."""
     queues = sorted({item.work.queue for item in items})
     # the queues' depths are read while the locks are taken
     depths = asyncio.ensure_future(queue_depths(redis, queues))
@@ -98,7 +119,13 @@ async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list
             raw = await pooled.get_raw_connection()
             conn: asyncpg.Connection = raw.driver_connection
             async with conn.transaction():
-                rows, answers = await _decide(conn, items, depths)
+                keys = await admit_keys.claim_keys(conn, items)
+                rows, answers = await _decide(conn, items, depths, keys)
+                await admit_keys.release_keys(conn, [
+                    (item.user_id, item.key, keys.job_ids[i]) for i, (item, answer)
+                    in enumerate(zip(items, answers, strict=True))
+                    if item.key is not None and i in keys.job_ids
+                    and isinstance(answer, AppError)])
                 if rows:
                     await admit_sql.insert_jobs(conn, rows)
                 signing = {row["user_id"] for row in rows if row["callback_url"]}
@@ -110,23 +137,52 @@ async def admit_batch(*, engine: AsyncEngine, redis: aioredis.Redis, items: list
                 await _publish_and_announce(pooled, redis=redis, jobs=list(jobs.values()))
             except Exception:  # committed: answer with the jobs as stored; the sweeper heals
                 log.exception("submit.after_commit_failed", extra={"size": len(jobs)})
+            replayed = await _replayed(pooled, [a.job_id for a in answers
+                                                if isinstance(a, Replay)])
     finally:
         if not depths.done():
             depths.cancel()
         elif not depths.cancelled():
             depths.exception()  # retrieved: a failure before _decide read it is not logged twice
+    later: list[Item] = []
     for item, answer in zip(items, answers, strict=True):
         if item.future.done():
             continue
-        if isinstance(answer, AppError):
+        if isinstance(answer, Later):
+            later.append(item)
+        elif isinstance(answer, AppError):
             item.future.set_exception(answer)
+        elif isinstance(answer, Replay):
+            job = replayed.get(answer.job_id)
+            if job is None:  # deleted since, or not read: nothing was stored for it
+                item.future.set_exception(AppError(
+                    "unavailable", "the job could not be stored; submit again", 503,
+                    headers={"Retry-After": "1"}))
+            else:
+                item.future.set_result((job, True))
         else:
-            item.future.set_result(jobs[answer])
+            item.future.set_result((jobs[answer], False))
+    return later
+
+
+async def _replayed(conn: AsyncConnection, ids: list[uuid.UUID]) -> dict[uuid.UUID, Job]:
+    """The jobs that keys replay, read whole (committed: each key's row was waited for).
+    After the commit nothing raises: a failed read answers those replays 503."""
+    if not ids:
+        return {}
+    try:
+        async with AsyncSession(bind=conn, expire_on_commit=False) as session:
+            found = list(await session.scalars(select(Job).where(Job.id.in_(ids))))
+            session.expunge_all()
+    except Exception:
+        log.exception("submit.replay_read_failed", extra={"size": len(ids)})
+        return {}
+    return {job.id: job for job in found}
 
 
 async def _decide(conn: asyncpg.Connection, items: list[Item],
-                  pending_depths: Awaitable[dict[str, int]]
-                  ) -> tuple[list[dict[str, Any]], list[AppError | uuid.UUID]]:
+                  pending_depths: Awaitable[dict[str, int]], keys: admit_keys.KeyClaims
+                  ) -> tuple[list[dict[str, Any]], list[Answer]]:
     users = sorted({item.user_id for item in items})
     asset_ids = list({ref.asset_id for item in items for ref in item.work.refs})
     callers: dict[uuid.UUID, Owner] = {}
@@ -142,9 +198,21 @@ async def _decide(conn: asyncpg.Connection, items: list[Item],
     depths = Counter(await pending_depths)
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []
-    answers: list[AppError | uuid.UUID] = []
-    for item in items:
+    answers: list[Answer] = []
+    for index, item in enumerate(items):
         caller = callers.get(item.user_id)
+        if caller is None or not caller.is_active:
+            answers.append(unauthorized())  # as the one-at-a-time path, before the key
+            continue
+        if index in keys.later:
+            answers.append(Later())
+            continue
+        if index in keys.conflicts:
+            answers.append(conflict_error())
+            continue
+        if index in keys.replays:
+            answers.append(Replay(keys.replays[index]))
+            continue
         error = _refusal(item, caller, owned, depths, usage.get(item.user_id))
         if error is not None:
             answers.append(error)
@@ -161,7 +229,8 @@ async def _decide(conn: asyncpg.Connection, items: list[Item],
             use.queued += 1
             use.top = max(priority, use.top if use.top is not None else priority)
             depths[work.queue] += 1
-        row = _row(item, now=now, held=held, priority=priority)
+        row = _row(item, now=now, held=held, priority=priority,
+                   job_id=keys.job_ids.get(index) or uuid.uuid4())
         rows.append(row)
         answers.append(row["id"])
     return rows, answers
@@ -208,13 +277,14 @@ async def _usage(conn: asyncpg.Connection, users: list[uuid.UUID]) -> dict[uuid.
     return usage
 
 
-def _row(item: Item, *, now: datetime, held: bool, priority: int) -> dict[str, Any]:
+def _row(item: Item, *, now: datetime, held: bool, priority: int,
+         job_id: uuid.UUID) -> dict[str, Any]:
     history = history_entry(JobState.PENDING)
     if held:
         history += history_entry(JobState.HELD)
     work = item.work
     return {
-        "id": uuid.uuid4(), "user_id": item.user_id, "kind": item.kind,
+        "id": job_id, "user_id": item.user_id, "kind": item.kind,
         "task_name": work.task.value, "queue": work.queue, "priority": priority,
         "state": (JobState.HELD if held else JobState.PENDING).value, "params": work.params,
         "result": None, "error": None, "progress": 0.0, "stage": None, "history": history,

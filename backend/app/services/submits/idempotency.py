@@ -29,6 +29,19 @@ def request_hash(route: str, body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def check_key(key: str) -> None:
+    if not 0 < len(key) <= MAX_KEY_LENGTH:
+        raise AppError("invalid_idempotency_key",
+                       f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} characters", 422,
+                       field="Idempotency-Key")
+
+
+def conflict_error() -> AppError:
+    return AppError("idempotency_conflict",
+                    "this Idempotency-Key was used with a different request", 409,
+                    field="Idempotency-Key")
+
+
 async def idempotent_submit(
     *,
     session: AsyncSession,
@@ -41,10 +54,7 @@ async def idempotent_submit(
     job_id = uuid.uuid4()
     if key is None:
         return await create(job_id), False
-    if not 0 < len(key) <= MAX_KEY_LENGTH:
-        raise AppError("invalid_idempotency_key",
-                       f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} characters", 422,
-                       field="Idempotency-Key")
+    check_key(key)
     claimed = await session.scalar(
         insert(IdempotencyKey)
         .values(id=uuid.uuid4(), user_id=user.id, key=key, request_hash=fingerprint,
@@ -58,9 +68,7 @@ async def idempotent_submit(
         assert existing is not None  # the conflicting row is committed: we waited for it
         if existing.created_at > datetime.now(UTC) - KEY_TTL:
             if existing.request_hash != fingerprint:
-                raise AppError("idempotency_conflict",
-                               "this Idempotency-Key was used with a different request", 409,
-                               field="Idempotency-Key")
+                raise conflict_error()
             job = await session.get(Job, existing.job_id)
             if job is not None:
                 return job, True
