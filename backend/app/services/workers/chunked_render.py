@@ -116,7 +116,9 @@ def _segment_jobs(run: JobRun, task: TaskName, timeline: Timeline, plan: Plan,
     wire = timeline.model_dump(mode="json")
     with sync_session() as session:
         earlier = {(r.params.get("index"), r.params.get("key")): r for r in session.scalars(
-            select(Job).where(Job.kind == SEGMENT_KIND,
+            # the owner's jobs only (a render's parts are its owner's): the user's index,
+            # not a scan of every job
+            select(Job).where(Job.user_id == run.user_id, Job.kind == SEGMENT_KIND,
                               Job.params["parent_id"].astext == str(run.job_id)))}
         children: dict[int, uuid.UUID] = {}
         fresh: list[Job] = []
