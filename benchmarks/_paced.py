@@ -55,6 +55,7 @@ async def paced_load(*, base_url: str, requests: list[bytes], rate: float, secon
 
     async def one(index: int, request: bytes) -> None:
         reader, writer = await asyncio.open_connection(url.hostname, url.port)
+        keyed = KEY_MARK in request
         due = begin + index * interval / len(requests)  # connections evenly staggered
         try:
             while due < end:
@@ -62,7 +63,7 @@ async def paced_load(*, base_url: str, requests: list[bytes], rate: float, secon
                 if delay > 0:
                     await asyncio.sleep(delay)  # pacing to the schedule, not a wait on state
                 writer.write(request.replace(KEY_MARK, uuid.uuid4().hex.encode())
-                             if KEY_MARK in request else request)
+                             if keyed else request)
                 status = await _answer(reader)
                 statuses[status] += 1
                 if status == "202":

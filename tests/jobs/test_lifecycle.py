@@ -3,24 +3,13 @@ records its history entry in the same UPDATE; quotas refuse as the plan says."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import select
 
 from app.core.db import sync_session
 from app.jobs.lifecycle import CANCELLABLE, transition
 from app.jobs.quotas import decide, queue_refusal
 from app.models import Job, JobState
-from tests.ops.rows import add_jobs, job, make_user
-
-
-def _one(job_id: uuid.UUID) -> Job:
-    with sync_session() as session:
-        row = session.scalar(select(Job).where(Job.id == job_id))
-        assert row is not None
-        session.expunge(row)
-        return row
+from tests.ops.rows import add_jobs, job, make_user, stored_job
 
 
 def test_a_transition_moves_only_rows_in_its_from_states() -> None:
@@ -35,8 +24,8 @@ def test_a_transition_moves_only_rows_in_its_from_states() -> None:
             finished_at=now).returning(Job.id)).all()
         session.commit()
     assert moved == [waiting["id"]]
-    assert _one(done["id"]).state == "succeeded" and _one(done["id"]).history == []
-    cancelled = _one(waiting["id"])
+    assert stored_job(done["id"]).state == "succeeded" and stored_job(done["id"]).history == []
+    cancelled = stored_job(waiting["id"])
     assert cancelled.state == "cancelled" and cancelled.finished_at == now
     assert [(h["state"], h["by"]) for h in cancelled.history] == [("cancelled", "test")]
 
@@ -50,7 +39,7 @@ def test_a_transition_appends_to_the_history_it_finds() -> None:
         with sync_session() as session:
             session.execute(transition(to, Job.id == row["id"], from_=from_))
             session.commit()
-    assert [h["state"] for h in _one(row["id"]).history] == ["queued", "started"]
+    assert [h["state"] for h in stored_job(row["id"]).history] == ["queued", "started"]
 
 
 def test_quota_rules_refuse_by_plan_and_depth() -> None:

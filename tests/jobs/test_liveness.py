@@ -8,16 +8,13 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from app.core.config import settings
-from app.core.db import sync_session
 from app.jobs import liveness
 from app.jobs.claim import Running, claim, finish
 from app.jobs.policy import DEFAULT_POLICY
 from app.jobs.runtime import JobRun, worker_redis
-from app.models import Job, JobState
-from tests.ops.rows import add_jobs, job, make_user
+from app.models import JobState
+from tests.ops.rows import add_jobs, job, make_user, stored_job
 
 TTL_S = settings.broker.WORKER_LEASE_TTL_S
 
@@ -31,16 +28,9 @@ def _running(owner: str, heartbeat_age_s: float = 0.0) -> uuid.UUID:
     return uuid.UUID(str(row["id"]))
 
 
-def _row(job_id: uuid.UUID) -> Job:
-    with sync_session() as session:
-        found = session.scalar(select(Job).where(Job.id == job_id))
-        assert found is not None
-        session.expunge(found)
-        return found
-
 
 def _old_run(job_id: uuid.UUID) -> JobRun:
-    row = _row(job_id)
+    row = stored_job(job_id)
     return JobRun(job_id=job_id, user_id=row.user_id, params=row.params, attempt=row.attempts,
                   retries=row.retries, task_name=row.task_name, queue=row.queue,
                   priority=row.priority, callback_url=None)
@@ -52,7 +42,7 @@ def test_a_lapsed_lease_hands_the_job_over_at_once() -> None:
     lost = _old_run(job_id)
     taken = claim(job_id, "video@here", DEFAULT_POLICY)
     assert isinstance(taken, JobRun) and taken.attempt == 2 and taken.retries == 1
-    row = _row(job_id)
+    row = stored_job(job_id)
     assert row.state == JobState.STARTED.value and row.worker == liveness.hold("video@here")
     assert [(e["attempt"], e["worker"], e["error"]["code"]) for e in row.attempt_log] == [
         (1, dead, "worker_lost")]
@@ -72,7 +62,7 @@ def test_a_live_owner_keeps_its_job_past_the_lease_ttl() -> None:
         assert 0 < waiting.recheck_s <= TTL_S + 0.5  # look again once it could have lapsed
         checks += 1
         time.sleep(0.5)  # polling interval of a bounded check over time
-    row = _row(job_id)
+    row = stored_job(job_id)
     assert checks >= 4 and row.attempts == 1 and row.worker == owner and row.attempt_log == []
 
 

@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Callable
 
 import redis
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine, update
 
 from app.core.config import settings
-from app.core.db import make_async_engine, make_sessionmaker, sync_session
+from app.core.db import make_async_engine, make_sessionmaker
 from app.jobs.claim import claim, finish
 from app.jobs.committed import apublish_committed
 from app.jobs.policy import DEFAULT_POLICY
@@ -22,6 +22,7 @@ from app.jobs.publish import publish_job
 from app.jobs.runtime import JobRun
 from app.models import Job, JobState
 from app.realtime.bus import user_stream
+from tests.ops.rows import stored_job
 from tests.support.canary import insert_canary
 from tests.support.fixtures import Account
 from tests.support.processes import CeleryWorker
@@ -70,36 +71,29 @@ async def _mark(job: Job) -> list[object]:
         await engine.dispose()
 
 
-def _stored(job_id: uuid.UUID) -> Job:
-    with sync_session() as session:
-        row = session.scalar(select(Job).where(Job.id == job_id))
-        assert row is not None
-        session.expunge(row)
-        return row
-
 
 def test_a_claim_ahead_of_the_mark_records_queued_itself(
         make_account: Callable[..., Account]) -> None:
     account = make_account()
     early = insert_canary(account.user_id, publish=False, sleep_s=0)
-    loaded = _stored(early)  # the submit's copy, `pending`
+    loaded = stored_job(early)  # the submit's copy, `pending`
     run = claim(early, "default@here", DEFAULT_POLICY)
     assert isinstance(run, JobRun) and run.queued_event is not None
     assert run.queued_event["type"] == "job.queued"
     assert run.queued_event["job_id"] == str(early)
     assert run.queued_event["kind"] == "canary" and run.queued_event["queue"] == "default"
-    row = _stored(early)
+    row = stored_job(early)
     assert [h["state"] for h in row.history] == ["pending", "queued", "started"]
     assert row.queued_at == row.started_at
     # the publisher's mark comes second and matches nothing: one `queued` in all
     assert asyncio.run(_mark(loaded)) == []
-    assert [h["state"] for h in _stored(early).history] == ["pending", "queued", "started"]
+    assert [h["state"] for h in stored_job(early).history] == ["pending", "queued", "started"]
     assert finish(run, JobState.SUCCEEDED)  # the mark's message finds it finished
 
     on_time = insert_canary(account.user_id, publish=True, sleep_s=0)  # marked `queued`
     run = claim(on_time, "default@here", DEFAULT_POLICY)
     assert isinstance(run, JobRun) and run.queued_event is None
-    row = _stored(on_time)
+    row = stored_job(on_time)
     assert [h["state"] for h in row.history] == ["pending", "started"]
     assert row.queued_at is not None and row.queued_at < row.started_at
     assert finish(run, JobState.SUCCEEDED)

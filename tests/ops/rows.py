@@ -1,4 +1,5 @@
-"""Rows written straight into the database: users, jobs and assets at chosen times."""
+"""Rows written straight into the database (users, jobs and assets at chosen times), and a
+job read back whole."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, insert, select
 
 from app.core.config import settings
+from app.core.db import sync_session
 from app.models import Asset, Job, User
 
 
@@ -50,3 +52,12 @@ def add_asset(user_id: uuid.UUID, *, key: str, size: int, created: datetime) -> 
                      "size_bytes": size, "sha256": "0" * 64, "width": 16, "height": 16,
                      "created_at": created}])
     return asset_id
+
+
+def stored_job(job_id: uuid.UUID) -> Job:
+    """The job's row as stored now, detached from its session."""
+    with sync_session() as session:
+        row = session.scalar(select(Job).where(Job.id == job_id))
+        assert row is not None
+        session.expunge(row)
+        return row

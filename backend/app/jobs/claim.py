@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, literal, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from app.core.db import sync_session
 from app.jobs import liveness
-from app.jobs.lifecycle import event, history_entry, lost_attempt_entry, transition
+from app.jobs.lifecycle import event, history_append, lost_attempt_entry, transition
 from app.jobs.policy import RetryPolicy
 from app.jobs.quotas import under_running_limit
 from app.jobs.runtime import RUNNING, JobRun
@@ -83,8 +83,6 @@ def _claim(job_id: uuid.UUID, owner: str, policy: RetryPolicy,
     # follows the publish): the claim then records `queued` itself, at the same instant as
     # `started`, and the worker announces it; the publisher's mark matches nothing.
     pending = Job.state == JobState.PENDING.value
-    queued_then_started = history_entry(JobState.QUEUED) + history_entry(JobState.STARTED,
-                                                                         worker=owner)
     with sync_session() as session:
         row = session.execute(
             transition(
@@ -94,16 +92,12 @@ def _claim(job_id: uuid.UUID, owner: str, policy: RetryPolicy,
                          under_running_limit()),
                     *takeover),
                 from_=None, entry={"worker": owner},
+                history=case((pending, history_append(JobState.QUEUED)), else_=Job.history),
                 attempt_log=case((running, Job.attempt_log.op("||")(lost_attempt_entry(now))),
                                  else_=Job.attempt_log),
                 retries=case((running, Job.retries + 1), else_=Job.retries),
                 queued_at=case((pending, now), else_=Job.queued_at),
                 started_at=now, heartbeat_at=now, worker=owner, attempts=Job.attempts + 1)
-            .values(history=case(
-                (pending, Job.history.op("||")(bindparam(None, queued_then_started,
-                                                         type_=JSONB))),
-                else_=Job.history.op("||")(bindparam(None, history_entry(
-                    JobState.STARTED, worker=owner), type_=JSONB))))
             .returning(Job.id, Job.user_id, Job.kind, Job.params, Job.attempts, Job.retries,
                        Job.task_name, Job.queue, Job.priority, Job.callback_url,
                        Job.queued_at, Job.started_at)

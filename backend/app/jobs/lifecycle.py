@@ -30,22 +30,27 @@ def history_entry(state: JobState, **extra: Any) -> list[dict[str, Any]]:
     return [{"state": state.value, "at": datetime.now(UTC).isoformat(), **extra}]
 
 
-def history_append(state: JobState, **extra: Any) -> ColumnElement[Any]:
+def history_append(state: JobState, history: ColumnElement[Any] | None = None,
+                   **extra: Any) -> ColumnElement[Any]:
     """`history || [entry]`, so recording a transition is part of the same UPDATE."""
-    return Job.history.op("||")(bindparam(None, history_entry(state, **extra), type_=JSONB))
+    base = Job.history if history is None else history
+    return base.op("||")(bindparam(None, history_entry(state, **extra), type_=JSONB))
 
 
 def transition(to: JobState, *where: Any, from_: JobState | Iterable[JobState | str] | None,
-               entry: Mapping[str, Any] | None = None, **values: Any) -> Update:
+               entry: Mapping[str, Any] | None = None,
+               history: ColumnElement[Any] | None = None, **values: Any) -> Update:
     """`UPDATE jobs SET state = to, history = history || [entry], … WHERE state IN from_
     AND where`: the only way a job changes state. `from_=None` leaves the states to
-    `where` (a claim's takeover condition spans two groups)."""
+    `where` (a claim's takeover condition spans two groups); `history` is what the entry
+    is appended to, when not the row's history as it stands."""
     conditions = list(where)
     if from_ is not None:
         states = [from_] if isinstance(from_, JobState) else list(from_)
         conditions.append(Job.state.in_([JobState(s).value for s in states]))
     return (update(Job).where(*conditions)
-            .values(state=to.value, history=history_append(to, **(entry or {})), **values))
+            .values(state=to.value, history=history_append(to, history, **(entry or {})),
+                    **values))
 
 
 def event(kind: str, job: Any, state: JobState) -> dict[str, Any]:
