@@ -105,7 +105,7 @@ def test_projects_create_edit_make_a_reel_and_delete(page: sync_api.Page, api_se
 
     card.get_by_role("button", name="Make a reel in Tea facts").click()
     expect(page).to_have_url(f"{api_server.base_url}/#/reel?project=1")
-    expect(page.get_by_label("Project")).to_have_value("1")
+    expect(page.get_by_label("Project", exact=True)).to_have_value("1")
     expect(page.get_by_label("TikTok")).to_be_checked()
     expect(page.get_by_label("YouTube", exact=True)).to_be_checked()
     expect(page.locator("#reel-topic-hint")).to_contain_text("the history of tea")

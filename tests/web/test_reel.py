@@ -93,7 +93,7 @@ def test_topic_to_reels_live_then_script_edited_and_rerun(
     page.on("request", lambda r: snapshots.append(r.url) if "/api/v1/workflows/" in r.url
             else None)
     open_as(page, api_server.base_url, account, "reel")
-    expect(page.get_by_label("Project")).to_have_value("")  # works without any project
+    expect(page.get_by_label("Project", exact=True)).to_have_value("")  # works without any project
     page.get_by_label("Topic", exact=True).fill("why the sky is blue")
     page.get_by_label("Quality").select_option("draft")
     page.get_by_label("Length (seconds)").fill("12")
