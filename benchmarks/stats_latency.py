@@ -262,7 +262,7 @@ def explain(url: str, window_minutes: int) -> None:
     """Print the plans of the statements the endpoints run (EXPLAIN ANALYZE)."""
     from sqlalchemy import create_engine, text
 
-    from app.services.fleet.stats import explain_statements
+    from app.services.fleet.stats_sql import explain_statements
 
     engine = create_engine(sync_url(url))
     with engine.connect() as conn:

@@ -17,7 +17,8 @@ from app.api.deps import HubDep, RedisDep, SessionDep
 from app.core.config import settings
 from app.core.errors import AppError
 from app.core.metrics import CONTENT_TYPE, MetricsSnapshot, render
-from app.services.fleet import stats as stats_service
+from app.services.fleet.census import broker_depths, census
+from app.services.fleet.metrics_figures import job_figures, job_figures_cache
 
 router = APIRouter(tags=["metrics"])
 
@@ -39,10 +40,9 @@ async def require_metrics_token(
             response_class=Response, summary="Prometheus metrics",
             responses={200: {"content": {CONTENT_TYPE: {}}}})
 async def read_metrics(session: SessionDep, redis: RedisDep, hub: HubDep) -> Response:
-    jobs = await stats_service.job_figures_cache.get(
-        lambda: stats_service.job_figures(session))
-    depths = await stats_service.broker_depths(redis)
-    workers = await stats_service.census.current()
+    jobs = await job_figures_cache.get(lambda: job_figures(session))
+    depths = await broker_depths(redis)
+    workers = await census.current()
     snapshot = MetricsSnapshot(jobs=jobs, queue_depth=depths, workers=workers.per_queue,
                                websocket_connections=hub.connections,
                                window_s=settings.monitoring.METRICS_WINDOW_S)
