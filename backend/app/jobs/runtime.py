@@ -88,6 +88,7 @@ class JobRun:
         self._last_event = 0.0
         self._last_db = time.monotonic()
         self._cancelled = False
+        self._progressing = False  # the row has left `started` for `progress`
 
     def emit(self, type_: str, **fields: Any) -> None:
         self.announce(job_event(type_, self.job_id, **fields))
@@ -122,9 +123,15 @@ class JobRun:
 
     def _write_progress(self, fraction: float, stage: str) -> None:
         with sync_session() as session:
-            session.execute(
-                transition(JobState.PROGRESS, self._mine(), from_=JobState.STARTED)
-            )
+            if not self._progressing:
+                # `started` → `progress` commits on its own: a second UPDATE of a row version
+                # this transaction wrote runs the workflow foreign key's check (FOR KEY SHARE
+                # on the workflow), which waits behind a workflow cancel holding the workflow
+                # while the cancel waits for this row: a deadlock.
+                session.execute(
+                    transition(JobState.PROGRESS, self._mine(), from_=JobState.STARTED))
+                session.commit()
+                self._progressing = True
             done = session.execute(
                 update(Job).where(self._mine())
                 .values(progress=fraction, stage=stage, heartbeat_at=datetime.now(UTC))
