@@ -28,10 +28,10 @@ def _step_of_a_running_workflow() -> uuid.UUID:
     engine = create_engine(settings.database.sync_url)
     with engine.begin() as conn:
         conn.execute(insert(Workflow).values(id=workflow_id, user_id=user_id, state="running",
-                                             steps=["script"], created_at=now))
+                                             steps=["content"], created_at=now))
     engine.dispose()
     row = job(user_id, created=now, state=JobState.PENDING.value, run_s=None)
-    row.update(workflow_id=workflow_id, step="script", progress=0.0, attempts=0)
+    row.update(workflow_id=workflow_id, step="content", progress=0.0, attempts=0)
     add_jobs([row])
     return uuid.UUID(str(row["id"]))
 

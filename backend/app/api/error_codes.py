@@ -32,6 +32,6 @@ ERROR_CODES: dict[int, tuple[str, ...]] = {
           "too_many_connections"),
     501: ("direct_upload_unavailable",),
     502: ("platform_error", "scaler_error", "scaler_forbidden"),
-    503: ("broker_unavailable", "busy", "platform_unavailable", "scaler_unavailable",
-          "shutting_down", "storage_unavailable", "unavailable"),
+    503: ("broker_unavailable", "busy", "database_conflict", "platform_unavailable",
+          "scaler_unavailable", "shutting_down", "storage_unavailable", "unavailable"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,13 @@ from starlette.routing import Match
 from app.core.errors import AppError, error_body
 from app.storage import StorageUnavailable
 
+log = logging.getLogger(__name__)
+
 STORE_RETRY_AFTER_S = 5  # a store outage is usually a restart or a failover
+# PostgreSQL ended the request's transaction for colliding with concurrent work (a
+# deadlock victim, a serialization failure): rolled back whole, and worth another try.
+TRANSIENT_SQLSTATES = {"40P01": "deadlock_detected", "40001": "serialization_failure"}
+CONFLICT_RETRY_AFTER_S = 1
 
 
 def _field_of(loc: Sequence[object]) -> str | None:
@@ -50,7 +57,16 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, 422)
 
     @app.exception_handler(DBAPIError)
-    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if sqlstate in TRANSIENT_SQLSTATES:
+            log.warning("db.transient_conflict", extra={
+                "sqlstate": sqlstate, "reason": TRANSIENT_SQLSTATES[sqlstate],
+                "method": request.method, "path": request.url.path})
+            return JSONResponse(
+                error_body("database_conflict", "the request collided with concurrent work; "
+                           "its database transaction was rolled back: retry it"),
+                503, headers={"Retry-After": str(CONFLICT_RETRY_AFTER_S)})
         # a NUL in a query parameter or form field reaches PostgreSQL, which refuses it
         if "\\x00" in str(exc.orig) or "0x00" in str(exc.orig) or "NUL" in str(exc.orig):
             return JSONResponse(error_body("invalid_text",

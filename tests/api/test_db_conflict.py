@@ -1,0 +1,79 @@
+"""A request PostgreSQL picks as a deadlock's victim answers 503 `database_conflict` with
+Retry-After, not a 500: its transaction was rolled back whole, and the same request
+succeeds when tried again. The deadlock is a real one, on the workflow cancel's locks."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+from sqlalchemy import create_engine, insert, select, text
+
+from app.core.config import settings
+from app.models import Job, JobState, Workflow
+from tests.ops.rows import add_jobs, job, stored_job
+from tests.support.fixtures import Account
+
+DEADLINE_S = 30.0  # bounds waits that take milliseconds; reached only by a failure
+
+
+def _workflow_with_a_waiting_step(user_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+    workflow_id, now = uuid.uuid4(), datetime.now(UTC)
+    engine = create_engine(settings.database.sync_url)
+    with engine.begin() as conn:
+        conn.execute(insert(Workflow).values(id=workflow_id, user_id=user_id, state="running",
+                                             steps=["content"], created_at=now))
+    engine.dispose()
+    row = job(user_id, created=now, state=JobState.WAITING.value, run_s=None)
+    row.update(workflow_id=workflow_id, step="content", progress=0.0, attempts=0)
+    add_jobs([row])
+    return workflow_id, uuid.UUID(str(row["id"]))
+
+
+def test_a_deadlock_victim_answers_503_and_its_retry_goes_through(
+        make_account: Callable[..., Account]) -> None:
+    account = make_account()
+    workflow_id, job_id = _workflow_with_a_waiting_step(uuid.UUID(account.user_id))
+    engine = create_engine(settings.database.sync_url)
+    other, watcher = engine.connect(), engine.connect()
+    answers: list[httpx.Response] = []
+    path = f"/api/v1/workflows/{workflow_id}"
+    try:
+        other.begin()
+        # this side never gives up first: the cancel's check (1 s) finds the cycle
+        other.execute(text("SET LOCAL deadlock_timeout = '60s'"))
+        other.execute(select(Job.id).where(Job.id == job_id).with_for_update())
+        cancel = threading.Thread(target=lambda: answers.append(account.client.delete(path)))
+        cancel.start()  # locks the workflow, then waits for the step this side holds
+        end = time.monotonic() + DEADLINE_S
+        while not _waiting_on_a_lock(watcher) and time.monotonic() < end:
+            watcher.commit()  # a fresh look at pg_stat_activity
+            cancel.join(timeout=0.01)
+        other.execute(select(Workflow.id).where(Workflow.id == workflow_id).with_for_update())
+        cancel.join(timeout=DEADLINE_S)
+        other.rollback()
+    finally:
+        other.close()
+        watcher.close()
+        engine.dispose()
+    [refused] = answers
+    assert refused.status_code == 503, refused.text
+    assert refused.json()["error"]["code"] == "database_conflict"
+    assert refused.headers["Retry-After"] == "1"
+    assert stored_job(job_id).state == JobState.WAITING.value  # rolled back whole
+    read = account.client.get(path)
+    assert read.status_code == 200 and read.json()["state"] == "running", read.text
+    again = account.client.delete(path)
+    assert again.status_code == 200, again.text
+    assert again.json()["state"] == "cancelled"
+    assert stored_job(job_id).state == JobState.CANCELLED.value
+
+
+def _waiting_on_a_lock(conn: object) -> bool:
+    return bool(conn.execute(text(  # type: ignore[attr-defined]
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND query LIKE 'UPDATE jobs SET state%' AND pid <> pg_backend_pid()")).scalar_one())
