@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import Connection, create_engine, insert, select, text
 
 from app.core.config import settings
 from app.models import Job, JobState, Workflow
@@ -47,10 +47,11 @@ def test_a_deadlock_victim_answers_503_and_its_retry_goes_through(
         # this side never gives up first: the cancel's check (1 s) finds the cycle
         other.execute(text("SET LOCAL deadlock_timeout = '60s'"))
         other.execute(select(Job.id).where(Job.id == job_id).with_for_update())
+        other_pid = int(other.execute(text("SELECT pg_backend_pid()")).scalar_one())
         cancel = threading.Thread(target=lambda: answers.append(account.client.delete(path)))
         cancel.start()  # locks the workflow, then waits for the step this side holds
         end = time.monotonic() + DEADLINE_S
-        while not _waiting_on_a_lock(watcher) and time.monotonic() < end:
+        while not _blocked_by(watcher, other_pid) and time.monotonic() < end:
             watcher.commit()  # a fresh look at pg_stat_activity
             cancel.join(timeout=0.01)
         other.execute(select(Workflow.id).where(Workflow.id == workflow_id).with_for_update())
@@ -73,7 +74,8 @@ def test_a_deadlock_victim_answers_503_and_its_retry_goes_through(
     assert stored_job(job_id).state == JobState.CANCELLED.value
 
 
-def _waiting_on_a_lock(conn: object) -> bool:
-    return bool(conn.execute(text(  # type: ignore[attr-defined]
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND query LIKE 'UPDATE jobs SET state%' AND pid <> pg_backend_pid()")).scalar_one())
+def _blocked_by(conn: Connection, holder_pid: int) -> bool:
+    """Whether a backend waits for a lock the holder's connection has."""
+    return bool(conn.execute(text(
+        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
+        {"holder": holder_pid}).scalar_one())

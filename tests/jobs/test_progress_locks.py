@@ -10,7 +10,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, insert, select, text, update
+from sqlalchemy import Connection, create_engine, insert, select, text, update
 
 from app.core.config import settings
 from app.jobs.claim import claim
@@ -36,11 +36,11 @@ def _step_of_a_running_workflow() -> uuid.UUID:
     return uuid.UUID(str(row["id"]))
 
 
-def _lock_waiters(conn: object, job_id: uuid.UUID) -> int:
-    """Backends waiting on a lock while running a statement on this job's row."""
-    return int(conn.execute(text(  # type: ignore[attr-defined]
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND query LIKE 'UPDATE jobs SET%' AND pid <> pg_backend_pid()")).scalar_one())
+def _blocked_by(conn: Connection, holder_pid: int) -> int:
+    """Backends waiting for a lock the holder's connection has."""
+    return int(conn.execute(text(
+        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
+        {"holder": holder_pid}).scalar_one())
 
 
 def test_the_first_progress_write_does_not_wait_for_a_locked_workflow() -> None:
@@ -52,6 +52,7 @@ def test_the_first_progress_write_does_not_wait_for_a_locked_workflow() -> None:
     holder, watcher = engine.connect(), engine.connect()
     try:
         holder.begin()  # what a workflow cancel does first (lock_workflow)
+        holder_pid = int(holder.execute(text("SELECT pg_backend_pid()")).scalar_one())
         holder.execute(select(Workflow.id).where(Workflow.id == workflow_id).with_for_update())
         writer = threading.Thread(target=run.progress, args=(0.5, "writing"),
                                   kwargs={"force": True})
@@ -59,7 +60,7 @@ def test_the_first_progress_write_does_not_wait_for_a_locked_workflow() -> None:
         waited = 0
         end = time.monotonic() + DEADLINE_S
         while writer.is_alive() and time.monotonic() < end:
-            waited = max(waited, _lock_waiters(watcher, job_id))
+            waited = max(waited, _blocked_by(watcher, holder_pid))
             watcher.commit()  # a fresh snapshot of pg_stat_activity on each look
             if waited:
                 break
