@@ -8,36 +8,23 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import Connection, create_engine, insert, select, text
+from sqlalchemy import create_engine, select, text
 
 from app.core.config import settings
 from app.models import Job, JobState, Workflow
-from tests.ops.rows import add_jobs, job, stored_job
+from tests.ops.rows import blocked_by, stored_job, workflow_step
 from tests.support.fixtures import Account
 
 DEADLINE_S = 30.0  # bounds waits that take milliseconds; reached only by a failure
 
 
-def _workflow_with_a_waiting_step(user_id: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
-    workflow_id, now = uuid.uuid4(), datetime.now(UTC)
-    engine = create_engine(settings.database.sync_url)
-    with engine.begin() as conn:
-        conn.execute(insert(Workflow).values(id=workflow_id, user_id=user_id, state="running",
-                                             steps=["content"], created_at=now))
-    engine.dispose()
-    row = job(user_id, created=now, state=JobState.WAITING.value, run_s=None)
-    row.update(workflow_id=workflow_id, step="content", progress=0.0, attempts=0)
-    add_jobs([row])
-    return workflow_id, uuid.UUID(str(row["id"]))
-
-
 def test_a_deadlock_victim_answers_503_and_its_retry_goes_through(
         make_account: Callable[..., Account]) -> None:
     account = make_account()
-    workflow_id, job_id = _workflow_with_a_waiting_step(uuid.UUID(account.user_id))
+    workflow_id, job_id = workflow_step(uuid.UUID(account.user_id),
+                                         state=JobState.WAITING.value)
     engine = create_engine(settings.database.sync_url)
     other, watcher = engine.connect(), engine.connect()
     answers: list[httpx.Response] = []
@@ -51,7 +38,7 @@ def test_a_deadlock_victim_answers_503_and_its_retry_goes_through(
         cancel = threading.Thread(target=lambda: answers.append(account.client.delete(path)))
         cancel.start()  # locks the workflow, then waits for the step this side holds
         end = time.monotonic() + DEADLINE_S
-        while not _blocked_by(watcher, other_pid) and time.monotonic() < end:
+        while not blocked_by(watcher, other_pid) and time.monotonic() < end:
             watcher.commit()  # a fresh look at pg_stat_activity
             cancel.join(timeout=0.01)
         other.execute(select(Workflow.id).where(Workflow.id == workflow_id).with_for_update())
@@ -73,9 +60,3 @@ def test_a_deadlock_victim_answers_503_and_its_retry_goes_through(
     assert again.json()["state"] == "cancelled"
     assert stored_job(job_id).state == JobState.CANCELLED.value
 
-
-def _blocked_by(conn: Connection, holder_pid: int) -> bool:
-    """Whether a backend waits for a lock the holder's connection has."""
-    return bool(conn.execute(text(
-        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
-        {"holder": holder_pid}).scalar_one())

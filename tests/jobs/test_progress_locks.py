@@ -7,47 +7,23 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
-from datetime import UTC, datetime
 
-from sqlalchemy import Connection, create_engine, insert, select, text, update
+from sqlalchemy import create_engine, select, text, update
 
 from app.core.config import settings
 from app.jobs.claim import claim
 from app.jobs.policy import DEFAULT_POLICY
 from app.jobs.runtime import JobRun
 from app.models import Job, JobState, Workflow
-from tests.ops.rows import add_jobs, job, make_user, stored_job
+from tests.ops.rows import blocked_by, make_user, stored_job, workflow_step
 
 DEADLINE_S = 30.0  # a bound on a write that takes milliseconds; reached only by a failure
 
 
-def _step_of_a_running_workflow() -> uuid.UUID:
-    user_id = make_user()
-    workflow_id, now = uuid.uuid4(), datetime.now(UTC)
-    engine = create_engine(settings.database.sync_url)
-    with engine.begin() as conn:
-        conn.execute(insert(Workflow).values(id=workflow_id, user_id=user_id, state="running",
-                                             steps=["content"], created_at=now))
-    engine.dispose()
-    row = job(user_id, created=now, state=JobState.PENDING.value, run_s=None)
-    row.update(workflow_id=workflow_id, step="content", progress=0.0, attempts=0)
-    add_jobs([row])
-    return uuid.UUID(str(row["id"]))
-
-
-def _blocked_by(conn: Connection, holder_pid: int) -> int:
-    """Backends waiting for a lock the holder's connection has."""
-    return int(conn.execute(text(
-        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
-        {"holder": holder_pid}).scalar_one())
-
-
 def test_the_first_progress_write_does_not_wait_for_a_locked_workflow() -> None:
-    job_id = _step_of_a_running_workflow()
+    workflow_id, job_id = workflow_step(make_user(), state=JobState.PENDING.value)
     run = claim(job_id, "content@here", DEFAULT_POLICY)
     assert isinstance(run, JobRun)
-    workflow_id = stored_job(job_id).workflow_id
     engine = create_engine(settings.database.sync_url)
     holder, watcher = engine.connect(), engine.connect()
     try:
@@ -60,7 +36,7 @@ def test_the_first_progress_write_does_not_wait_for_a_locked_workflow() -> None:
         waited = 0
         end = time.monotonic() + DEADLINE_S
         while writer.is_alive() and time.monotonic() < end:
-            waited = max(waited, _blocked_by(watcher, holder_pid))
+            waited = max(waited, blocked_by(watcher, holder_pid))
             watcher.commit()  # a fresh snapshot of pg_stat_activity on each look
             if waited:
                 break

@@ -1,17 +1,17 @@
-"""Rows written straight into the database (users, jobs and assets at chosen times), and a
-job read back whole."""
+"""Rows written straight into the database (users, jobs, assets and workflows at chosen
+times), a job read back whole, and who waits on whose locks."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import Connection, create_engine, insert, select, text
 
 from app.core.config import settings
 from app.core.db import sync_session
-from app.models import Asset, Job, User
+from app.models import Asset, Job, User, Workflow
 
 
 def _insert(model: Any, rows: list[dict[str, Any]]) -> None:
@@ -61,3 +61,21 @@ def stored_job(job_id: uuid.UUID) -> Job:
         assert row is not None
         session.expunge(row)
         return row
+
+
+def workflow_step(user_id: uuid.UUID, *, state: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """A running one-step workflow (its `content` step in `state`): (workflow id, job id)."""
+    workflow_id, now = uuid.uuid4(), datetime.now(UTC)
+    _insert(Workflow, [{"id": workflow_id, "user_id": user_id, "state": "running",
+                        "steps": ["content"], "created_at": now}])
+    row = job(user_id, created=now, state=state, run_s=None)
+    row.update(workflow_id=workflow_id, step="content", progress=0.0, attempts=0)
+    add_jobs([row])
+    return workflow_id, uuid.UUID(str(row["id"]))
+
+
+def blocked_by(conn: Connection, holder_pid: int) -> int:
+    """How many backends wait for a lock the holder's connection (its pid) has."""
+    return int(conn.execute(text(
+        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"),
+        {"holder": holder_pid}).scalar_one())
